@@ -83,7 +83,7 @@ func BitstringStatusAt(msb []byte, index uint32, statusSize uint8) (uint8, error
 func EncodeBitstring(msb []byte) string {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // constant level: cannot fail
-	_, _ = zw.Write(msb)                                      // bytes.Buffer writes cannot fail
+	_, _ = zw.Write(msb)                                     // bytes.Buffer writes cannot fail
 	_ = zw.Close()
 	return string(MultibaseBase64URL) + b64.EncodeToString(buf.Bytes())
 }
