@@ -140,6 +140,9 @@ func publicFromJWKMembers(m map[string]json.RawMessage, private bool) (PublicKey
 	if err != nil {
 		return PublicKey{}, err
 	}
+	if kty != "OKP" && kty != "EC" {
+		return PublicKey{}, fmt.Errorf("%w: %w: kty %q", ErrInvalidJWK, ErrUnsupportedCurve, kty)
+	}
 	crv, err := jwkString(m, "crv")
 	if err != nil {
 		return PublicKey{}, err
@@ -155,10 +158,8 @@ func publicFromJWKMembers(m map[string]json.RawMessage, private bool) (PublicKey
 	case kty == "EC" && (crv == string(P256) || crv == string(Secp256k1)):
 		c = Curve(crv)
 		allowed["y"] = true
-	case kty == "OKP" || kty == "EC":
-		return PublicKey{}, fmt.Errorf("%w: %w: kty %q crv %q", ErrInvalidJWK, ErrUnsupportedCurve, kty, crv)
 	default:
-		return PublicKey{}, fmt.Errorf("%w: %w: kty %q", ErrInvalidJWK, ErrUnsupportedCurve, kty)
+		return PublicKey{}, fmt.Errorf("%w: %w: kty %q crv %q", ErrInvalidJWK, ErrUnsupportedCurve, kty, crv)
 	}
 	for n := range m {
 		if !allowed[n] && !jwkOptionalMembers[n] {
