@@ -170,8 +170,8 @@ func TestTokenStatusListVectors(t *testing.T) {
 
 func TestStatusListTokenJWTVector(t *testing.T) {
 	var v struct {
-		JWT        string `json:"status_list_token_jwt"`
-		Referenced string `json:"referenced_token_sdjwt"`
+		JWT        string           `json:"status_list_token_jwt"`
+		Referenced string           `json:"referenced_token_sdjwt"`
 		Expected   map[string]uint8 `json:"expected_status_at_idx"`
 	}
 	loadJSON(t, filepath.Join(vectorDir, "token-status-list", "status-list-token-jwt-and-referenced-token.json"), &v)
