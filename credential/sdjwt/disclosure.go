@@ -95,7 +95,11 @@ func ParseDisclosure(encoded string, maxDepth int) (Disclosure, error) {
 	}
 	v, err := strictjson.Decode(raw[:n], maxDepth)
 	if err != nil {
-		return Disclosure{}, classify(err, ReasonDisclosureInvalid)
+		ve := classify(err, ReasonDisclosureInvalid)
+		if ve.Reason == ReasonMalformed {
+			ve.Reason = ReasonDisclosureInvalid
+		}
+		return Disclosure{}, ve
 	}
 	arr, ok := v.([]any)
 	if !ok {
