@@ -1,0 +1,228 @@
+package didcore
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"unicode/utf8"
+)
+
+// maxJSONDepth bounds nesting inside JWKs, endpoint maps and extensions.
+const maxJSONDepth = 32
+
+// member is one name/value pair of a JSON object, in input order.
+type member struct {
+	name  string
+	value json.RawMessage
+}
+
+// jsonObject splits one JSON object into its members, rejecting duplicates and trailing data.
+func jsonObject(b []byte) ([]member, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, errors.New("not a JSON object")
+	}
+	var out []member
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, ok := tok.(string)
+		if !ok {
+			return nil, errors.New("member name is not a string")
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("duplicate member %q", name)
+		}
+		seen[name] = true
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("member %q: %w", name, err)
+		}
+		out = append(out, member{name, v})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("trailing data after JSON value")
+	}
+	return out, nil
+}
+
+// jsonArray splits one JSON array into its elements.
+func jsonArray(b []byte) ([]json.RawMessage, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '[' {
+		return nil, errors.New("not a JSON array")
+	}
+	var out []json.RawMessage
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// jsonString decodes a JSON string.
+func jsonString(b []byte) (string, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '"' {
+		return "", errors.New("not a JSON string")
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// jsonStrings decodes a JSON string or, if allowArray, a non-empty array of strings.
+func jsonStrings(b []byte, allowString bool) ([]string, error) {
+	b = bytes.TrimSpace(b)
+	if allowString && len(b) > 0 && b[0] == '"' {
+		s, err := jsonString(b)
+		if err != nil {
+			return nil, err
+		}
+		return []string{s}, nil
+	}
+	elems, err := jsonArray(b)
+	if err != nil {
+		if allowString {
+			return nil, errors.New("not a string or an array of strings")
+		}
+		return nil, err
+	}
+	if len(elems) == 0 {
+		return nil, errors.New("empty array")
+	}
+	out := make([]string, len(elems))
+	for i, e := range elems {
+		if out[i], err = jsonString(e); err != nil {
+			return nil, fmt.Errorf("element %d: %w", i, err)
+		}
+	}
+	return out, nil
+}
+
+// canonicalJSON re-encodes any JSON value compactly with sorted object keys,
+// rejecting duplicate keys, invalid UTF-8 and nesting deeper than maxJSONDepth.
+func canonicalJSON(b []byte) (json.RawMessage, error) {
+	if !utf8.Valid(b) {
+		return nil, errors.New("invalid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var buf bytes.Buffer
+	if err := canonicalValue(dec, &buf, 0); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("trailing data after JSON value")
+	}
+	return buf.Bytes(), nil
+}
+
+func canonicalValue(dec *json.Decoder, buf *bytes.Buffer, depth int) error {
+	if depth > maxJSONDepth {
+		return fmt.Errorf("JSON nested deeper than %d", maxJSONDepth)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '[':
+			buf.WriteByte('[')
+			for first := true; dec.More(); first = false {
+				if !first {
+					buf.WriteByte(',')
+				}
+				if err := canonicalValue(dec, buf, depth+1); err != nil {
+					return err
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return err
+			}
+			buf.WriteByte(']')
+		case '{':
+			type kv struct {
+				k string
+				v []byte
+			}
+			var kvs []kv
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				k, ok := kt.(string)
+				if !ok {
+					return errors.New("member name is not a string")
+				}
+				if seen[k] {
+					return fmt.Errorf("duplicate member %q", k)
+				}
+				seen[k] = true
+				var vb bytes.Buffer
+				if err := canonicalValue(dec, &vb, depth+1); err != nil {
+					return err
+				}
+				kvs = append(kvs, kv{k, vb.Bytes()})
+			}
+			if _, err := dec.Token(); err != nil {
+				return err
+			}
+			sort.Slice(kvs, func(i, j int) bool { return kvs[i].k < kvs[j].k })
+			buf.WriteByte('{')
+			for i, e := range kvs {
+				if i > 0 {
+					buf.WriteByte(',')
+				}
+				writeString(buf, e.k)
+				buf.WriteByte(':')
+				buf.Write(e.v)
+			}
+			buf.WriteByte('}')
+		default:
+			return fmt.Errorf("unexpected %v", t)
+		}
+	case string:
+		writeString(buf, t)
+	case json.Number:
+		buf.WriteString(t.String())
+	case bool:
+		if t {
+			buf.WriteString("true")
+		} else {
+			buf.WriteString("false")
+		}
+	case nil:
+		buf.WriteString("null")
+	default:
+		return fmt.Errorf("unexpected token %v", t)
+	}
+	return nil
+}
+
+// writeString writes s as a JSON string without HTML escaping.
+func writeString(buf *bytes.Buffer, s string) {
+	var tmp bytes.Buffer
+	enc := json.NewEncoder(&tmp)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // strings always encode
+	buf.Write(bytes.TrimSuffix(tmp.Bytes(), []byte("\n")))
+}
