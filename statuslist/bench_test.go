@@ -3,6 +3,7 @@ package statuslist
 import (
 	"encoding/base64"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -38,14 +39,18 @@ func compressedLen(b *testing.B, s string) int {
 }
 
 func BenchmarkEncodeTokenStatusList(b *testing.B) {
-	for _, name := range []string{"sparse", "random"} {
-		raw := benchLists()[name]
+	for _, name := range []string{"sparse", "random", "sparse-level6", "random-level6"} {
+		raw := benchLists()[strings.TrimSuffix(name, "-level6")]
+		level := 9
+		if strings.HasSuffix(name, "-level6") {
+			level = 6
+		}
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(raw)))
 			var lst string
 			for b.Loop() {
 				var err error
-				if lst, err = EncodeTokenStatusList(1, raw); err != nil {
+				if lst, err = EncodeTokenStatusList(1, raw, WithCompressionLevel(level)); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -73,14 +78,18 @@ func BenchmarkDecodeTokenStatusList(b *testing.B) {
 
 // The W3C benchmarks include the LSB->MSB conversion (EncodeBitstringStatusList / DecodeBitstringStatusList).
 func BenchmarkEncodeBitstring(b *testing.B) {
-	for _, name := range []string{"sparse", "random"} {
-		raw := benchLists()[name]
+	for _, name := range []string{"sparse", "random", "sparse-level6", "random-level6"} {
+		raw := benchLists()[strings.TrimSuffix(name, "-level6")]
+		level := 9
+		if strings.HasSuffix(name, "-level6") {
+			level = 6
+		}
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(raw)))
 			var enc string
 			for b.Loop() {
 				var err error
-				if enc, err = EncodeBitstringStatusList(raw, 1); err != nil {
+				if enc, err = EncodeBitstringStatusList(raw, 1, WithCompressionLevel(level)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -80,10 +80,10 @@ func BitstringStatusAt(msb []byte, index uint32, statusSize uint8) (uint8, error
 // EncodeBitstring returns the W3C encodedList of an MSB-first bitstring:
 // multibase 'u' + unpadded base64url of GZIP (best compression). It does not
 // enforce the 16 KiB minimum; lists built by this package always meet it.
-func EncodeBitstring(msb []byte) string {
+func EncodeBitstring(msb []byte, opts ...EncodeOption) string {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // constant level: cannot fail
-	_, _ = zw.Write(msb)                                     // bytes.Buffer writes cannot fail
+	zw, _ := gzip.NewWriterLevel(&buf, newEncodeConfig(opts).level) // level is clamped: cannot fail
+	_, _ = zw.Write(msb)                                            // bytes.Buffer writes cannot fail
 	_ = zw.Close()
 	return string(MultibaseBase64URL) + b64.EncodeToString(buf.Bytes())
 }
@@ -131,12 +131,12 @@ func stripMultibase(s string, c decodeConfig) (string, error) {
 }
 
 // EncodeBitstringStatusList encodes an LSB-first array (e.g. List.Bytes) as a W3C encodedList with statusSize bits.
-func EncodeBitstringStatusList(raw []byte, statusSize uint8) (string, error) {
+func EncodeBitstringStatusList(raw []byte, statusSize uint8, opts ...EncodeOption) (string, error) {
 	msb, err := ToBitstringOrder(raw, statusSize)
 	if err != nil {
 		return "", err
 	}
-	return EncodeBitstring(msb), nil
+	return EncodeBitstring(msb, opts...), nil
 }
 
 // DecodeBitstringStatusList decodes a W3C encodedList into the LSB-first layout used by pages and List.

@@ -203,3 +203,28 @@ func TestParseStatusListClaim(t *testing.T) {
 		t.Fatal("encode empty")
 	}
 }
+
+func TestCompressionLevels(t *testing.T) {
+	raw := make([]byte, MinBitstringBytes)
+	for i := range raw {
+		if i%97 == 0 {
+			raw[i] = byte(i)
+		}
+	}
+	for _, level := range []int{-5, 1, 6, 9, 42} {
+		lst, err := EncodeTokenStatusList(2, raw, WithCompressionLevel(level))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := DecodeTokenStatusList(lst, 2); err != nil || !bytes.Equal(got, raw) {
+			t.Fatalf("level %d IETF: %v", level, err)
+		}
+		enc, err := EncodeBitstringStatusList(raw, 2, WithCompressionLevel(level))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := DecodeBitstringStatusList(enc, 2); err != nil || !bytes.Equal(got, raw) {
+			t.Fatalf("level %d W3C: %v", level, err)
+		}
+	}
+}

@@ -229,6 +229,10 @@ func TestGroupByPage(t *testing.T) {
 	if !slices.Equal(d.Pages(1), []uint32{0, 1, 2}) || !slices.Equal(d.Pages(2), []uint32{0, 1, 2, 4}) {
 		t.Fatalf("Pages: %v %v", d.Pages(1), d.Pages(2))
 	}
+	dup := GroupByPage(Delta{{5, 1}, {3, 1}, {5, 0}}, 1)
+	if len(dup) != 1 || !slices.Equal(dup[0].Entries, []PageEntry{{3, 1}, {5, 1}, {5, 0}}) {
+		t.Fatalf("equal indices must keep input order: %+v", dup)
+	}
 	if GroupByPage(nil, 1) != nil {
 		t.Fatal("empty delta")
 	}

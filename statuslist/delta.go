@@ -64,25 +64,35 @@ func (d Delta) Validate(bits uint8, size uint32) error {
 // is deterministic for a given d; validate d first. It panics if bits is not
 // 1, 2, 4 or 8.
 func GroupByPage(d Delta, bits uint8) []PageDelta {
-	sorted := slices.Clone(d)
-	slices.SortStableFunc(sorted, func(a, b Entry) int {
-		switch {
-		case a.Index < b.Index:
-			return -1
-		case a.Index > b.Index:
-			return 1
-		}
-		return 0
-	})
-	var out []PageDelta
-	for _, e := range sorted {
-		p, off := Locate(e.Index, bits)
-		if n := len(out); n == 0 || out[n-1].Page != p {
-			out = append(out, PageDelta{Page: p})
-		}
-		last := &out[len(out)-1]
-		last.Entries = append(last.Entries, PageEntry{Offset: off, Value: e.Value})
+	if len(d) == 0 {
+		return nil
 	}
+	epp := EntriesPerPage(bits)
+	if epp == 0 {
+		panic(fmt.Sprintf("statuslist: GroupByPage with invalid bits %d", bits))
+	}
+	// Sort (index, position) keys: a stable order without a comparator.
+	keys := make([]uint64, len(d))
+	for i, e := range d {
+		keys[i] = uint64(e.Index)<<32 | uint64(i)
+	}
+	slices.Sort(keys)
+	entries := make([]PageEntry, len(d)) // one backing array for all pages
+	var out []PageDelta
+	start := 0
+	for k, key := range keys {
+		e := d[uint32(key)]
+		p, off := e.Index/epp, e.Index%epp
+		if len(out) == 0 || out[len(out)-1].Page != p {
+			if len(out) > 0 {
+				out[len(out)-1].Entries = entries[start:k:k]
+			}
+			out = append(out, PageDelta{Page: p})
+			start = k
+		}
+		entries[k] = PageEntry{Offset: off, Value: e.Value}
+	}
+	out[len(out)-1].Entries = entries[start:len(keys):len(keys)]
 	return out
 }
 

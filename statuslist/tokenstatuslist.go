@@ -13,7 +13,7 @@ import (
 // byte array of bits-wide entries. Equal inputs give equal output with this
 // Go version, but other encoders may produce different compressed bytes for
 // the same list; compare decoded arrays, not "lst" strings.
-func EncodeTokenStatusList(bits uint8, raw []byte) (string, error) {
+func EncodeTokenStatusList(bits uint8, raw []byte, opts ...EncodeOption) (string, error) {
 	if !ValidCodecBits(bits) {
 		return "", fmt.Errorf("%w: %d (want 1, 2, 4 or 8)", ErrInvalidBits, bits)
 	}
@@ -21,7 +21,7 @@ func EncodeTokenStatusList(bits uint8, raw []byte) (string, error) {
 		return "", fmt.Errorf("%w: empty list", ErrLength)
 	}
 	var buf bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&buf, zlib.BestCompression)
+	zw, err := zlib.NewWriterLevel(&buf, newEncodeConfig(opts).level)
 	if err != nil {
 		return "", err
 	}
