@@ -98,7 +98,7 @@ func DecodeBitstring(encodedList string, opts ...DecodeOption) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	comp, err := decodeB64(body)
+	comp, err := decodeB64(body, c)
 	if err != nil {
 		return nil, err
 	}

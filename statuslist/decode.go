@@ -54,8 +54,19 @@ func WithLegacyNoMultibasePrefix() DecodeOption {
 // b64 is strict unpadded base64url (rejects non-zero trailing bits).
 var b64 = base64.RawURLEncoding.Strict()
 
+// maxEncodedLen bounds the base64 text worth decoding for a maxBytes
+// limit: deflate expands incompressible data by well under 2x, so longer
+// input cannot decompress to an acceptable list and is refused before any
+// allocation.
+func maxEncodedLen(maxBytes int) int {
+	return b64.EncodedLen(2*maxBytes + 1024)
+}
+
 // decodeB64 decodes strict unpadded base64url; unlike encoding/base64 it also rejects CR and LF.
-func decodeB64(s string) ([]byte, error) {
+func decodeB64(s string, c decodeConfig) ([]byte, error) {
+	if len(s) > maxEncodedLen(c.maxBytes) {
+		return nil, fmt.Errorf("%w: %d characters of input", ErrTooLarge, len(s))
+	}
 	if strings.ContainsAny(s, "\r\n") {
 		return nil, fmt.Errorf("%w: line break in input", ErrBadBase64)
 	}

@@ -7,8 +7,8 @@ import (
 
 // Entry sets the status of one list index.
 type Entry struct {
-	Index uint32
-	Value uint8
+	Index uint32 // list index, < list size
+	Value uint8  // new status, < 1<<bits
 }
 
 // Delta is one update of a list: a batch of index -> new value entries.
@@ -16,14 +16,14 @@ type Delta []Entry
 
 // PageEntry sets the status at one offset inside a page.
 type PageEntry struct {
-	Offset uint32
-	Value  uint8
+	Offset uint32 // index within the page, < EntriesPerPage(bits)
+	Value  uint8  // new status
 }
 
 // PageDelta is the part of a Delta that falls in one page.
 type PageDelta struct {
-	Page    uint32
-	Entries []PageEntry
+	Page    uint32      // page number (index / EntriesPerPage(bits))
+	Entries []PageEntry // ascending by offset
 }
 
 // Validate checks d against a list of the given bits and size: parameters,

@@ -38,8 +38,8 @@ var (
 	ErrBadCompression = errors.New("statuslist: invalid compressed data")
 	// ErrTrailingData reports bytes after the end of the compressed stream.
 	ErrTrailingData = errors.New("statuslist: trailing data after compressed stream")
-	// ErrTooLarge reports decompressed data above the configured maximum.
-	ErrTooLarge = errors.New("statuslist: decompressed data exceeds limit")
+	// ErrTooLarge reports decompressed data (or input text) above the configured maximum.
+	ErrTooLarge = errors.New("statuslist: data exceeds size limit")
 	// ErrLength reports a decompressed list of impossible length (empty, or not the expected length).
 	ErrLength = errors.New("statuslist: wrong list length")
 	// ErrBitstringTooShort reports a W3C bitstring below 16 KiB (W3C STATUS_LIST_LENGTH_ERROR).

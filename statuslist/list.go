@@ -5,7 +5,9 @@ import (
 	"fmt"
 )
 
-// List is an in-memory status list made of PageBytes pages; missing pages are all zero.
+// List is an in-memory status list made of PageBytes pages; missing pages
+// are all zero. Concurrent readers are safe; writers (Apply, SetPage) need
+// exclusive access.
 type List struct {
 	bits  uint8
 	size  uint32

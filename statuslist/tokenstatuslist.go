@@ -41,7 +41,7 @@ func DecodeTokenStatusList(lst string, bits uint8, opts ...DecodeOption) ([]byte
 		return nil, fmt.Errorf("%w: %d (want 1, 2, 4 or 8)", ErrInvalidBits, bits)
 	}
 	c := newDecodeConfig(opts)
-	comp, err := decodeB64(lst)
+	comp, err := decodeB64(lst, c)
 	if err != nil {
 		return nil, err
 	}

@@ -273,7 +273,7 @@ func TestBitstringVectors(t *testing.T) {
 					t.Fatalf("legacy: got %v, want ErrBitstringTooShort", err)
 				}
 				// The data itself is a 200-bit list.
-				comp, _ := decodeB64(v.Credential.Subject.EncodedList)
+				comp, _ := decodeB64(v.Credential.Subject.EncodedList, newDecodeConfig(nil))
 				raw, err := gunzip(comp, newDecodeConfig(nil))
 				if err != nil || len(raw)*8 != v.LengthBits {
 					t.Fatalf("low-level decode: %d bits, %v", len(raw)*8, err)
@@ -283,7 +283,7 @@ func TestBitstringVectors(t *testing.T) {
 				if _, err := DecodeBitstring("u" + v.Encoded); !errors.Is(err, ErrBitstringTooShort) {
 					t.Fatalf("got %v, want ErrBitstringTooShort", err)
 				}
-				comp, err := decodeB64(v.Encoded)
+				comp, err := decodeB64(v.Encoded, newDecodeConfig(nil))
 				if err != nil {
 					t.Fatal(err)
 				}
