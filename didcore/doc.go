@@ -24,5 +24,6 @@
 // service, then extensions sorted by name), single-element @context,
 // controller and service type written as a string, JSON objects inside JWKs,
 // endpoint maps and extensions written with sorted keys and no whitespace,
-// and no HTML escaping.
+// and strings escaped exactly as encoding/json escapes them (including <, >
+// and &), so json.Marshal(doc) and doc.MarshalJSON() produce the same bytes.
 package didcore

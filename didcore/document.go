@@ -108,6 +108,15 @@ func (d *Document) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Known member names; null is refused for these (extensions may be null).
+var (
+	docMembers = map[string]bool{"@context": true, "id": true, "controller": true, "alsoKnownAs": true,
+		"verificationMethod": true, "authentication": true, "assertionMethod": true, "keyAgreement": true,
+		"capabilityInvocation": true, "capabilityDelegation": true, "service": true}
+	methodMembers  = map[string]bool{"id": true, "type": true, "controller": true, "publicKeyMultibase": true, "publicKeyJwk": true}
+	serviceMembers = map[string]bool{"id": true, "type": true, "serviceEndpoint": true}
+)
+
 func badJSON(field string, err error) error {
 	return fmt.Errorf("%s: %w: %v", field, ErrInvalidJSON, err)
 }
@@ -125,7 +134,7 @@ func (d *Document) decode(b []byte, strict bool) error {
 	}
 	*d = Document{}
 	for _, m := range members {
-		if isNull(m.value) {
+		if isNull(m.value) && docMembers[m.name] {
 			return badJSON(m.name, fmt.Errorf("null"))
 		}
 		var err error
@@ -232,7 +241,7 @@ func (vm *VerificationMethod) decode(b []byte, strict bool) error {
 		return badJSON("verification method", err)
 	}
 	for _, m := range members {
-		if isNull(m.value) {
+		if isNull(m.value) && methodMembers[m.name] {
 			return badJSON(m.name, fmt.Errorf("null"))
 		}
 		var err error
@@ -326,7 +335,7 @@ func (s *Service) decode(b []byte, strict bool) error {
 		return badJSON("service", err)
 	}
 	for _, m := range members {
-		if isNull(m.value) {
+		if isNull(m.value) && serviceMembers[m.name] {
 			return badJSON(m.name, fmt.Errorf("null"))
 		}
 		var err error

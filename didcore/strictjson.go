@@ -218,11 +218,9 @@ func canonicalValue(dec *json.Decoder, buf *bytes.Buffer, depth int) error {
 	return nil
 }
 
-// writeString writes s as a JSON string without HTML escaping.
+// writeString writes s as a JSON string, escaping <, > and & as encoding/json
+// does, so that json.Marshal(doc) and doc.MarshalJSON() give the same bytes.
 func writeString(buf *bytes.Buffer, s string) {
-	var tmp bytes.Buffer
-	enc := json.NewEncoder(&tmp)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // strings always encode
-	buf.Write(bytes.TrimSuffix(tmp.Bytes(), []byte("\n")))
+	b, _ := json.Marshal(s) // strings always encode
+	buf.Write(b)
 }
