@@ -118,7 +118,7 @@ var (
 )
 
 func badJSON(field string, err error) error {
-	return fmt.Errorf("%s: %w: %v", field, ErrInvalidJSON, err)
+	return fmt.Errorf("%s: %w: %w", field, ErrInvalidJSON, err)
 }
 
 func (d *Document) decode(b []byte, strict bool) error {

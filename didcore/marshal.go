@@ -99,7 +99,7 @@ func (w *objWriter) extensions(ext map[string]json.RawMessage) error {
 	for _, k := range sortedKeys(ext) {
 		c, err := canonicalJSON(ext[k])
 		if err != nil {
-			return fmt.Errorf("extension %q: %w: %v", k, ErrInvalidJSON, err)
+			return fmt.Errorf("extension %q: %w: %w", k, ErrInvalidJSON, err)
 		}
 		w.name(k)
 		w.buf.Write(c)
@@ -151,7 +151,7 @@ func (vm *VerificationMethod) write(buf *bytes.Buffer) error {
 	if len(vm.PublicKeyJwk) > 0 {
 		c, err := canonicalJSON(vm.PublicKeyJwk)
 		if err != nil {
-			return fmt.Errorf("publicKeyJwk: %w: %v", ErrInvalidJSON, err)
+			return fmt.Errorf("publicKeyJwk: %w: %w", ErrInvalidJSON, err)
 		}
 		w.name("publicKeyJwk")
 		buf.Write(c)
@@ -217,7 +217,7 @@ func (e *ServiceEndpoint) write(buf *bytes.Buffer) error {
 		for _, k := range sortedKeys(e.Map) {
 			c, err := canonicalJSON(e.Map[k])
 			if err != nil {
-				return fmt.Errorf("%q: %w: %v", k, ErrInvalidJSON, err)
+				return fmt.Errorf("%q: %w: %w", k, ErrInvalidJSON, err)
 			}
 			w.name(k)
 			buf.Write(c)

@@ -16,8 +16,8 @@ import (
 const (
 	TypeMultikey                   = "Multikey"
 	TypeEd25519VerificationKey2020 = "Ed25519VerificationKey2020"
-	TypeJsonWebKey                 = "JsonWebKey"
-	TypeJsonWebKey2020             = "JsonWebKey2020"
+	TypeJSONWebKey                 = "JsonWebKey"
+	TypeJSONWebKey2020             = "JsonWebKey2020"
 )
 
 // Limits bounds a document's size; a field <= 0 takes its DefaultLimits value.
@@ -259,13 +259,13 @@ func (d *Document) checkMethod(field string, vm *VerificationMethod, doc DID, id
 func checkKeyShape(field string, vm *VerificationMethod) error {
 	if vm.PublicKeyMultibase != "" {
 		if _, _, err := multibase.Decode(vm.PublicKeyMultibase); err != nil {
-			return fmt.Errorf("%s.publicKeyMultibase: %w: %v", field, ErrInvalidKeyMaterial, err)
+			return fmt.Errorf("%s.publicKeyMultibase: %w: %w", field, ErrInvalidKeyMaterial, err)
 		}
 		return nil
 	}
 	members, err := jsonObject(vm.PublicKeyJwk)
 	if err != nil {
-		return fmt.Errorf("%s.publicKeyJwk: %w: %v", field, ErrInvalidKeyMaterial, err)
+		return fmt.Errorf("%s.publicKeyJwk: %w: %w", field, ErrInvalidKeyMaterial, err)
 	}
 	hasKty := false
 	for _, m := range members {
@@ -300,7 +300,7 @@ func (vm VerificationMethod) PublicKey() (keys.PublicKey, error) {
 			return keys.PublicKey{}, fmt.Errorf("publicKeyMultibase: %w: %s key is %s, want Ed25519", ErrInvalidKeyMaterial, vm.Type, k.Curve())
 		}
 		return k, nil
-	case TypeJsonWebKey, TypeJsonWebKey2020:
+	case TypeJSONWebKey, TypeJSONWebKey2020:
 		if vm.PublicKeyMultibase != "" || len(vm.PublicKeyJwk) == 0 {
 			return keys.PublicKey{}, fmt.Errorf("%w: %s needs publicKeyJwk only", ErrInvalidKeyMaterial, vm.Type)
 		}

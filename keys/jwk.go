@@ -129,7 +129,7 @@ func parseJWKObject(b []byte) (map[string]json.RawMessage, error) {
 	}
 	m, err := jsonObject(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidJWK, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidJWK, err)
 	}
 	return m, nil
 }
@@ -234,7 +234,7 @@ func jwkString(m map[string]json.RawMessage, name string) (string, error) {
 	}
 	s, err := jsonString(raw)
 	if err != nil {
-		return "", fmt.Errorf("%w: member %q: %v", ErrInvalidJWK, name, err)
+		return "", fmt.Errorf("%w: member %q: %w", ErrInvalidJWK, name, err)
 	}
 	return s, nil
 }
@@ -249,7 +249,7 @@ func jwkBytes(m map[string]json.RawMessage, name string, size int) ([]byte, erro
 	}
 	b, err := b64.DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: member %q: %v", ErrInvalidJWK, name, err)
+		return nil, fmt.Errorf("%w: member %q: %w", ErrInvalidJWK, name, err)
 	}
 	if len(b) != size {
 		return nil, fmt.Errorf("%w: member %q is %d bytes, want %d", ErrInvalidJWK, name, len(b), size)
@@ -291,7 +291,7 @@ func ParseDIDJWK(did string) (PublicKey, error) {
 	}
 	j, err := b64.DecodeString(rest)
 	if err != nil {
-		return PublicKey{}, fmt.Errorf("%w: %v", ErrInvalidDIDJWK, err)
+		return PublicKey{}, fmt.Errorf("%w: %w", ErrInvalidDIDJWK, err)
 	}
 	k, err := ParsePublicJWK(j)
 	if err != nil {

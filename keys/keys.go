@@ -169,7 +169,7 @@ func ed25519FromBytes(raw []byte) (PublicKey, error) {
 	}
 	var cy curve.CompressedEdwardsY
 	if _, err := cy.SetBytes(raw); err != nil {
-		return PublicKey{}, fmt.Errorf("%w: Ed25519: %v", ErrInvalidKey, err)
+		return PublicKey{}, fmt.Errorf("%w: Ed25519: %w", ErrInvalidKey, err)
 	}
 	if !cy.IsCanonicalVartime() {
 		return PublicKey{}, fmt.Errorf("%w: Ed25519 key is not a canonical point encoding", ErrInvalidKey)
@@ -209,7 +209,7 @@ func p256FromBytes(raw []byte) (PublicKey, error) {
 	}
 	pk, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), uncompressed)
 	if err != nil {
-		return PublicKey{}, fmt.Errorf("%w: P-256: %v", ErrInvalidKey, err)
+		return PublicKey{}, fmt.Errorf("%w: P-256: %w", ErrInvalidKey, err)
 	}
 	return PublicKey{curve: P256, raw: compressUncompressed(uncompressed), p256: pk}, nil
 }
@@ -231,7 +231,7 @@ func secp256k1FromBytes(raw []byte) (PublicKey, error) {
 	}
 	pk, err := secp256k1.ParsePubKey(raw)
 	if err != nil {
-		return PublicKey{}, fmt.Errorf("%w: secp256k1: %v", ErrInvalidKey, err)
+		return PublicKey{}, fmt.Errorf("%w: secp256k1: %w", ErrInvalidKey, err)
 	}
 	return PublicKey{curve: Secp256k1, raw: pk.SerializeCompressed(), k1: pk}, nil
 }

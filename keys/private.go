@@ -59,7 +59,7 @@ func PrivateKeyFromBytes(c Curve, d []byte) (PrivateKey, error) {
 	case P256:
 		priv, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), d)
 		if err != nil {
-			return PrivateKey{}, fmt.Errorf("%w: P-256 private key: %v", ErrInvalidKey, err)
+			return PrivateKey{}, fmt.Errorf("%w: P-256 private key: %w", ErrInvalidKey, err)
 		}
 		return privateFromP256(priv)
 	case Secp256k1:
@@ -84,7 +84,7 @@ func privateFromEd25519Seed(seed []byte) (PrivateKey, error) {
 func privateFromP256(priv *ecdsa.PrivateKey) (PrivateKey, error) {
 	u, err := priv.PublicKey.Bytes()
 	if err != nil {
-		return PrivateKey{}, fmt.Errorf("%w: P-256 public key: %v", ErrInvalidKey, err)
+		return PrivateKey{}, fmt.Errorf("%w: P-256 public key: %w", ErrInvalidKey, err)
 	}
 	pub, err := p256FromBytes(u)
 	if err != nil {
