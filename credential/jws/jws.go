@@ -83,8 +83,8 @@ func Parse(compact string, allowed []string) (*Token, error) {
 	if !ok || strings.IndexByte(s, '.') >= 0 {
 		return nil, fmt.Errorf("%w: want three segments", ErrMalformed)
 	}
-	if h == "" || s == "" {
-		return nil, fmt.Errorf("%w: empty segment", ErrMalformed)
+	if h == "" {
+		return nil, fmt.Errorf("%w: empty header", ErrMalformed)
 	}
 	hdrBytes, err := decodeSegment(h)
 	if err != nil {
@@ -108,7 +108,7 @@ func Parse(compact string, allowed []string) (*Token, error) {
 	if t.Signature, err = decodeSegment(s); err != nil {
 		return nil, fmt.Errorf("%w: signature: %w", ErrMalformed, err)
 	}
-	if len(t.Signature) != 64 { // Ed25519, P-256 and secp256k1 JOSE signatures are all 64 bytes
+	if len(t.Signature) != 64 || s == "" { // Ed25519, P-256 and secp256k1 JOSE signatures are all 64 bytes
 		return nil, fmt.Errorf("%w: signature length %d", ErrSignature, len(t.Signature))
 	}
 	return t, nil

@@ -487,8 +487,54 @@ func containsStr(list []string, s string) bool {
 	return false
 }
 
-// publicKeyFromJWK converts a decoded public JWK object to a key through keys.ParsePublicJWK.
+// publicKeyFromJWK converts a decoded public JWK object to a key. The common
+// shape (only kty, crv, x and, for EC, y) is decoded directly; any other
+// member sends the JWK through keys.ParsePublicJWK for its full checks
+// (private members, alg/use/key_ops consistency).
 func publicKeyFromJWK(jwk map[string]any) (keys.PublicKey, error) {
+	kty, _ := jwk["kty"].(string)
+	crv, _ := jwk["crv"].(string)
+	x, _ := jwk["x"].(string)
+	var c keys.Curve
+	members := 3
+	switch {
+	case kty == "OKP" && crv == string(keys.Ed25519):
+		c = keys.Ed25519
+	case kty == "EC" && (crv == string(keys.P256) || crv == string(keys.Secp256k1)):
+		c = keys.Curve(crv)
+		members = 4
+	}
+	if c == "" || len(jwk) != members || x == "" {
+		return parseJWKSlow(jwk)
+	}
+	var raw [65]byte
+	n := 0
+	if c != keys.Ed25519 {
+		y, _ := jwk["y"].(string)
+		if len(x) != 43 || len(y) != 43 {
+			return parseJWKSlow(jwk)
+		}
+		raw[0] = 0x04
+		if _, err := b64.Decode(raw[1:33], []byte(x)); err != nil {
+			return keys.PublicKey{}, fmt.Errorf("cnf.jwk x: %w", err)
+		}
+		if _, err := b64.Decode(raw[33:65], []byte(y)); err != nil {
+			return keys.PublicKey{}, fmt.Errorf("cnf.jwk y: %w", err)
+		}
+		n = 65
+	} else {
+		if len(x) != 43 {
+			return parseJWKSlow(jwk)
+		}
+		if _, err := b64.Decode(raw[:32], []byte(x)); err != nil {
+			return keys.PublicKey{}, fmt.Errorf("cnf.jwk x: %w", err)
+		}
+		n = 32
+	}
+	return keys.PublicKeyFromBytes(c, raw[:n])
+}
+
+func parseJWKSlow(jwk map[string]any) (keys.PublicKey, error) {
 	b, err := json.Marshal(jwk)
 	if err != nil {
 		return keys.PublicKey{}, fmt.Errorf("encode cnf.jwk: %w", err)
