@@ -53,6 +53,19 @@ func normalizeJSON(t testing.TB, v any) any {
 	return out
 }
 
+func readVector(t testing.TB, name string) vector {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(vectorDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v vector
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 // TestThirdPartyVectors verifies the 8 RFC 9901 / SD-JWT VC vectors and
 // compares the processed payload with the one printed in the source.
 func TestThirdPartyVectors(t *testing.T) {
