@@ -4,6 +4,10 @@
 # the code generators are pinned below and installed into .tools/bin (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One generation at a time (several engineers may regenerate in one checkout).
+mkdir -p .tools
+exec 9>.tools/protocgen.lock
+flock 9
 
 TOOLS="$PWD/.tools/bin"
 BUF_VERSION=v1.75.0
