@@ -118,7 +118,7 @@ func (f *fixture) validPayload(t *testing.T) (string, []sdjwt.Disclosure) {
 
 const edHeader = `{"alg":"EdDSA","typ":"dc+sd-jwt","kid":"` + issuerKID + `"}`
 
-func withKB(f *fixture, mod func(kb *sdjwt.KeyBinding)) func(*testing.T, *fixture) string {
+func withKB(mod func(kb *sdjwt.KeyBinding)) func(*testing.T, *fixture) string {
 	return func(t *testing.T, f *fixture) string {
 		jwt, ds := f.mint(t, nil, nil)
 		kb := f.kb()
@@ -234,14 +234,14 @@ func attacks() []attack {
 			jwt, ds := f.mint(t, nil, func(p map[string]any, _ *[]sdjwt.Disclosure) { delete(p, "cnf") })
 			return f.assemble(t, jwt, pick(ds, "given_name"), f.kb())
 		}, sdjwt.ReasonKBInvalid},
-		{"KB signed by another key", withKB(nil, func(kb *sdjwt.KeyBinding) {
+		{"KB signed by another key", withKB(func(kb *sdjwt.KeyBinding) {
 			other, _ := keys.Generate(keys.Ed25519)
 			kb.Signer = jws.NewKeySigner(other)
 		}), sdjwt.ReasonKBSignatureInvalid},
-		{"replayed nonce", withKB(nil, func(kb *sdjwt.KeyBinding) { kb.Nonce = "previous-nonce" }), sdjwt.ReasonNonceMismatch},
-		{"wrong audience", withKB(nil, func(kb *sdjwt.KeyBinding) { kb.Audience = "did:amanah:test:shop" }), sdjwt.ReasonAudMismatch},
-		{"stale KB iat", withKB(nil, func(kb *sdjwt.KeyBinding) { kb.IssuedAt = kb.IssuedAt.Add(-time.Hour) }), sdjwt.ReasonKBStale},
-		{"KB iat in the future", withKB(nil, func(kb *sdjwt.KeyBinding) { kb.IssuedAt = kb.IssuedAt.Add(time.Hour) }), sdjwt.ReasonKBStale},
+		{"replayed nonce", withKB(func(kb *sdjwt.KeyBinding) { kb.Nonce = "previous-nonce" }), sdjwt.ReasonNonceMismatch},
+		{"wrong audience", withKB(func(kb *sdjwt.KeyBinding) { kb.Audience = "did:amanah:test:shop" }), sdjwt.ReasonAudMismatch},
+		{"stale KB iat", withKB(func(kb *sdjwt.KeyBinding) { kb.IssuedAt = kb.IssuedAt.Add(-time.Hour) }), sdjwt.ReasonKBStale},
+		{"KB iat in the future", withKB(func(kb *sdjwt.KeyBinding) { kb.IssuedAt = kb.IssuedAt.Add(time.Hour) }), sdjwt.ReasonKBStale},
 		{"sd_hash mismatch", func(t *testing.T, f *fixture) string {
 			jwt, ds := f.mint(t, nil, nil)
 			full := f.assemble(t, jwt, pick(ds, "given_name", "family_name"), f.kb())

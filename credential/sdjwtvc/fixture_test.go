@@ -50,13 +50,18 @@ func (r resolver) ResolveIssuerKey(_ context.Context, iss, kid string, _ time.Ti
 	return keys.PublicKey{}, fmt.Errorf("%s: %w", kid, sdjwtvc.ErrUnknownKey)
 }
 
-func newFixture(t testing.TB, c keys.Curve) *fixture {
+// newFixture makes an issuer key of curve c and a holder key of holder[0] (default c).
+func newFixture(t testing.TB, c keys.Curve, holder ...keys.Curve) *fixture {
 	t.Helper()
 	ik, err := keys.Generate(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hk, err := keys.Generate(c)
+	hc := c
+	if len(holder) > 0 {
+		hc = holder[0]
+	}
+	hk, err := keys.Generate(hc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,6 +82,22 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestMixedCurves binds credentials of one curve to holder keys of another.
+func TestMixedCurves(t *testing.T) {
+	pairs := [][2]keys.Curve{{keys.Ed25519, keys.P256}, {keys.P256, keys.Secp256k1}, {keys.Secp256k1, keys.Ed25519}}
+	for _, pc := range pairs {
+		f := newFixture(t, pc[0], pc[1])
+		res, err := f.verify(f.present(t, f.issue(t), "age_over_21", "address.country"))
+		if err != nil {
+			t.Fatalf("%v: %v", pc, err)
+		}
+		want := map[string]any{"age_over_21": false, "address": map[string]any{"country": "MY"}}
+		if got := personal(t, res.Claims); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%v: %v", pc, got)
+		}
+	}
+}
+
 func TestIssuedShape(t *testing.T) {
 	f := newFixture(t, keys.Ed25519)
 	sd, err := sdjwt.Parse(f.issue(t))
