@@ -5,7 +5,6 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -138,7 +137,7 @@ type App struct {
 }
 
 // New builds the application on db. loadLatest loads the last committed state.
-func New(logger log.Logger, db dbm.DB, traceStore io.Writer, loadLatest bool,
+func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	appOpts servertypes.AppOptions, baseAppOptions ...func(*baseapp.BaseApp),
 ) *App {
 	interfaceRegistry, err := codectypes.NewInterfaceRegistryWithOptions(codectypes.InterfaceRegistryOptions{
@@ -158,7 +157,6 @@ func New(logger log.Logger, db dbm.DB, traceStore io.Writer, loadLatest bool,
 	std.RegisterInterfaces(interfaceRegistry)
 
 	bApp := baseapp.NewBaseApp(Name, logger, db, txConfig.TxDecoder(), baseAppOptions...)
-	_ = traceStore // store tracing is configured through app.toml in SDK v0.55
 	bApp.SetVersion(version.Version)
 	bApp.SetInterfaceRegistry(interfaceRegistry)
 	bApp.SetTxEncoder(txConfig.TxEncoder())
@@ -267,7 +265,7 @@ func New(logger log.Logger, db dbm.DB, traceStore io.Writer, loadLatest bool,
 	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
 	app.ModuleManager.SetOrderBeginBlockers(slashingtypes.ModuleName, evidencetypes.ModuleName,
 		stakingtypes.ModuleName, authz.ModuleName, genutiltypes.ModuleName)
-	app.ModuleManager.SetOrderEndBlockers(govtypes.ModuleName, stakingtypes.ModuleName,
+	app.ModuleManager.SetOrderEndBlockers(banktypes.ModuleName, govtypes.ModuleName, stakingtypes.ModuleName,
 		feegrant.ModuleName, authz.ModuleName, genutiltypes.ModuleName)
 	// The council goes before genutil: the gentxs run through the ante handler and the staking
 	// hooks, which only let admitted agencies bond.
