@@ -1,6 +1,7 @@
 package sdjwtvc_test
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -161,5 +162,21 @@ func TestAgePredicates(t *testing.T) {
 	check("2008-02-29", at.AddDate(0, 0, -1), false, false)
 	if _, err := sdjwtvc.AgePredicates("17/08/2006", at, []int{18}); err == nil {
 		t.Fatal("bad date accepted")
+	}
+}
+
+func TestVerifyIssued(t *testing.T) {
+	f := newFixture(t, keys.P256)
+	issued := f.issue(t)
+	res, err := f.verifier.VerifyIssued(context.Background(), issued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(personal(t, res.Claims)) != 10 || res.KeyBound {
+		t.Fatalf("claims %v", res.Claims)
+	}
+	// A presentation (with KB-JWT) is not an issuance.
+	if _, err := f.verifier.VerifyIssued(context.Background(), f.present(t, issued, "email")); sdjwt.ReasonOf(err) != sdjwt.ReasonMalformed {
+		t.Fatalf("got %v", err)
 	}
 }

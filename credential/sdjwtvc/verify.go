@@ -86,6 +86,24 @@ var defaultTypes = []string{TypDC, TypVC}
 func (v *Verifier) Verify(ctx context.Context, presentation string, ch Challenge) (*Result, error) {
 	o := v.Options
 	o.Nonce, o.Audience = ch.Nonce, ch.Audience
+	return v.verify(ctx, presentation, &o)
+}
+
+// VerifyIssued checks an SD-JWT VC in issuance form ("<jwt>~<d>~...~"), as a
+// wallet does on receipt: issuer signature, times and every disclosure, with
+// no key binding. A relying party must use Verify instead.
+func (v *Verifier) VerifyIssued(ctx context.Context, sdJWT string) (*Result, error) {
+	o := v.Options
+	o.KeyBindingOptional = true
+	o.Nonce, o.Audience = "", ""
+	if strings.LastIndexByte(sdJWT, '~') != len(sdJWT)-1 {
+		return nil, sdjwt.Fail(sdjwt.ReasonMalformed, "issuance form must end with '~'")
+	}
+	return v.verify(ctx, sdJWT, &o)
+}
+
+func (v *Verifier) verify(ctx context.Context, presentation string, op *sdjwt.Options) (*Result, error) {
+	o := *op
 	if o.Types == nil {
 		o.Types = defaultTypes
 	}
