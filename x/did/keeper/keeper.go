@@ -1,0 +1,215 @@
+// Package keeper holds the DID registry's state (every version of every did:amanah document)
+// and the DID-key authorisation that x/did, x/trust and x/status share.
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/address"
+	corestore "cosmossdk.io/core/store"
+	errorsmod "cosmossdk.io/errors"
+	"github.com/cosmos/cosmos-sdk/codec"
+
+	"github.com/amanah-id/amanah/didcore"
+	"github.com/amanah-id/amanah/x/did/types"
+)
+
+// Keeper holds the DID registry's state.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	addressCodec address.Codec
+
+	Schema collections.Schema
+	Params collections.Item[types.Params]
+	// Versions maps (did, sequence) to the stored version.
+	Versions collections.Map[collections.Pair[string, uint64], types.DidDocumentVersion]
+	// Heads maps a DID to its latest sequence and deactivation flag.
+	Heads collections.Map[string, types.DidHead]
+}
+
+// NewKeeper builds the DID registry keeper.
+func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, addressCodec address.Codec) *Keeper {
+	sb := collections.NewSchemaBuilder(storeService)
+	k := &Keeper{
+		cdc:          cdc,
+		addressCodec: addressCodec,
+		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Versions: collections.NewMap(sb, types.VersionsKey, "versions",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key),
+			codec.CollValue[types.DidDocumentVersion](cdc)),
+		Heads: collections.NewMap(sb, types.HeadsKey, "heads", collections.StringKey, codec.CollValue[types.DidHead](cdc)),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// AddressCodec returns the account address codec.
+func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
+
+// Network returns the did:amanah network name of this chain.
+func (k Keeper) Network(ctx context.Context) (string, error) {
+	p, err := k.Params.Get(ctx)
+	if err != nil {
+		return "", fmt.Errorf("did params: %w", err)
+	}
+	return p.Network, nil
+}
+
+// IsActive reports whether did exists and is not deactivated.
+func (k Keeper) IsActive(ctx context.Context, did string) (bool, error) {
+	h, err := k.Heads.Get(ctx, did)
+	if errors.Is(err, collections.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !h.Deactivated, nil
+}
+
+// head returns the head of did, or ErrDidNotFound.
+func (k Keeper) head(ctx context.Context, did string) (types.DidHead, error) {
+	h, err := k.Heads.Get(ctx, did)
+	if errors.Is(err, collections.ErrNotFound) {
+		return h, errorsmod.Wrap(types.ErrDidNotFound, did)
+	}
+	return h, err
+}
+
+// version returns version seq of did, or ErrVersionNotFound.
+func (k Keeper) version(ctx context.Context, did string, seq uint64) (types.DidDocumentVersion, error) {
+	v, err := k.Versions.Get(ctx, collections.Join(did, seq))
+	if errors.Is(err, collections.ErrNotFound) {
+		return v, errorsmod.Wrapf(types.ErrVersionNotFound, "%s version %d", did, seq)
+	}
+	return v, err
+}
+
+// metadata returns the metadata of v, with the next version id from the head.
+func metadata(h types.DidHead, v types.DidDocumentVersion) types.DocumentMetadata {
+	next := ""
+	if v.Sequence < h.LatestSequence {
+		next = types.VersionID(v.Sequence + 1)
+	}
+	return v.Metadata(next)
+}
+
+// decode returns the document of a stored version.
+func decode(v types.DidDocumentVersion) (*didcore.Document, error) {
+	doc, err := didcore.ParseDocument(v.DocumentJson)
+	if err != nil {
+		return nil, fmt.Errorf("stored document %s v%s: %w", v.Did, v.VersionId, err)
+	}
+	return doc, nil
+}
+
+// resolved turns a stored version into the (document, metadata, error) answer: a
+// deactivation version gives ErrDidDeactivated with its metadata and no document.
+func resolved(h types.DidHead, v types.DidDocumentVersion) (*didcore.Document, types.DocumentMetadata, error) {
+	md := metadata(h, v)
+	if v.Deactivated {
+		return nil, md, errorsmod.Wrap(types.ErrDidDeactivated, v.Did)
+	}
+	doc, err := decode(v)
+	if err != nil {
+		return nil, md, err
+	}
+	return doc, md, nil
+}
+
+// Resolve returns the latest document of did and its metadata. A deactivated DID gives
+// ErrDidDeactivated (with the deactivation version's metadata); an unknown one ErrDidNotFound.
+func (k Keeper) Resolve(ctx context.Context, did string) (*didcore.Document, types.DocumentMetadata, error) {
+	h, err := k.head(ctx, did)
+	if err != nil {
+		return nil, types.DocumentMetadata{}, err
+	}
+	v, err := k.version(ctx, did, h.LatestSequence)
+	if err != nil {
+		return nil, types.DocumentMetadata{}, err
+	}
+	return resolved(h, v)
+}
+
+// ResolveVersion returns the document of did at versionID and its metadata.
+func (k Keeper) ResolveVersion(ctx context.Context, did, versionID string) (*didcore.Document, types.DocumentMetadata, error) {
+	seq, err := types.ParseVersionID(versionID)
+	if err != nil {
+		return nil, types.DocumentMetadata{}, err
+	}
+	h, err := k.head(ctx, did)
+	if err != nil {
+		return nil, types.DocumentMetadata{}, err
+	}
+	if seq > h.LatestSequence {
+		return nil, types.DocumentMetadata{}, errorsmod.Wrapf(types.ErrVersionNotFound, "%s version %s", did, versionID)
+	}
+	v, err := k.version(ctx, did, seq)
+	if err != nil {
+		return nil, types.DocumentMetadata{}, err
+	}
+	return resolved(h, v)
+}
+
+// ResolveAt returns the document of did that was valid at time at (the last version written
+// at or before it) and its metadata. Before creation: ErrDidNotFound; after deactivation:
+// ErrDidDeactivated.
+func (k Keeper) ResolveAt(ctx context.Context, did string, at time.Time) (*didcore.Document, types.DocumentMetadata, error) {
+	h, err := k.head(ctx, did)
+	if err != nil {
+		return nil, types.DocumentMetadata{}, err
+	}
+	v, found, err := k.versionAt(ctx, did, at)
+	if err != nil {
+		return nil, types.DocumentMetadata{}, err
+	}
+	if !found {
+		return nil, types.DocumentMetadata{}, errorsmod.Wrapf(types.ErrDidNotFound, "%s did not exist at %s", did, at.UTC().Format(time.RFC3339))
+	}
+	return resolved(h, v)
+}
+
+// versionAt finds the last version of did with updated <= at.
+func (k Keeper) versionAt(ctx context.Context, did string, at time.Time) (types.DidDocumentVersion, bool, error) {
+	rng := collections.NewPrefixedPairRange[string, uint64](did).Descending()
+	it, err := k.Versions.Iterate(ctx, rng)
+	if err != nil {
+		return types.DidDocumentVersion{}, false, err
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return types.DidDocumentVersion{}, false, err
+		}
+		if !v.Updated.After(at) {
+			return v, true, nil
+		}
+	}
+	return types.DidDocumentVersion{}, false, nil
+}
+
+// latestActive returns the head, latest version and document of an active DID.
+func (k Keeper) latestActive(ctx context.Context, did string) (types.DidHead, types.DidDocumentVersion, *didcore.Document, error) {
+	h, err := k.head(ctx, did)
+	if err != nil {
+		return h, types.DidDocumentVersion{}, nil, err
+	}
+	if h.Deactivated {
+		return h, types.DidDocumentVersion{}, nil, errorsmod.Wrap(types.ErrDidDeactivated, did)
+	}
+	v, err := k.version(ctx, did, h.LatestSequence)
+	if err != nil {
+		return h, v, nil, err
+	}
+	doc, err := decode(v)
+	return h, v, doc, err
+}

@@ -1,0 +1,26 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// DID registry errors; codes are stable (clients and tests match on them).
+var (
+	ErrInvalidDocument    = errorsmod.Register(ModuleName, 2, "invalid DID document")
+	ErrInvalidDid         = errorsmod.Register(ModuleName, 3, "invalid DID")
+	ErrDidExists          = errorsmod.Register(ModuleName, 4, "DID already exists")
+	ErrDidNotFound        = errorsmod.Register(ModuleName, 5, "DID not found")
+	ErrDidDeactivated     = errorsmod.Register(ModuleName, 6, "DID is deactivated")
+	ErrUnauthorized       = errorsmod.Register(ModuleName, 7, "signature is not by an authorised verification method")
+	ErrInvalidSignature   = errorsmod.Register(ModuleName, 8, "invalid DID signature")
+	ErrMissingSignature   = errorsmod.Register(ModuleName, 9, "missing signature of a required controller")
+	ErrStaleVersion       = errorsmod.Register(ModuleName, 10, "previous version id is not the latest version")
+	ErrWrongNetwork       = errorsmod.Register(ModuleName, 11, "DID is not on this chain's network")
+	ErrIDMismatch         = errorsmod.Register(ModuleName, 12, "DID is not derived from a capabilityInvocation key of the document")
+	ErrPayloadTooLarge    = errorsmod.Register(ModuleName, 13, "payload too large")
+	ErrControllerNotFound = errorsmod.Register(ModuleName, 14, "controller DID not found or not active")
+	ErrVersionNotFound    = errorsmod.Register(ModuleName, 15, "DID version not found")
+	ErrInvalidGenesis     = errorsmod.Register(ModuleName, 16, "invalid DID genesis")
+	ErrInvalidParams      = errorsmod.Register(ModuleName, 17, "invalid DID params")
+	ErrInvalidAddress     = errorsmod.Register(ModuleName, 18, "invalid address")
+	ErrInvalidRequest     = errorsmod.Register(ModuleName, 19, "invalid request")
+	ErrDocumentIDMismatch = errorsmod.Register(ModuleName, 20, "document id differs from the DID being updated")
+)

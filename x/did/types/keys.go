@@ -1,0 +1,54 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the DID registry module's name and store key.
+	ModuleName = "did"
+	// StoreKey is the DID registry's KV store key.
+	StoreKey = ModuleName
+	// DefaultNetwork is the did:amanah network name unless genesis sets another.
+	DefaultNetwork = "local"
+)
+
+// Collection prefixes of the DID registry's state.
+var (
+	ParamsKey   = collections.NewPrefix(0)
+	VersionsKey = collections.NewPrefix(1)
+	HeadsKey    = collections.NewPrefix(2)
+)
+
+// Payload and signature bounds, checked before any parsing.
+const (
+	// MaxPayloadDocumentBytes bounds the submitted document JSON (twice the canonical limit,
+	// so pretty-printed input fits; the canonical form is then held to didcore's limit).
+	MaxPayloadDocumentBytes = 32 << 10
+	// MaxSignatures bounds the signatures of one message.
+	MaxSignatures = 32
+	// MaxSignatureBytes bounds one signature (Ed25519 and ECDSA r||s are 64 bytes).
+	MaxSignatureBytes = 128
+	// MaxVersionIDLength bounds a version id in a payload or query.
+	MaxVersionIDLength = 20
+	// SignatureVerifyGas is the gas charged for each DID-key signature verification.
+	SignatureVerifyGas = 1000
+)
+
+// Resolution errors (W3C DID Resolution didResolutionMetadata.error values).
+const (
+	ResolutionErrNotFound       = "notFound"
+	ResolutionErrInvalidDid     = "invalidDid"
+	ResolutionErrDeactivated    = "deactivated"
+	ResolutionErrInvalidOptions = "invalidOptions"
+)
+
+// Content types of DID resolution.
+const (
+	// ContentTypeDIDJSON is the media type of a DID document in plain JSON.
+	ContentTypeDIDJSON = "application/did+json"
+	// ContentTypeDIDLDJSON is the media type of a DID document in JSON-LD.
+	ContentTypeDIDLDJSON = "application/did+ld+json"
+	// ContentTypeResolution is the media type of a DID resolution result.
+	ContentTypeResolution = "application/did-resolution+json"
+	// ContentTypeResolutionLD is the Universal Resolver's media type of a resolution result.
+	ContentTypeResolutionLD = `application/ld+json;profile="https://w3id.org/did-resolution"`
+)
