@@ -1,0 +1,168 @@
+// Package keeper holds the trust registry's state: credential types, the accreditation chain
+// rooted in the council, and the relying parties; and answers whether an issuer is accredited.
+package keeper
+
+import (
+	"bytes"
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
+	"cosmossdk.io/core/address"
+	corestore "cosmossdk.io/core/store"
+	errorsmod "cosmossdk.io/errors"
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/gogoproto/proto"
+
+	"github.com/amanah-id/amanah/didcore"
+	didtypes "github.com/amanah-id/amanah/x/did/types"
+	"github.com/amanah-id/amanah/x/trust/types"
+)
+
+// SigningRelationship is the verification relationship whose methods authorise trust registry
+// changes: the DID's controlling keys, not its day-to-day credential-signing (assertionMethod) keys.
+const SigningRelationship = didcore.CapabilityInvocation
+
+// AccreditationIndexes look accreditations up by the accredited DID and by the accreditor.
+type AccreditationIndexes struct {
+	// Accredited maps accredited DID -> accreditation id.
+	Accredited *indexes.Multi[string, string, types.Accreditation]
+	// Accreditor maps accreditor DID ("" for the council) -> accreditation id.
+	Accreditor *indexes.Multi[string, string, types.Accreditation]
+}
+
+// IndexesList lists the indexes for collections.
+func (i AccreditationIndexes) IndexesList() []collections.Index[string, types.Accreditation] {
+	return []collections.Index[string, types.Accreditation]{i.Accredited, i.Accreditor}
+}
+
+// Keeper holds the trust registry's state.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	addressCodec address.Codec
+	authority    string // the gov module account, which carries council decisions
+	moduleAddr   string // recorded as the granter of writers this module authorises
+
+	did     types.DIDKeeper
+	council types.CouncilKeeper
+
+	Schema          collections.Schema
+	CredentialTypes collections.Map[collections.Pair[string, uint32], types.CredentialType]
+	Accreditations  *collections.IndexedMap[string, types.Accreditation, AccreditationIndexes]
+	RelyingParties  collections.Map[string, types.RelyingParty]
+}
+
+// NewKeeper builds the trust registry keeper on the DID registry and the council.
+func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, dk types.DIDKeeper, ck types.CouncilKeeper) *Keeper {
+	ac := ck.AddressCodec()
+	if _, err := ac.StringToBytes(ck.Authority()); err != nil {
+		panic(errorsmod.Wrapf(err, "trust authority %q", ck.Authority()))
+	}
+	moduleAddr, err := ac.BytesToString(authtypes.NewModuleAddress(types.ModuleName))
+	if err != nil {
+		panic(err)
+	}
+	sb := collections.NewSchemaBuilder(storeService)
+	k := &Keeper{
+		cdc:          cdc,
+		addressCodec: ac,
+		authority:    ck.Authority(),
+		moduleAddr:   moduleAddr,
+		did:          dk,
+		council:      ck,
+		CredentialTypes: collections.NewMap(sb, types.CredentialTypesKey, "credential_types",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint32Key), codec.CollValue[types.CredentialType](cdc)),
+		Accreditations: collections.NewIndexedMap(sb, types.AccreditationsKey, "accreditations",
+			collections.StringKey, codec.CollValue[types.Accreditation](cdc),
+			AccreditationIndexes{
+				Accredited: indexes.NewMulti(sb, types.AccreditationsByHolderKey, "accreditations_by_accredited",
+					collections.StringKey, collections.StringKey,
+					func(_ string, a types.Accreditation) (string, error) { return a.Accredited, nil }),
+				Accreditor: indexes.NewMulti(sb, types.AccreditationsByGrantorKey, "accreditations_by_accreditor",
+					collections.StringKey, collections.StringKey,
+					func(_ string, a types.Accreditation) (string, error) { return a.Accreditor, nil }),
+			}),
+		RelyingParties: collections.NewMap(sb, types.RelyingPartiesKey, "relying_parties",
+			collections.StringKey, codec.CollValue[types.RelyingParty](cdc)),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// Authority returns the address that carries council decisions (the gov module account).
+func (k *Keeper) Authority() string { return k.authority }
+
+// checkAuthority compares the signer with the gov authority by address bytes.
+func (k *Keeper) checkAuthority(signer string) error {
+	got, err := k.addressCodec.StringToBytes(signer)
+	if err != nil {
+		return errorsmod.Wrapf(types.ErrInvalidAddress, "signer %q: %v", signer, err)
+	}
+	want, _ := k.addressCodec.StringToBytes(k.authority)
+	if !bytes.Equal(got, want) {
+		return errorsmod.Wrapf(types.ErrInvalidAuthority, "expected %s, got %s", k.authority, signer)
+	}
+	return nil
+}
+
+// account decodes an account address.
+func (k *Keeper) account(field, addr string) (sdk.AccAddress, error) {
+	bz, err := k.addressCodec.StringToBytes(addr)
+	if err != nil || len(bz) == 0 {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s %q", field, addr)
+	}
+	return bz, nil
+}
+
+// authorize checks who acts on a payload. An empty actor is the council: the message must come
+// from the gov authority and carry no signatures. Otherwise the signatures must be by the
+// actor's capabilityInvocation methods over the payload's sign bytes (chain id and message
+// type bound in), and the fee payer may be any account.
+func (k *Keeper) authorize(ctx context.Context, msg sdk.Msg, signer, actor string, payload proto.Message, sigs []didtypes.DidSignature) error {
+	if err := types.ValidateSignatures(actor, sigs); err != nil {
+		return err
+	}
+	if actor == "" {
+		return k.checkAuthority(signer)
+	}
+	if _, err := k.account("signer", signer); err != nil {
+		return err
+	}
+	sb, err := didtypes.SignBytes(sdk.UnwrapSDKContext(ctx).ChainID(), sdk.MsgTypeURL(msg), payload)
+	if err != nil {
+		return errorsmod.Wrap(types.ErrInvalidPayload, err.Error())
+	}
+	err = k.did.VerifySignatures(ctx, actor, SigningRelationship, sb, sigs)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, didtypes.ErrDidDeactivated):
+		return errorsmod.Wrap(types.ErrActorDeactivated, actor)
+	case errors.Is(err, didtypes.ErrDidNotFound):
+		return errorsmod.Wrap(types.ErrActorNotFound, actor)
+	case errors.Is(err, didtypes.ErrUnauthorized), errors.Is(err, didtypes.ErrInvalidSignature),
+		errors.Is(err, didtypes.ErrMissingSignature), errors.Is(err, didtypes.ErrInvalidDid):
+		return errorsmod.Wrapf(types.ErrInvalidSignature, "%s: %v", actor, err)
+	default:
+		return err
+	}
+}
+
+// requireActive fails unless did exists on the DID registry and is not deactivated.
+func (k *Keeper) requireActive(ctx context.Context, did string) error {
+	ok, err := k.did.IsActive(ctx, did)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorsmod.Wrap(types.ErrSubjectInactive, did)
+	}
+	return nil
+}

@@ -1,0 +1,37 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// Trust registry errors; codes are stable (clients and tests match on them).
+var (
+	ErrInvalidAuthority       = errorsmod.Register(ModuleName, 2, "signer is not the governance authority")
+	ErrInvalidAddress         = errorsmod.Register(ModuleName, 3, "invalid address")
+	ErrInvalidPayload         = errorsmod.Register(ModuleName, 4, "invalid payload")
+	ErrInvalidSchema          = errorsmod.Register(ModuleName, 5, "schema is not a valid JSON Schema of claims")
+	ErrSchemaTooLarge         = errorsmod.Register(ModuleName, 6, "schema exceeds the size bound")
+	ErrSchemaRemoteRef        = errorsmod.Register(ModuleName, 7, "schema refers to a resource outside itself")
+	ErrDuplicateVersion       = errorsmod.Register(ModuleName, 8, "credential type version already registered")
+	ErrVersionNotIncreasing   = errorsmod.Register(ModuleName, 9, "credential type version must be the latest plus one")
+	ErrCredentialTypeNotFound = errorsmod.Register(ModuleName, 10, "credential type not found")
+	ErrUnknownClaim           = errorsmod.Register(ModuleName, 11, "claim is not a property of the credential type's schema")
+	ErrMissingSignature       = errorsmod.Register(ModuleName, 12, "missing DID signature")
+	ErrInvalidSignature       = errorsmod.Register(ModuleName, 13, "DID signature does not authorise the payload")
+	ErrUnexpectedSignature    = errorsmod.Register(ModuleName, 14, "council decisions carry no DID signatures")
+	ErrActorDeactivated       = errorsmod.Register(ModuleName, 15, "acting DID is deactivated")
+	ErrActorNotFound          = errorsmod.Register(ModuleName, 16, "acting DID not found")
+	ErrNotAccredited          = errorsmod.Register(ModuleName, 17, "acting DID holds no accreditation as an accreditation body")
+	ErrOutsideScope           = errorsmod.Register(ModuleName, 18, "credential type is outside the accreditor's scope")
+	ErrOutsideValidity        = errorsmod.Register(ModuleName, 19, "validity window is outside the accreditor's own")
+	ErrRoleNotAllowed         = errorsmod.Register(ModuleName, 20, "accreditor may not grant this role")
+	ErrAccreditationExists    = errorsmod.Register(ModuleName, 21, "accreditation id already used")
+	ErrAccreditationNotFound  = errorsmod.Register(ModuleName, 22, "accreditation not found")
+	ErrNotAccreditor          = errorsmod.Register(ModuleName, 23, "only the accreditor or the council may change this accreditation")
+	ErrStaleSequence          = errorsmod.Register(ModuleName, 24, "sequence is not the accreditation's current history length")
+	ErrInvalidTransition      = errorsmod.Register(ModuleName, 25, "status change not allowed")
+	ErrRelyingPartyExists     = errorsmod.Register(ModuleName, 26, "relying party already registered")
+	ErrRelyingPartyNotFound   = errorsmod.Register(ModuleName, 27, "relying party not found")
+	ErrStaleVersion           = errorsmod.Register(ModuleName, 28, "version is not the registration's current version plus one")
+	ErrNotRegistrar           = errorsmod.Register(ModuleName, 29, "only the registrar or the council may update this relying party")
+	ErrInvalidGenesis         = errorsmod.Register(ModuleName, 30, "invalid trust registry genesis")
+	ErrSubjectInactive        = errorsmod.Register(ModuleName, 31, "accredited or registered DID is deactivated or unknown")
+)

@@ -1,0 +1,68 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the trust registry module's name and store key.
+	ModuleName = "trust"
+	// StoreKey is the trust registry's KV store key.
+	StoreKey = ModuleName
+)
+
+// NationalIDVCT is the credential type of the national identity credential (the demo trust chain).
+const NationalIDVCT = "https://amanah.gov.example/credentials/national-id"
+
+// Collection prefixes of the trust registry's state.
+var (
+	CredentialTypesKey         = collections.NewPrefix(0)
+	AccreditationsKey          = collections.NewPrefix(1)
+	AccreditationsByHolderKey  = collections.NewPrefix(2)
+	AccreditationsByGrantorKey = collections.NewPrefix(3)
+	RelyingPartiesKey          = collections.NewPrefix(4)
+)
+
+// Bounds on what a message may carry, checked before any parsing or state access.
+const (
+	// MaxSchemaBytes bounds a credential type's JSON Schema.
+	MaxSchemaBytes = 32 << 10
+	// MaxSchemaDepth bounds the nesting of a schema's JSON values.
+	MaxSchemaDepth = 32
+	// MaxURILength bounds a vct URI.
+	MaxURILength = 256
+	// MaxDIDLength bounds a DID in a payload.
+	MaxDIDLength = 256
+	// MaxIDLength bounds an accreditation id.
+	MaxIDLength = 128
+	// MaxNameLength bounds display and legal names.
+	MaxNameLength = 256
+	// MaxDescriptionLength bounds a description or a reason.
+	MaxDescriptionLength = 1024
+	// MaxRegistrationNumberLength bounds a relying party's registration number.
+	MaxRegistrationNumberLength = 64
+	// MaxVCTs bounds the credential types of one accreditation or relying party.
+	MaxVCTs = 64
+	// MaxClaims bounds the claims listed for one credential type.
+	MaxClaims = 256
+	// MaxClaimNameLength bounds a claim name.
+	MaxClaimNameLength = 128
+	// MaxSignatures bounds the DID signatures of one message.
+	MaxSignatures = 16
+	// MaxSignatureBytes bounds one DID signature.
+	MaxSignatureBytes = 128
+	// MaxHistory bounds the status changes one accreditation may go through.
+	MaxHistory = 1024
+	// SchemaCompileGasPerByte is the gas charged per schema byte for compiling it.
+	SchemaCompileGasPerByte = 10
+)
+
+// Reasons IsAccredited gives when the answer is no; stable strings clients may match on.
+const (
+	ReasonIssuerInactive          = "issuer_inactive"
+	ReasonNoAccreditation         = "no_accreditation"
+	ReasonNotYetValid             = "not_yet_valid"
+	ReasonExpired                 = "expired"
+	ReasonSuspended               = "suspended"
+	ReasonRevoked                 = "revoked"
+	ReasonAccreditorInactive      = "accreditor_inactive"
+	ReasonAccreditorNotAccredited = "accreditor_not_accredited"
+)
