@@ -77,6 +77,9 @@ import (
 	councilante "github.com/amanah-id/amanah/x/council/ante"
 	councilkeeper "github.com/amanah-id/amanah/x/council/keeper"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
+	"github.com/amanah-id/amanah/x/did"
+	didkeeper "github.com/amanah-id/amanah/x/did/keeper"
+	didtypes "github.com/amanah-id/amanah/x/did/types"
 )
 
 // Name is the application's name.
@@ -129,6 +132,7 @@ type App struct {
 	FeeGrantKeeper  feegrantkeeper.Keeper
 	AuthzKeeper     authzkeeper.Keeper
 	CouncilKeeper   *councilkeeper.Keeper
+	DidKeeper       *didkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -164,7 +168,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	keys := storetypes.NewKVStoreKeys(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, slashingtypes.StoreKey,
 		evidencetypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
-		feegrant.StoreKey, authzkeeper.StoreKey, counciltypes.StoreKey,
+		feegrant.StoreKey, authzkeeper.StoreKey, counciltypes.StoreKey, didtypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -212,6 +216,8 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 		app.SlashingKeeper.Hooks(),
 	))
 
+	app.DidKeeper = didkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[didtypes.StoreKey]), accCodec)
+
 	app.FeeGrantKeeper = feegrantkeeper.NewKeeper(appCodec,
 		runtime.NewKVStoreService(keys[feegrant.StoreKey]), app.AccountKeeper)
 
@@ -250,6 +256,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 		feegrantmodule.NewAppModule(appCodec, app.AccountKeeper, app.BankKeeper, app.FeeGrantKeeper, interfaceRegistry),
 		authzmodule.NewAppModule(appCodec, app.AuthzKeeper, app.AccountKeeper, app.BankKeeper, interfaceRegistry),
 		council.NewAppModule(appCodec, app.CouncilKeeper),
+		did.NewAppModule(appCodec, app.DidKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager,
 		map[string]module.AppModuleBasic{
@@ -270,7 +277,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	// The council goes before genutil: the gentxs run through the ante handler and the staking
 	// hooks, which only let admitted agencies bond.
 	genesisOrder := []string{
-		authtypes.ModuleName, banktypes.ModuleName, counciltypes.ModuleName, stakingtypes.ModuleName,
+		authtypes.ModuleName, banktypes.ModuleName, counciltypes.ModuleName, didtypes.ModuleName, stakingtypes.ModuleName,
 		slashingtypes.ModuleName, govtypes.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName,
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName,
 	}

@@ -1,0 +1,310 @@
+// Package cli holds the hand-written `amanahd tx did` and `amanahd q did` commands.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/gogoproto/proto"
+	"github.com/spf13/cobra"
+
+	"github.com/amanah-id/amanah/didcore"
+	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/x/did/types"
+)
+
+// Flag names of the tx commands.
+const (
+	FlagKey = "key"
+	FlagDoc = "doc"
+)
+
+// GetTxCmd returns `tx did` with create, update and deactivate.
+func GetTxCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        types.ModuleName,
+		Short:                      "DID registry transactions (signed with DID keys)",
+		DisableFlagParsing:         true,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(CreateCmd(), UpdateCmd(), DeactivateCmd())
+	return cmd
+}
+
+func addKeyFlags(cmd *cobra.Command) {
+	cmd.Flags().StringArray(FlagKey, nil, "private JWK file of a signing key (repeat for several controllers)")
+	flags.AddTxFlagsToCmd(cmd)
+	_ = cmd.MarkFlagRequired(FlagKey)
+	_ = cmd.MarkFlagRequired(flags.FlagFrom)
+}
+
+// CreateCmd is `tx did create --key key.jwk [--doc doc.json]`.
+func CreateCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "create --key key.jwk [--doc doc.json]",
+		Short: "Create a did:amanah DID",
+		Long: "Create a did:amanah DID. Without --doc the document has the first key as #key-1 in " +
+			"authentication, assertionMethod and capabilityInvocation, and the id is computed from it.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			privs, err := readKeys(cmd)
+			if err != nil {
+				return err
+			}
+			qc := types.NewQueryClient(clientCtx)
+			var doc *didcore.Document
+			if path, _ := cmd.Flags().GetString(FlagDoc); path != "" {
+				if doc, err = readDoc(path); err != nil {
+					return err
+				}
+			} else {
+				p, err := qc.Params(cmd.Context(), &types.QueryParamsRequest{})
+				if err != nil {
+					return fmt.Errorf("query did params: %w", err)
+				}
+				doc = types.NewDocument(p.Params.Network, privs[0].Public())
+			}
+			docJSON, err := doc.MarshalJSON()
+			if err != nil {
+				return err
+			}
+			docs := []*didcore.Document{doc}
+			ext, err := fetchControllers(cmd.Context(), qc, doc.ID, types.Controllers(doc), nil)
+			if err != nil {
+				return err
+			}
+			msg := &types.MsgCreateDid{Signer: clientCtx.GetFromAddress().String(), Payload: types.CreateDidPayload{Document: docJSON}}
+			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, types.TypeURLMsgCreateDid, &msg.Payload, privs, append(docs, ext...)); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	cmd.Flags().String(FlagDoc, "", "DID document JSON file (default: a document of the first key)")
+	addKeyFlags(cmd)
+	return cmd
+}
+
+// UpdateCmd is `tx did update --key key.jwk --doc doc.json`.
+func UpdateCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "update --key key.jwk --doc doc.json",
+		Short: "Replace a DID's document with a new version (signed by every controller)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			privs, err := readKeys(cmd)
+			if err != nil {
+				return err
+			}
+			path, _ := cmd.Flags().GetString(FlagDoc)
+			doc, err := readDoc(path)
+			if err != nil {
+				return err
+			}
+			qc := types.NewQueryClient(clientCtx)
+			cur, versionID, err := resolveLatest(cmd.Context(), qc, doc.ID)
+			if err != nil {
+				return err
+			}
+			// The documents whose capabilityInvocation keys the chain asks for: the current
+			// controllers' and those of the controllers the update adds.
+			curCtl := types.Controllers(cur)
+			docs := []*didcore.Document{cur}
+			ext, err := fetchControllers(cmd.Context(), qc, doc.ID, curCtl, nil)
+			if err != nil {
+				return err
+			}
+			docs = append(docs, ext...)
+			skip := map[string]bool{}
+			for _, c := range curCtl {
+				skip[c] = true
+			}
+			if !skip[doc.ID] {
+				docs = append(docs, doc)
+			}
+			ext, err = fetchControllers(cmd.Context(), qc, doc.ID, types.Controllers(doc), skip)
+			if err != nil {
+				return err
+			}
+			docs = append(docs, ext...)
+			docJSON, err := doc.MarshalJSON()
+			if err != nil {
+				return err
+			}
+			msg := &types.MsgUpdateDid{Signer: clientCtx.GetFromAddress().String(),
+				Payload: types.UpdateDidPayload{Did: doc.ID, Document: docJSON, PreviousVersionId: versionID}}
+			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, types.TypeURLMsgUpdateDid, &msg.Payload, privs, docs); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	cmd.Flags().String(FlagDoc, "", "the new DID document JSON file")
+	_ = cmd.MarkFlagRequired(FlagDoc)
+	addKeyFlags(cmd)
+	return cmd
+}
+
+// DeactivateCmd is `tx did deactivate <did> --key key.jwk`.
+func DeactivateCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "deactivate <did> --key key.jwk",
+		Short: "Deactivate a DID for good (signed by every controller)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			privs, err := readKeys(cmd)
+			if err != nil {
+				return err
+			}
+			qc := types.NewQueryClient(clientCtx)
+			cur, versionID, err := resolveLatest(cmd.Context(), qc, args[0])
+			if err != nil {
+				return err
+			}
+			ext, err := fetchControllers(cmd.Context(), qc, cur.ID, types.Controllers(cur), nil)
+			if err != nil {
+				return err
+			}
+			msg := &types.MsgDeactivateDid{Signer: clientCtx.GetFromAddress().String(),
+				Payload: types.DeactivateDidPayload{Did: cur.ID, PreviousVersionId: versionID}}
+			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, types.TypeURLMsgDeactivateDid, &msg.Payload, privs, append([]*didcore.Document{cur}, ext...)); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	addKeyFlags(cmd)
+	return cmd
+}
+
+func readKeys(cmd *cobra.Command) ([]keys.PrivateKey, error) {
+	paths, _ := cmd.Flags().GetStringArray(FlagKey)
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("--%s is required", FlagKey)
+	}
+	out := make([]keys.PrivateKey, 0, len(paths))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		k, err := keys.ParsePrivateJWK(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func readDoc(path string) (*didcore.Document, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := didcore.ParseDocument(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return doc, nil
+}
+
+// resolveLatest returns the latest document of an active DID and its version id.
+func resolveLatest(ctx context.Context, qc types.QueryClient, did string) (*didcore.Document, string, error) {
+	res, err := qc.Resolve(ctx, &types.QueryResolveRequest{Did: did})
+	if err != nil {
+		return nil, "", fmt.Errorf("resolve %s: %w", did, err)
+	}
+	if e := res.DidResolutionMetadata.Error; e != "" {
+		return nil, "", fmt.Errorf("resolve %s: %s: %s", did, e, res.DidResolutionMetadata.ErrorMessage)
+	}
+	doc, err := didcore.ParseDocument(res.DidDocument)
+	if err != nil {
+		return nil, "", fmt.Errorf("resolve %s: %w", did, err)
+	}
+	return doc, res.DidDocumentMetadata.VersionId, nil
+}
+
+// fetchControllers resolves the controllers in cs other than self and those in skip.
+func fetchControllers(ctx context.Context, qc types.QueryClient, self string, cs []string, skip map[string]bool) ([]*didcore.Document, error) {
+	var out []*didcore.Document
+	for _, c := range cs {
+		if c == self || skip[c] {
+			continue
+		}
+		doc, _, err := resolveLatest(ctx, qc, c)
+		if err != nil {
+			return nil, fmt.Errorf("controller: %w", err)
+		}
+		out = append(out, doc)
+	}
+	return out, nil
+}
+
+// signAll signs payload with every key, once for each capabilityInvocation method of docs
+// that holds it.
+func signAll(ctx context.Context, clientCtx client.Context, typeURL string, payload proto.Message, privs []keys.PrivateKey, docs []*didcore.Document) ([]types.DidSignature, error) {
+	chainID, err := chainID(ctx, clientCtx)
+	if err != nil {
+		return nil, err
+	}
+	var sigs []types.DidSignature
+	done := map[string]bool{}
+	for i, priv := range privs {
+		found := false
+		for _, d := range docs {
+			for _, vm := range d.MethodsFor(didcore.CapabilityInvocation) {
+				if k, err := vm.PublicKey(); err != nil || !k.Equal(priv.Public()) {
+					continue
+				}
+				found = true
+				if done[vm.ID] {
+					continue
+				}
+				done[vm.ID] = true
+				s, err := types.Sign(chainID, typeURL, payload, vm.ID, priv)
+				if err != nil {
+					return nil, err
+				}
+				sigs = append(sigs, s)
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("--key #%d is not a capabilityInvocation key of the DID or its controllers", i+1)
+		}
+	}
+	return sigs, nil
+}
+
+// chainID is --chain-id, else the connected node's network.
+func chainID(ctx context.Context, clientCtx client.Context) (string, error) {
+	if clientCtx.ChainID != "" {
+		return clientCtx.ChainID, nil
+	}
+	node, err := clientCtx.GetNode()
+	if err != nil {
+		return "", fmt.Errorf("no --chain-id and no node: %w", err)
+	}
+	st, err := node.Status(ctx)
+	if err != nil {
+		return "", fmt.Errorf("no --chain-id and node status failed: %w", err)
+	}
+	return st.NodeInfo.Network, nil
+}
