@@ -1,0 +1,90 @@
+// Package ledger is the verifier's view of the Amanah ledger: issuer keys
+// (x/did), accreditations and relying parties (x/trust) and status-list
+// entries (x/status), kept in memory, filled on demand from node gRPC
+// queries, invalidated from block events, and refused (fail closed) once the
+// view is older than its freshness bound.
+package ledger
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/amanah-id/amanah/keys"
+)
+
+// Errors a View returns; callers map them to reason codes.
+var (
+	// ErrStale: no block was seen within the freshness bound, or the view has
+	// not synced yet; every answer fails closed.
+	ErrStale = errors.New("ledger: view is stale")
+	// ErrUnavailable: no node answered the query.
+	ErrUnavailable = errors.New("ledger: no node answered")
+	// ErrNotFound: the object does not exist on the ledger.
+	ErrNotFound = errors.New("ledger: not found")
+)
+
+// View is what the verifier service reads from the ledger. Implementations
+// are safe for concurrent use.
+type View interface {
+	// IssuerKey returns the key kid (a DID URL of iss) if it was an
+	// assertionMethod of iss at time at. It wraps sdjwtvc.ErrUnknownKey or
+	// sdjwtvc.ErrNotAssertionMethod for those cases.
+	IssuerKey(ctx context.Context, iss, kid string, at time.Time) (keys.PublicKey, error)
+	// AssertionKeys returns the assertionMethod keys of did at time at.
+	AssertionKeys(ctx context.Context, did string, at time.Time) ([]Key, error)
+	// Accredited reports whether issuer was accredited for vct at time at.
+	Accredited(ctx context.Context, issuer, vct string, at time.Time) (bool, error)
+	// Status returns the entry idx of the status list uri and the height it rests on.
+	Status(ctx context.Context, uri string, idx uint32) (value uint8, height int64, err error)
+	// RelyingParty returns a relying party's registration; ErrNotFound if none.
+	RelyingParty(ctx context.Context, did string) (*RelyingParty, error)
+	// Sync returns how current the view is.
+	Sync() Sync
+	// Fresh returns an error wrapping ErrStale unless the view is synced and
+	// within its freshness bound.
+	Fresh() error
+}
+
+// Key is one verification key of a DID document version.
+type Key struct {
+	// ID is the absolute DID URL of the key.
+	ID string
+	// Key is the public key.
+	Key keys.PublicKey
+}
+
+// Sync describes how current a view is.
+type Sync struct {
+	// Synced reports that at least one block has been seen.
+	Synced bool
+	// Height is the latest block height whose events were applied.
+	Height int64
+	// BlockTime is that block's time.
+	BlockTime time.Time
+	// SeenAt is the local time that block was received.
+	SeenAt time.Time
+}
+
+// Age returns how long ago the latest block was received.
+func (s Sync) Age(now time.Time) time.Duration { return now.Sub(s.SeenAt) }
+
+// RelyingParty is a relying party's registration in x/trust.
+type RelyingParty struct {
+	// DID is the relying party's DID.
+	DID string
+	// Name is its legal name.
+	Name string
+	// AllowedClaims maps a vct to the claim names the relying party may request.
+	AllowedClaims map[string][]string
+}
+
+// Allows reports whether the relying party may request claim for vct.
+func (rp *RelyingParty) Allows(vct, claim string) bool {
+	for _, c := range rp.AllowedClaims[vct] {
+		if c == claim {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,469 @@
+// Package service implements amanah.verifier.v1.Verifier: challenges,
+// presentation verification against the ledger view and the relying
+// party's policy, and diagnostics. Every refusal carries a stable reason
+// code (verifier/reason, credential/sdjwt).
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/amanah-id/amanah/credential/sdjwt"
+	"github.com/amanah-id/amanah/credential/sdjwtvc"
+	"github.com/amanah-id/amanah/didcore"
+	"github.com/amanah-id/amanah/verifier/audit"
+	"github.com/amanah-id/amanah/verifier/auth"
+	"github.com/amanah-id/amanah/verifier/challenge"
+	"github.com/amanah-id/amanah/verifier/ledger"
+	"github.com/amanah-id/amanah/verifier/reason"
+	"github.com/amanah-id/amanah/verifier/verifierpb"
+)
+
+// ErrorDomain is the ErrorInfo domain of the service's gRPC errors.
+const ErrorDomain = "verifier.amanah.id"
+
+// Request limits (INVALID_ARGUMENT beyond them).
+const (
+	MaxNonceLen    = 64
+	MaxStringLen   = 512
+	MaxListItems   = 64
+	MaxAudienceLen = 512
+)
+
+// Registered claims of an SD-JWT VC that are never returned as disclosed claims.
+var registeredClaims = map[string]bool{
+	"iss": true, "vct": true, "vct#integrity": true, "iat": true, "nbf": true, "exp": true,
+	"cnf": true, "status": true, "jti": true, "aud": true, "_sd_alg": true,
+}
+
+// Recorder receives each verdict (metrics); may be nil.
+type Recorder interface {
+	Verification(verified bool, reason string)
+}
+
+// Config configures a Service.
+type Config struct {
+	// View is the ledger view; required.
+	View ledger.View
+	// Challenges is the challenge store; required.
+	Challenges *challenge.Store
+	// Audit receives one record per verification; may be nil.
+	Audit *audit.Logger
+	// Recorder receives verdicts; may be nil.
+	Recorder Recorder
+	// Freshness is the default maximum status age (ledger.DefaultFreshness if 0).
+	Freshness time.Duration
+	// Options are the SD-JWT limits, algorithms and clock; Nonce and Audience
+	// come from each challenge. MaxSize also bounds the request's presentation.
+	Options sdjwt.Options
+}
+
+// Service implements verifierpb.VerifierServer.
+type Service struct {
+	verifierpb.UnimplementedVerifierServer
+	cfg Config
+	vc  *sdjwtvc.Verifier
+	now func() time.Time
+}
+
+var _ verifierpb.VerifierServer = (*Service)(nil)
+
+// New returns the service.
+func New(cfg Config) (*Service, error) {
+	if cfg.View == nil || cfg.Challenges == nil {
+		return nil, errors.New("service: View and Challenges are required")
+	}
+	if cfg.Options.MaxSize <= 0 {
+		cfg.Options.MaxSize = sdjwt.DefaultMaxSize
+	}
+	if cfg.Freshness <= 0 {
+		cfg.Freshness = ledger.DefaultFreshness
+	}
+	now := cfg.Options.Now
+	if now == nil {
+		now = time.Now
+	}
+	view := cfg.View
+	vc := &sdjwtvc.Verifier{Resolver: sdjwtvc.IssuerKeyResolverFunc(view.IssuerKey), Options: cfg.Options}
+	return &Service{cfg: cfg, vc: vc, now: now}, nil
+}
+
+// Error returns a gRPC status error with code c whose message starts with
+// the reason and which carries an ErrorInfo detail naming it.
+func Error(c codes.Code, r reason.Code, format string, args ...any) error {
+	st := status.New(c, string(r)+": "+fmt.Sprintf(format, args...))
+	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: string(r), Domain: ErrorDomain}); err == nil {
+		st = d
+	}
+	return st.Err()
+}
+
+// ReasonOfError returns the reason carried by a gRPC error of this service.
+func ReasonOfError(err error) reason.Code {
+	st, ok := status.FromError(err)
+	if !ok {
+		return ""
+	}
+	for _, d := range st.Details() {
+		if ei, ok := d.(*errdetails.ErrorInfo); ok && ei.Domain == ErrorDomain {
+			return reason.Code(ei.Reason)
+		}
+	}
+	return ""
+}
+
+func party(ctx context.Context) (string, error) {
+	did, ok := auth.PartyFrom(ctx)
+	if !ok {
+		return "", Error(codes.Unauthenticated, reason.Unauthenticated, "no authenticated relying party")
+	}
+	return did, nil
+}
+
+// ledgerErr maps a ledger error outside a credential check to a gRPC error.
+func ledgerErr(err error) error {
+	if errors.Is(err, ledger.ErrStale) || errors.Is(err, ledger.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		return Error(codes.Unavailable, reason.StatusUnknown, "%v", err)
+	}
+	return Error(codes.Internal, reason.Internal, "ledger: %v", err)
+}
+
+func checkList(field string, xs []string, maxLen int) error {
+	if len(xs) > MaxListItems {
+		return Error(codes.InvalidArgument, reason.RequestTooLarge, "%s: %d items (max %d)", field, len(xs), MaxListItems)
+	}
+	for _, x := range xs {
+		if x == "" || len(x) > maxLen {
+			return Error(codes.InvalidArgument, reason.RequestInvalid, "%s: empty item or longer than %d bytes", field, maxLen)
+		}
+	}
+	return nil
+}
+
+// CreateChallenge implements verifierpb.VerifierServer.
+func (s *Service) CreateChallenge(ctx context.Context, req *verifierpb.CreateChallengeRequest) (*verifierpb.CreateChallengeResponse, error) {
+	rpDID, err := party(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.Audience == "" || len(req.Audience) > MaxAudienceLen {
+		return nil, Error(codes.InvalidArgument, reason.RequestInvalid, "audience: required, at most %d bytes", MaxAudienceLen)
+	}
+	if len(req.CredentialTypes) == 0 {
+		return nil, Error(codes.InvalidArgument, reason.RequestInvalid, "credential_types: at least one required")
+	}
+	if err := checkList("credential_types", req.CredentialTypes, MaxStringLen); err != nil {
+		return nil, err
+	}
+	if err := checkList("requested_claims", req.RequestedClaims, MaxStringLen); err != nil {
+		return nil, err
+	}
+	if err := s.cfg.View.Fresh(); err != nil {
+		return nil, ledgerErr(err)
+	}
+	rp, err := s.cfg.View.RelyingParty(ctx, rpDID)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return nil, Error(codes.PermissionDenied, reason.RPNotRegistered, "%s is not a registered relying party", rpDID)
+	}
+	if err != nil {
+		return nil, ledgerErr(err)
+	}
+	for _, vct := range req.CredentialTypes {
+		if _, ok := rp.AllowedClaims[vct]; !ok {
+			return nil, Error(codes.PermissionDenied, reason.VCTNotRegistered, "credential type %q is not in the registration of %s", vct, rpDID)
+		}
+		for _, c := range req.RequestedClaims {
+			if !rp.Allows(vct, c) {
+				return nil, Error(codes.PermissionDenied, reason.ClaimNotAllowed, "claim %q of %q is not in the registration of %s", c, vct, rpDID)
+			}
+		}
+	}
+	ch, err := s.cfg.Challenges.Create(rpDID, req.Audience, slices.Clone(req.CredentialTypes), slices.Clone(req.RequestedClaims))
+	if errors.Is(err, challenge.ErrFull) {
+		return nil, Error(codes.ResourceExhausted, reason.RateLimited, "%v", err)
+	}
+	if err != nil {
+		return nil, Error(codes.Internal, reason.Internal, "challenge: %v", err)
+	}
+	return &verifierpb.CreateChallengeResponse{Nonce: ch.Nonce, ExpiresAtUnix: ch.Expires.Unix(), Audience: ch.Audience}, nil
+}
+
+// verdict accumulates check results.
+type verdict struct {
+	resp *verifierpb.VerifyPresentationResponse
+}
+
+func (v *verdict) add(c reason.Check, r reason.Code) {
+	v.resp.Checks = append(v.resp.Checks, &verifierpb.CheckResult{Check: string(c), Ok: r == "", Reason: string(r)})
+	if r != "" && v.resp.Reason == "" {
+		v.resp.Reason = string(r)
+	}
+}
+
+// VerifyPresentation implements verifierpb.VerifierServer.
+func (s *Service) VerifyPresentation(ctx context.Context, req *verifierpb.VerifyPresentationRequest) (*verifierpb.VerifyPresentationResponse, error) {
+	start := time.Now()
+	rpDID, err := party(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.validateVerify(req); err != nil {
+		return nil, err
+	}
+	if err := s.cfg.View.Fresh(); err != nil {
+		return nil, ledgerErr(err)
+	}
+	sum := sha256.Sum256([]byte(req.Presentation))
+	v := &verdict{resp: &verifierpb.VerifyPresentationResponse{PresentationSha256: hex.EncodeToString(sum[:])}}
+	s.verify(ctx, rpDID, req, v)
+	resp := v.resp
+	resp.Verified = resp.Reason == ""
+	if !resp.Verified {
+		resp.DisclosedClaims = nil
+	}
+	if resp.LedgerHeight == 0 {
+		resp.LedgerHeight = s.cfg.View.Sync().Height
+	}
+	if s.cfg.Recorder != nil {
+		s.cfg.Recorder.Verification(resp.Verified, resp.Reason)
+	}
+	s.cfg.Audit.Log(ctx, audit.Record{Client: rpDID, Method: "VerifyPresentation", VCT: resp.Vct, Issuer: resp.Issuer,
+		Verified: resp.Verified, Reason: resp.Reason, Height: resp.LedgerHeight, PresentationSHA256: resp.PresentationSha256,
+		Disclosed: len(resp.DisclosedClaims), Duration: time.Since(start)})
+	return resp, nil
+}
+
+func (s *Service) validateVerify(req *verifierpb.VerifyPresentationRequest) error {
+	switch {
+	case req.Presentation == "":
+		return Error(codes.InvalidArgument, reason.RequestInvalid, "presentation: required")
+	case len(req.Presentation) > s.cfg.Options.MaxSize:
+		return Error(codes.InvalidArgument, reason.RequestTooLarge, "presentation: %d bytes (max %d)", len(req.Presentation), s.cfg.Options.MaxSize)
+	case req.Nonce == "" || len(req.Nonce) > MaxNonceLen:
+		return Error(codes.InvalidArgument, reason.RequestInvalid, "nonce: required, at most %d bytes", MaxNonceLen)
+	}
+	if p := req.Policy; p != nil {
+		if err := checkList("policy.accepted_vcts", p.AcceptedVcts, MaxStringLen); err != nil {
+			return err
+		}
+		if err := checkList("policy.required_claims", p.RequiredClaims, MaxStringLen); err != nil {
+			return err
+		}
+		if p.MaxStatusAgeSeconds < 0 {
+			return Error(codes.InvalidArgument, reason.RequestInvalid, "policy.max_status_age_seconds: negative")
+		}
+	}
+	return nil
+}
+
+func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.VerifyPresentationRequest, v *verdict) {
+	ch, r := s.cfg.Challenges.Consume(req.Nonce, rpDID)
+	v.add(reason.CheckChallenge, r)
+	if r != "" {
+		return
+	}
+	res, err := s.vc.Verify(ctx, req.Presentation, sdjwtvc.Challenge{Nonce: ch.Nonce, Audience: ch.Audience})
+	if err != nil {
+		sr := sdjwt.ReasonOf(err)
+		if sr == "" {
+			sr = sdjwt.ReasonMalformed
+		}
+		v.add(reason.CheckOf(sr), reason.Code(sr))
+		return
+	}
+	for _, c := range []reason.Check{reason.CheckSignature, reason.CheckIssuerKey, reason.CheckKeyBinding, reason.CheckExpiry} {
+		v.add(c, "")
+	}
+	resp := v.resp
+	resp.Issuer, resp.Vct = res.Issuer, res.VCT
+	resp.IssuedAtUnix = res.IssuedAt.Unix()
+	if !res.ExpiresAt.IsZero() {
+		resp.ExpiresAtUnix = res.ExpiresAt.Unix()
+	}
+
+	// schema: what Amanah requires of every credential.
+	switch {
+	case res.IssuedAt.IsZero(), !res.KeyBound, res.Status == nil, res.VCT == "":
+		v.add(reason.CheckSchema, reason.SchemaInvalid)
+	default:
+		v.add(reason.CheckSchema, "")
+	}
+
+	// accreditation at issuance and now.
+	now := s.now()
+	v.add(reason.CheckAccreditation, s.accreditation(ctx, res.Issuer, res.VCT, res.IssuedAt, now))
+
+	// status.
+	maxAge := s.cfg.Freshness
+	if p := req.Policy; p != nil && p.MaxStatusAgeSeconds > 0 {
+		maxAge = time.Duration(min(p.MaxStatusAgeSeconds, math.MaxInt64/int64(time.Second))) * time.Second
+	}
+	sr, height := s.status(ctx, res.Status, maxAge, now)
+	resp.LedgerHeight = height
+	v.add(reason.CheckStatus, sr)
+
+	// policy and claims.
+	pr, claims := s.policy(ctx, rpDID, ch, req.Policy, res)
+	v.add(reason.CheckPolicy, pr)
+	resp.DisclosedClaims = claims
+}
+
+func (s *Service) accreditation(ctx context.Context, iss, vct string, iat, now time.Time) reason.Code {
+	for _, at := range []time.Time{iat, now} {
+		ok, err := s.cfg.View.Accredited(ctx, iss, vct, at)
+		if err != nil {
+			return reason.AccreditationUnknown
+		}
+		if !ok {
+			return reason.IssuerNotAccredited
+		}
+	}
+	return ""
+}
+
+func (s *Service) status(ctx context.Context, ref *sdjwtvc.StatusRef, maxAge time.Duration, now time.Time) (reason.Code, int64) {
+	if ref == nil {
+		return reason.StatusUnknown, 0
+	}
+	if ref.Index > math.MaxUint32 {
+		return reason.StatusInvalid, 0
+	}
+	val, height, err := s.cfg.View.Status(ctx, ref.URI, uint32(ref.Index))
+	switch {
+	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, ledger.ErrOutOfRange):
+		return reason.StatusInvalid, 0
+	case err != nil:
+		return reason.StatusUnknown, 0
+	}
+	if s.cfg.View.Sync().Age(now) > maxAge {
+		return reason.StatusStale, height
+	}
+	switch val {
+	case 0:
+		return "", height
+	case 1:
+		return reason.Revoked, height
+	case 2:
+		return reason.Suspended, height
+	}
+	return reason.StatusInvalid, height
+}
+
+func (s *Service) policy(ctx context.Context, rpDID string, ch challenge.Challenge, p *verifierpb.Policy, res *sdjwtvc.Result) (reason.Code, map[string]string) {
+	accepted := ch.Types
+	var required []string
+	if p != nil {
+		if len(p.AcceptedVcts) > 0 {
+			accepted = p.AcceptedVcts
+		}
+		required = p.RequiredClaims
+	}
+	if !slices.Contains(accepted, res.VCT) || !slices.Contains(ch.Types, res.VCT) {
+		return reason.VCTNotAccepted, nil
+	}
+	rp, err := s.cfg.View.RelyingParty(ctx, rpDID)
+	switch {
+	case errors.Is(err, ledger.ErrNotFound):
+		return reason.RPNotRegistered, nil
+	case err != nil:
+		return reason.StatusUnknown, nil
+	}
+	if _, ok := rp.AllowedClaims[res.VCT]; !ok {
+		return reason.VCTNotRegistered, nil
+	}
+	for _, c := range required {
+		if !rp.Allows(res.VCT, c) {
+			return reason.ClaimNotAllowed, nil
+		}
+		if _, ok := res.Claims[c]; !ok || registeredClaims[c] {
+			return reason.RequiredClaimMiss, nil
+		}
+	}
+	out := make(map[string]string)
+	for name, val := range res.Claims {
+		if registeredClaims[name] || !rp.Allows(res.VCT, name) {
+			continue
+		}
+		if len(ch.Claims) > 0 && !slices.Contains(ch.Claims, name) && !slices.Contains(required, name) {
+			continue
+		}
+		b, err := json.Marshal(val)
+		if err != nil {
+			return reason.SchemaInvalid, nil
+		}
+		out[name] = string(b)
+	}
+	return "", out
+}
+
+// ResolveDid implements verifierpb.VerifierServer.
+func (s *Service) ResolveDid(ctx context.Context, req *verifierpb.ResolveDidRequest) (*verifierpb.ResolveDidResponse, error) {
+	if _, err := party(ctx); err != nil {
+		return nil, err
+	}
+	if len(req.Did) > didcore.MaxDIDURLLength {
+		return nil, Error(codes.InvalidArgument, reason.RequestTooLarge, "did: longer than %d bytes", didcore.MaxDIDURLLength)
+	}
+	if _, err := didcore.ParseDID(req.Did); err != nil {
+		return nil, Error(codes.InvalidArgument, reason.RequestInvalid, "did: %v", err)
+	}
+	at := s.now()
+	if req.AtUnix > 0 {
+		at = time.Unix(req.AtUnix, 0)
+	}
+	if err := s.cfg.View.Fresh(); err != nil {
+		return nil, ledgerErr(err)
+	}
+	ks, err := s.cfg.View.AssertionKeys(ctx, req.Did, at)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return nil, Error(codes.NotFound, reason.Code(sdjwt.ReasonUnknownKid), "%s not found at %s", req.Did, at.UTC().Format(time.RFC3339))
+	}
+	if err != nil {
+		return nil, ledgerErr(err)
+	}
+	resp := &verifierpb.ResolveDidResponse{Did: req.Did, LedgerHeight: s.cfg.View.Sync().Height}
+	for _, k := range ks {
+		jwk, err := k.Key.JWK()
+		if err != nil {
+			continue
+		}
+		resp.AssertionKeys = append(resp.AssertionKeys, &verifierpb.VerificationKey{Id: k.ID, Curve: string(k.Key.Curve()), PublicKeyJwk: string(jwk)})
+	}
+	return resp, nil
+}
+
+// CheckStatus implements verifierpb.VerifierServer.
+func (s *Service) CheckStatus(ctx context.Context, req *verifierpb.CheckStatusRequest) (*verifierpb.CheckStatusResponse, error) {
+	if _, err := party(ctx); err != nil {
+		return nil, err
+	}
+	if req.Uri == "" || len(req.Uri) > MaxStringLen {
+		return nil, Error(codes.InvalidArgument, reason.RequestInvalid, "uri: required, at most %d bytes", MaxStringLen)
+	}
+	if err := s.cfg.View.Fresh(); err != nil {
+		return nil, ledgerErr(err)
+	}
+	val, height, err := s.cfg.View.Status(ctx, req.Uri, req.Index)
+	switch {
+	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, ledger.ErrOutOfRange):
+		return nil, Error(codes.NotFound, reason.StatusInvalid, "%v", err)
+	case err != nil:
+		return nil, ledgerErr(err)
+	}
+	name := map[uint8]string{0: "valid", 1: "revoked", 2: "suspended"}[val]
+	if name == "" {
+		name = "unknown"
+	}
+	return &verifierpb.CheckStatusResponse{Value: uint32(val), Status: name, LedgerHeight: height}, nil
+}
