@@ -1,0 +1,234 @@
+package council_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	sdkmath "cosmossdk.io/math"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/authz"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/amanah-id/amanah/app"
+	"github.com/amanah-id/amanah/testutil/network"
+	counciltypes "github.com/amanah-id/amanah/x/council/types"
+)
+
+// TestCouncilNetwork runs the council's whole story on four in-process validators: equal
+// power, outsiders refused on every route, admission and removal by council vote.
+func TestCouncilNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("in-process network")
+	}
+	const votingPeriod = 12 * time.Second
+	n := network.New(t, network.DefaultConfig(t, 4, votingPeriod))
+	val0 := n.Validators[0]
+	ctx := context.Background()
+	bond := counciltypes.DefaultBondAmount
+	gov := authtypes.NewModuleAddress(govtypes.ModuleName)
+
+	// Four agencies, equal power in CometBFT and equal bonds in staking.
+	cmtVals, err := val0.RPCClient.Validators(ctx, nil, nil, nil)
+	require.NoError(t, err)
+	require.Len(t, cmtVals.Validators, 4)
+	for _, v := range cmtVals.Validators {
+		require.Equal(t, cmtVals.Validators[0].VotingPower, v.VotingPower)
+	}
+	staking := stakingtypes.NewQueryClient(val0.ClientCtx)
+	vals, err := staking.Validators(ctx, &stakingtypes.QueryValidatorsRequest{Status: stakingtypes.Bonded.String()})
+	require.NoError(t, err)
+	require.Len(t, vals.Validators, 4)
+	for _, v := range vals.Validators {
+		require.True(t, v.Tokens.Equal(bond), "validator %s bonds %s", v.OperatorAddress, v.Tokens)
+	}
+
+	// An account nobody authorised cannot write at all.
+	outsider := network.NewKey(t, val0, "outsider")
+	res := network.Broadcast(t, n, val0, "outsider", banktypes.NewMsgSend(outsider, val0.Address, sdk.NewCoins(sdk.NewInt64Coin("node0token", 1))))
+	requireRejected(t, res, counciltypes.ErrUnauthorizedWrite.ABCICode(), "unauthorised writer")
+
+	// The bond denom cannot be sent, even between members.
+	out := deliverAllowFail(t, n, val0, "node0", banktypes.NewMsgSend(val0.Address, n.Validators[1].Address, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1))))
+	require.NotZero(t, out.Code, "sending the bond denom must fail")
+	require.Contains(t, out.RawLog, app.BondDenom)
+
+	// A member authorises the outsider to write, and gives it an account.
+	network.Deliver(t, n, val0, "node0", &counciltypes.MsgAuthorizeWriter{Granter: val0.Address.String(), Address: outsider.String(), Note: "test"})
+	network.Deliver(t, n, val0, "node0", banktypes.NewMsgSend(val0.Address, outsider, sdk.NewCoins(sdk.NewInt64Coin("node0token", 10))))
+
+	// Writing is not validating: create-validator, delegate, and both wrapped in authz are refused.
+	consKey := ed25519.GenPrivKey().PubKey()
+	createVal := func() sdk.Msg {
+		msg, err := stakingtypes.NewMsgCreateValidator(sdk.ValAddress(outsider).String(), consKey,
+			sdk.NewCoin(app.BondDenom, bond), stakingtypes.NewDescription("Agency 4", "", "", "", ""),
+			stakingtypes.NewCommissionRates(sdkmath.LegacyZeroDec(), sdkmath.LegacyZeroDec(), sdkmath.LegacyZeroDec()), sdkmath.OneInt())
+		require.NoError(t, err)
+		return msg
+	}
+	delegate := stakingtypes.NewMsgDelegate(outsider.String(), val0.ValAddress.String(), sdk.NewInt64Coin(app.BondDenom, 1))
+	requireRejected(t, network.Broadcast(t, n, val0, "outsider", createVal()), counciltypes.ErrNotAdmitted.ABCICode(), "create-validator")
+	requireRejected(t, network.Broadcast(t, n, val0, "outsider", delegate), counciltypes.ErrNotAdmitted.ABCICode(), "delegate")
+
+	grant, err := authz.NewMsgGrant(outsider, val0.Address, authz.NewGenericAuthorization(sdk.MsgTypeURL(delegate)), nil)
+	require.NoError(t, err)
+	network.Deliver(t, n, val0, "outsider", grant)
+	exec := authz.NewMsgExec(val0.Address, []sdk.Msg{delegate})
+	requireRejected(t, network.Broadcast(t, n, val0, "node0", &exec), counciltypes.ErrNotAdmitted.ABCICode(), "authz-wrapped delegate")
+
+	// Messages executed by governance skip the ante handler: the staking hooks refuse them.
+	govGrant, err := authz.NewMsgGrant(outsider, gov, authz.NewGenericAuthorization(sdk.MsgTypeURL(delegate)), nil)
+	require.NoError(t, err)
+	network.Deliver(t, n, val0, "outsider", govGrant)
+	govExec := authz.NewMsgExec(gov, []sdk.Msg{delegate})
+	bypass := submitProposal(t, n, &govExec)
+	admit := submitProposal(t, n, &counciltypes.MsgAdmitMember{Authority: gov.String(), Address: outsider.String(), Name: "Agency 4"})
+	voteYes(t, n, bypass, 0, 1, 2)
+	voteYes(t, n, admit, 0, 1, 2) // 3 of 4 members
+	requireProposalStatus(t, n, bypass, govv1.StatusFailed, votingPeriod)
+	requireProposalStatus(t, n, admit, govv1.StatusPassed, votingPeriod)
+	_, err = staking.Delegation(ctx, &stakingtypes.QueryDelegationRequest{DelegatorAddr: outsider.String(), ValidatorAddr: val0.ValAddress.String()})
+	require.Error(t, err, "the hook-refused delegation must not exist")
+
+	// Admitted: the agency received exactly one bond and joins the validator set.
+	bal, err := banktypes.NewQueryClient(val0.ClientCtx).Balance(ctx, &banktypes.QueryBalanceRequest{Address: outsider.String(), Denom: app.BondDenom})
+	require.NoError(t, err)
+	require.True(t, bal.Balance.Amount.Equal(bond), "minted bond %s", bal.Balance)
+	network.Deliver(t, n, val0, "outsider", createVal())
+	requireInCometSet(t, n, consKey.Address().String(), true, 10)
+
+	// Removed by a second decision (4 of 5 members): out of CometBFT's set within two blocks.
+	remove := submitProposal(t, n, &counciltypes.MsgRemoveMember{Authority: gov.String(), Address: outsider.String()})
+	voteYes(t, n, remove, 0, 1, 2, 3)
+	requireProposalStatus(t, n, remove, govv1.StatusPassed, votingPeriod)
+	passed := proposalHeight(t, n, remove)
+	for _, h := range []int64{passed + 2, passed + 3} {
+		_, err := n.WaitForHeightWithTimeout(h, 30*time.Second)
+		require.NoError(t, err)
+		set, err := val0.RPCClient.Validators(ctx, &h, nil, nil)
+		require.NoError(t, err)
+		for _, v := range set.Validators {
+			require.NotEqual(t, consKey.Address().String(), v.Address.String(), "removed validator still in the set at height %d (decision at %d)", h, passed)
+		}
+		require.Len(t, set.Validators, 4)
+	}
+	member, err := counciltypes.NewQueryClient(val0.ClientCtx).Members(ctx, &counciltypes.QueryMembersRequest{})
+	require.NoError(t, err)
+	require.Len(t, member.Members, 4)
+	// The chain keeps committing.
+	h, err := n.LatestHeight()
+	require.NoError(t, err)
+	_, err = n.WaitForHeightWithTimeout(h+2, 30*time.Second)
+	require.NoError(t, err)
+}
+
+func requireRejected(t *testing.T, res *sdk.TxResponse, code uint32, what string) {
+	t.Helper()
+	require.Equal(t, counciltypes.ModuleName, res.Codespace, "%s: %s", what, res.RawLog)
+	require.Equal(t, code, res.Code, "%s: %s", what, res.RawLog)
+}
+
+func deliverAllowFail(t *testing.T, n *network.Network, val *network.Validator, from string, msgs ...sdk.Msg) *sdk.TxResponse {
+	t.Helper()
+	res := network.Broadcast(t, n, val, from, msgs...)
+	require.Zero(t, res.Code, res.RawLog)
+	return network.WaitTx(t, n, res.TxHash)
+}
+
+func submitProposal(t *testing.T, n *network.Network, msgs ...sdk.Msg) uint64 {
+	t.Helper()
+	val0 := n.Validators[0]
+	msg, err := govv1.NewMsgSubmitProposal(msgs, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1000)),
+		val0.Address.String(), "", "council decision", "test", false)
+	require.NoError(t, err)
+	out := network.Deliver(t, n, val0, "node0", msg)
+	for _, ev := range out.Events {
+		if ev.Type != govtypes.EventTypeSubmitProposal {
+			continue
+		}
+		for _, a := range ev.Attributes {
+			if a.Key == govtypes.AttributeKeyProposalID {
+				id, err := strconv.ParseUint(a.Value, 10, 64)
+				require.NoError(t, err)
+				return id
+			}
+		}
+	}
+	t.Fatalf("no proposal id in %s", out.RawLog)
+	return 0
+}
+
+func voteYes(t *testing.T, n *network.Network, id uint64, validators ...int) {
+	t.Helper()
+	for _, i := range validators {
+		v := n.Validators[i]
+		network.Deliver(t, n, v, "node"+strconv.Itoa(i), govv1.NewMsgVote(v.Address, id, govv1.OptionYes, ""))
+	}
+}
+
+func requireProposalStatus(t *testing.T, n *network.Network, id uint64, want govv1.ProposalStatus, votingPeriod time.Duration) {
+	t.Helper()
+	q := govv1.NewQueryClient(n.Validators[0].ClientCtx)
+	deadline := time.Now().Add(votingPeriod + 60*time.Second)
+	var last govv1.ProposalStatus
+	for time.Now().Before(deadline) {
+		res, err := q.Proposal(context.Background(), &govv1.QueryProposalRequest{ProposalId: id})
+		require.NoError(t, err)
+		last = res.Proposal.Status
+		if last != govv1.StatusVotingPeriod && last != govv1.StatusDepositPeriod {
+			require.Equal(t, want, last, "proposal %d: %s", id, res.Proposal.FailedReason)
+			return
+		}
+		require.NoError(t, n.WaitForNextBlock())
+	}
+	t.Fatalf("proposal %d still %s", id, last)
+}
+
+// proposalHeight finds the block whose end-blocker executed the proposal.
+func proposalHeight(t *testing.T, n *network.Network, id uint64) int64 {
+	t.Helper()
+	latest, err := n.LatestHeight()
+	require.NoError(t, err)
+	for h := latest; h > 0 && h > latest-30; h-- {
+		res, err := n.Validators[0].RPCClient.BlockResults(context.Background(), &h)
+		require.NoError(t, err)
+		for _, ev := range res.FinalizeBlockEvents {
+			if ev.Type != govtypes.EventTypeActiveProposal {
+				continue
+			}
+			for _, a := range ev.Attributes {
+				if a.Key == govtypes.AttributeKeyProposalID && a.Value == strconv.FormatUint(id, 10) {
+					return h
+				}
+			}
+		}
+	}
+	t.Fatalf("no block executed proposal %d", id)
+	return 0
+}
+
+func requireInCometSet(t *testing.T, n *network.Network, consAddr string, want bool, blocks int) {
+	t.Helper()
+	for i := 0; i < blocks; i++ {
+		set, err := n.Validators[0].RPCClient.Validators(context.Background(), nil, nil, nil)
+		require.NoError(t, err)
+		found := false
+		for _, v := range set.Validators {
+			if v.Address.String() == consAddr {
+				found = true
+			}
+		}
+		if found == want {
+			return
+		}
+		require.NoError(t, n.WaitForNextBlock())
+	}
+	t.Fatalf("validator %s in set = %v after %d blocks", consAddr, !want, blocks)
+}
