@@ -71,7 +71,9 @@ func (q queryServer) CredentialTypes(ctx context.Context, req *types.QueryCreden
 		req = &types.QueryCredentialTypesRequest{}
 	}
 	cts, page, err := query.CollectionPaginate(ctx, q.k.CredentialTypes, req.Pagination,
-		func(_ collections.Pair[string, uint32], ct types.CredentialType) (types.CredentialType, error) { return ct, nil })
+		func(_ collections.Pair[string, uint32], ct types.CredentialType) (types.CredentialType, error) {
+			return ct, nil
+		})
 	if err != nil {
 		return nil, invalid(err)
 	}
@@ -106,11 +108,15 @@ func (q queryServer) Accreditations(ctx context.Context, req *types.QueryAccredi
 		return nil, status.Error(codes.InvalidArgument, "set accredited or accreditor, not both")
 	case req.Accredited != "":
 		list, page, err = query.CollectionPaginate(ctx, q.k.Accreditations.Indexes.Accredited, req.Pagination,
-			func(k collections.Pair[string, string], _ collections.NoValue) (types.Accreditation, error) { return get(k.K2()) },
+			func(k collections.Pair[string, string], _ collections.NoValue) (types.Accreditation, error) {
+				return get(k.K2())
+			},
 			query.WithCollectionPaginationPairPrefix[string, string](req.Accredited))
 	case req.Accreditor != "":
 		list, page, err = query.CollectionPaginate(ctx, q.k.Accreditations.Indexes.Accreditor, req.Pagination,
-			func(k collections.Pair[string, string], _ collections.NoValue) (types.Accreditation, error) { return get(k.K2()) },
+			func(k collections.Pair[string, string], _ collections.NoValue) (types.Accreditation, error) {
+				return get(k.K2())
+			},
 			query.WithCollectionPaginationPairPrefix[string, string](req.Accreditor))
 	default:
 		list, page, err = query.CollectionPaginate(ctx, q.k.Accreditations, req.Pagination,
