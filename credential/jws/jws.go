@@ -86,7 +86,9 @@ func Parse(compact string, allowed []string) (*Token, error) {
 	if h == "" {
 		return nil, fmt.Errorf("%w: empty header", ErrMalformed)
 	}
-	hdrBytes, err := decodeSegment(h)
+	// One buffer holds the decoded header, payload and signature.
+	buf := make([]byte, b64.DecodedLen(len(h))+b64.DecodedLen(len(p))+b64.DecodedLen(len(s)))
+	hdrBytes, rest2, err := decodeInto(buf, h)
 	if err != nil {
 		return nil, fmt.Errorf("%w: header: %w", ErrMalformed, err)
 	}
@@ -102,10 +104,10 @@ func Parse(compact string, allowed []string) (*Token, error) {
 	if err := t.checkHeader(allowed); err != nil {
 		return nil, err
 	}
-	if t.Payload, err = decodeSegment(p); err != nil {
+	if t.Payload, rest2, err = decodeInto(rest2, p); err != nil {
 		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
 	}
-	if t.Signature, err = decodeSegment(s); err != nil {
+	if t.Signature, _, err = decodeInto(rest2, s); err != nil {
 		return nil, fmt.Errorf("%w: signature: %w", ErrMalformed, err)
 	}
 	if len(t.Signature) != 64 || s == "" { // Ed25519, P-256 and secp256k1 JOSE signatures are all 64 bytes
@@ -114,13 +116,14 @@ func Parse(compact string, allowed []string) (*Token, error) {
 	return t, nil
 }
 
-func decodeSegment(s string) ([]byte, error) {
-	out := make([]byte, b64.DecodedLen(len(s)))
-	n, err := b64.Decode(out, []byte(s))
+// decodeInto decodes seg into the front of buf and returns the decoded bytes
+// (capacity-limited so appends cannot spill) and the unused rest of buf.
+func decodeInto(buf []byte, seg string) (out, rest []byte, err error) {
+	n, err := b64.Decode(buf, []byte(seg))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out[:n], nil
+	return buf[:n:n], buf[n:], nil
 }
 
 func (t *Token) checkHeader(allowed []string) error {

@@ -88,8 +88,9 @@ var errDisclosure = errors.New("disclosure")
 
 // ParseDisclosure decodes one transmitted disclosure strictly (JSON depth limit maxDepth).
 func ParseDisclosure(encoded string, maxDepth int) (Disclosure, error) {
-	raw := make([]byte, b64.DecodedLen(len(encoded)))
-	n, err := b64.Decode(raw, []byte(encoded))
+	eb := []byte(encoded)
+	raw := make([]byte, b64.DecodedLen(len(eb)))
+	n, err := b64.Decode(raw, eb)
 	if err != nil {
 		return Disclosure{}, &VerifyError{Reason: ReasonDisclosureInvalid, Err: fmt.Errorf("base64url: %w", err)}
 	}
@@ -105,7 +106,8 @@ func ParseDisclosure(encoded string, maxDepth int) (Disclosure, error) {
 	if !ok {
 		return Disclosure{}, Fail(ReasonDisclosureInvalid, "%w: not a JSON array", errDisclosure)
 	}
-	d := Disclosure{Encoded: encoded, Digest: DigestOf(encoded)}
+	sum := sha256.Sum256(eb)
+	d := Disclosure{Encoded: encoded, Digest: b64.EncodeToString(sum[:])}
 	switch len(arr) {
 	case 2:
 		d.ArrayElement = true
