@@ -80,6 +80,9 @@ import (
 	"github.com/amanah-id/amanah/x/did"
 	didkeeper "github.com/amanah-id/amanah/x/did/keeper"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
+	"github.com/amanah-id/amanah/x/trust"
+	trustkeeper "github.com/amanah-id/amanah/x/trust/keeper"
+	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
 
 // Name is the application's name.
@@ -133,6 +136,7 @@ type App struct {
 	AuthzKeeper     authzkeeper.Keeper
 	CouncilKeeper   *councilkeeper.Keeper
 	DidKeeper       *didkeeper.Keeper
+	TrustKeeper     *trustkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -169,6 +173,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, slashingtypes.StoreKey,
 		evidencetypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		feegrant.StoreKey, authzkeeper.StoreKey, counciltypes.StoreKey, didtypes.StoreKey,
+		trusttypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -218,6 +223,10 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 
 	app.DidKeeper = didkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[didtypes.StoreKey]), accCodec)
 
+	// The trust registry authorises by DID keys and makes accredited operators writers.
+	app.TrustKeeper = trustkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[trusttypes.StoreKey]),
+		app.DidKeeper, app.CouncilKeeper)
+
 	app.FeeGrantKeeper = feegrantkeeper.NewKeeper(appCodec,
 		runtime.NewKVStoreService(keys[feegrant.StoreKey]), app.AccountKeeper)
 
@@ -257,6 +266,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 		authzmodule.NewAppModule(appCodec, app.AuthzKeeper, app.AccountKeeper, app.BankKeeper, interfaceRegistry),
 		council.NewAppModule(appCodec, app.CouncilKeeper),
 		did.NewAppModule(appCodec, app.DidKeeper),
+		trust.NewAppModule(appCodec, app.TrustKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager,
 		map[string]module.AppModuleBasic{
@@ -277,7 +287,8 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	// The council goes before genutil: the gentxs run through the ante handler and the staking
 	// hooks, which only let admitted agencies bond.
 	genesisOrder := []string{
-		authtypes.ModuleName, banktypes.ModuleName, counciltypes.ModuleName, didtypes.ModuleName, stakingtypes.ModuleName,
+		authtypes.ModuleName, banktypes.ModuleName, counciltypes.ModuleName, didtypes.ModuleName, trusttypes.ModuleName,
+		stakingtypes.ModuleName,
 		slashingtypes.ModuleName, govtypes.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName,
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName,
 	}
