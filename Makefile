@@ -1,0 +1,59 @@
+# Amanah: make demo (the whole story on a local chain) and make test (the suite).
+GO        ?= go
+BUILD_DIR ?= build
+PKGS      := ./...
+# The in-process network tests start validators; one package at a time keeps two cores calm.
+TEST_FLAGS ?= -count=1 -timeout 45m -p 1
+
+.PHONY: all build install test test-unit test-faults bench bench-verifier lint vet fmt proto-gen localnet localnet-down demo clean
+
+all: build
+
+build:
+	$(GO) build -o $(BUILD_DIR)/ ./cmd/...
+
+install:
+	$(GO) install ./cmd/...
+
+## test: every unit, vector, fuzz-seed, integration and in-process network test
+test: build
+	$(GO) vet $(PKGS)
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\(\.gw\)\?\.go$$')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) test $(TEST_FLAGS) $(PKGS)
+
+test-unit:
+	$(GO) test -short -count=1 $(PKGS)
+
+## test-faults: real amanahd processes killed, paused and restarted
+test-faults: build
+	$(GO) test -tags faults -count=1 -timeout 40m -p 1 ./tests/faults/...
+
+bench:
+	$(GO) run ./scripts/bench
+
+lint: vet
+	@gofmt -l $$(git ls-files '*.go') | grep -v '\.pb' || true
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go' | grep -v '\.pb\(\.gw\)\?\.go$$')
+
+## proto-gen: regenerate gogoproto + grpc-gateway code, offline
+proto-gen:
+	./scripts/protocgen.sh
+
+localnet:
+	./scripts/localnet.sh up 4
+
+localnet-down:
+	./scripts/localnet.sh down
+
+## demo: a one-node chain and the verifier in a temporary directory, the credential story end to end
+demo: build
+	$(GO) run ./cmd/amanah-demo
+
+clean:
+	rm -rf $(BUILD_DIR) .localnet
