@@ -24,9 +24,10 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }
 
-// Type URLs of the DID messages, bound into their sign bytes.
-var (
-	TypeURLMsgCreateDid     = sdk.MsgTypeURL(&MsgCreateDid{})
-	TypeURLMsgUpdateDid     = sdk.MsgTypeURL(&MsgUpdateDid{})
-	TypeURLMsgDeactivateDid = sdk.MsgTypeURL(&MsgDeactivateDid{})
+// Type URLs of the DID messages, bound into their sign bytes (constants: the proto registry
+// is not filled in yet when package variables are initialised).
+const (
+	TypeURLMsgCreateDid     = "/amanah.did.v1.MsgCreateDid"
+	TypeURLMsgUpdateDid     = "/amanah.did.v1.MsgUpdateDid"
+	TypeURLMsgDeactivateDid = "/amanah.did.v1.MsgDeactivateDid"
 )
