@@ -604,11 +604,13 @@ func TestGenesisValidate(t *testing.T) {
 	require.NoError(t, good.Validate())
 
 	cases := map[string]func(gs *types.GenesisState){
-		"bad network":          func(gs *types.GenesisState) { gs.Params.Network = "Bad Net" },
-		"other network":        func(gs *types.GenesisState) { gs.Params.Network = "prod" },
-		"version id mismatch":  func(gs *types.GenesisState) { gs.Versions[1].VersionId = "7" },
-		"gap in sequence":      func(gs *types.GenesisState) { gs.Versions[1].Sequence, gs.Versions[1].VersionId = 3, "3" },
-		"non-canonical json":   func(gs *types.GenesisState) { gs.Versions[0].DocumentJson = append([]byte(" "), gs.Versions[0].DocumentJson...) },
+		"bad network":         func(gs *types.GenesisState) { gs.Params.Network = "Bad Net" },
+		"other network":       func(gs *types.GenesisState) { gs.Params.Network = "prod" },
+		"version id mismatch": func(gs *types.GenesisState) { gs.Versions[1].VersionId = "7" },
+		"gap in sequence":     func(gs *types.GenesisState) { gs.Versions[1].Sequence, gs.Versions[1].VersionId = 3, "3" },
+		"non-canonical json": func(gs *types.GenesisState) {
+			gs.Versions[0].DocumentJson = append([]byte(" "), gs.Versions[0].DocumentJson...)
+		},
 		"invalid document":     func(gs *types.GenesisState) { gs.Versions[0].DocumentJson = []byte(`{}`) },
 		"first deactivated":    func(gs *types.GenesisState) { gs.Versions[0].Deactivated = true },
 		"time goes backwards":  func(gs *types.GenesisState) { gs.Versions[1].Updated = t0.Add(-time.Hour) },

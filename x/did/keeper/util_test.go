@@ -16,7 +16,9 @@ import (
 
 func jsonIndent(buf *bytes.Buffer, b []byte) error { return json.Indent(buf, b, "", "    ") }
 
-func joinKey(did string, seq uint64) collections.Pair[string, uint64] { return collections.Join(did, seq) }
+func joinKey(did string, seq uint64) collections.Pair[string, uint64] {
+	return collections.Join(did, seq)
+}
 
 func pageReq(key []byte, limit uint64) *query.PageRequest {
 	return &query.PageRequest{Key: key, Limit: limit}
@@ -35,7 +37,6 @@ func abciCode(err error) uint32 {
 	_, code, _ := errorsmod.ABCIInfo(err, false)
 	return code
 }
-
 
 // createRaw submits a create of raw document bytes signed by a fresh key.
 func (s *KeeperTestSuite) createRaw(doc []byte) error {
