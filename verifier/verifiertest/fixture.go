@@ -1,0 +1,159 @@
+// Package verifiertest builds a verifier world in memory for tests,
+// benchmarks and the load generator: an in-memory chain with an accredited
+// issuer DID, a registered relying party and a status list; credentials
+// issued by that issuer; and presentations made by their holders.
+package verifiertest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/amanah-id/amanah/credential/jws"
+	"github.com/amanah-id/amanah/credential/sdjwt"
+	"github.com/amanah-id/amanah/credential/sdjwtvc"
+	"github.com/amanah-id/amanah/didcore"
+	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/verifier/ledger"
+	"github.com/amanah-id/amanah/verifier/ledger/ledgertest"
+)
+
+// Fixture constants.
+const (
+	Network   = "testnet"
+	VCT       = "https://amanah.example/vct/national-id"
+	OtherVCT  = "https://amanah.example/vct/driving-licence"
+	ListURI   = "https://status.amanah.example/lists/1"
+	ListID    = "1"
+	RPDID     = "did:amanah:testnet:bank-one"
+	OtherRP   = "did:amanah:testnet:bank-two"
+	RPKey     = "bank-one-api-key-0123456789"
+	OtherKey  = "bank-two-api-key-0123456789"
+	Audience  = "https://checkout.bank-one.example"
+	ListBits  = 2
+	ListSize  = 131072
+	KeyFrag   = "#key-1"
+	OtherFrag = "#key-auth"
+)
+
+// AllowedClaims is bank-one's registration for VCT.
+var AllowedClaims = []string{"given_name", "family_name", "age_over_18", "nationality"}
+
+// Claims are the personal claims of the fixture credential.
+var Claims = map[string]any{
+	"given_name":  "Aminah",
+	"family_name": "Binti Yusof",
+	"birthdate":   "1990-04-01",
+	"nationality": "MY",
+	"address":     map[string]any{"city": "Kuala Lumpur", "postcode": "50450"},
+}
+
+// Env is the in-memory world.
+type Env struct {
+	Chain     *ledgertest.Chain
+	Node      *ledgertest.Node
+	IssuerDID string
+	IssuerKey keys.PrivateKey
+	// AuthKey is the issuer's authentication key (not an assertionMethod).
+	AuthKey keys.PrivateKey
+	Issuer  *sdjwtvc.Issuer
+	Now       time.Time
+}
+
+// New builds the world with an issuer key on curve c (Ed25519 or P-256).
+func New(c keys.Curve) (*Env, error) {
+	now := time.Now()
+	ik, err := keys.Generate(c)
+	if err != nil {
+		return nil, err
+	}
+	authKey, err := keys.Generate(keys.Ed25519)
+	if err != nil {
+		return nil, err
+	}
+	did := didcore.AmanahDID(Network, ik.Public())
+	doc := &didcore.Document{
+		Context: []string{didcore.ContextV1},
+		ID:      did,
+		VerificationMethods: []didcore.VerificationMethod{
+			{ID: did + KeyFrag, Type: didcore.TypeMultikey, Controller: did, PublicKeyMultibase: ik.Public().Multikey()},
+			{ID: did + OtherFrag, Type: didcore.TypeMultikey, Controller: did, PublicKeyMultibase: authKey.Public().Multikey()},
+		},
+		AssertionMethod:      []didcore.MethodRef{{Ref: did + KeyFrag}},
+		Authentication:       []didcore.MethodRef{{Ref: did + OtherFrag}},
+		CapabilityInvocation: []didcore.MethodRef{{Ref: did + OtherFrag}},
+	}
+	ch := ledgertest.NewChain(nil)
+	ch.PutDID(doc, now.Add(-24*time.Hour))
+	ch.Accredit(did, VCT, ledger.Window{From: now.Add(-24 * time.Hour)})
+	ch.Accredit(did, OtherVCT, ledger.Window{From: now.Add(-24 * time.Hour)})
+	ch.PutRelyingParty(ledger.RelyingParty{DID: RPDID, Name: "Bank One", AllowedClaims: map[string][]string{
+		VCT: AllowedClaims, OtherVCT: {"given_name"},
+	}})
+	ch.PutRelyingParty(ledger.RelyingParty{DID: OtherRP, Name: "Bank Two", AllowedClaims: map[string][]string{VCT: {"age_over_18"}}})
+	if err := ch.CreateList(ListURI, ListID, ListBits, ListSize); err != nil {
+		return nil, err
+	}
+	e := &Env{Chain: ch, Node: ch.NewNode("node-0"), IssuerDID: did, IssuerKey: ik, AuthKey: authKey, Now: now,
+		Issuer: &sdjwtvc.Issuer{DID: did, KeyID: did + KeyFrag, Signer: jws.NewKeySigner(ik)}}
+	ch.Commit()
+	return e, nil
+}
+
+// NewCache returns a ledger cache over the given nodes (the env's node if none).
+func (e *Env) NewCache(cfg ledger.Config, nodes ...*ledgertest.Node) (*ledger.Cache, error) {
+	if len(nodes) == 0 {
+		nodes = []*ledgertest.Node{e.Node}
+	}
+	eps := make([]ledger.Endpoint, len(nodes))
+	for i, n := range nodes {
+		eps[i] = n.Endpoint()
+	}
+	return ledger.NewCache(cfg, eps...)
+}
+
+// Holder is a credential with its holder's key.
+type Holder struct {
+	SDJWT *sdjwt.SDJWT
+	Key   keys.PrivateKey
+}
+
+// Issue issues a credential of vct with status index idx to a new holder
+// whose key is on curve c.
+func (e *Env) Issue(vct string, idx uint64, c keys.Curve) (*Holder, error) {
+	return e.IssueWith(e.Issuer, c, func(cr *sdjwtvc.Credential) {
+		cr.VCT = vct
+		cr.Status.Index = idx
+	})
+}
+
+// IssueWith issues with issuer is a credential edited by edit.
+func (e *Env) IssueWith(is *sdjwtvc.Issuer, c keys.Curve, edit func(*sdjwtvc.Credential)) (*Holder, error) {
+	hk, err := keys.Generate(c)
+	if err != nil {
+		return nil, err
+	}
+	cr := sdjwtvc.Credential{VCT: VCT, Claims: Claims, Holder: hk.Public(),
+		Status: &sdjwtvc.StatusRef{Index: 0, URI: ListURI}, Expires: e.Now.Add(365 * 24 * time.Hour)}
+	if edit != nil {
+		edit(&cr)
+	}
+	s, err := is.Issue(context.Background(), cr)
+	if err != nil {
+		return nil, err
+	}
+	p, err := sdjwt.Parse(s)
+	if err != nil {
+		return nil, err
+	}
+	return &Holder{SDJWT: p, Key: hk}, nil
+}
+
+// Present discloses paths, binding the presentation to nonce and aud.
+func (h *Holder) Present(nonce, aud string, paths ...string) (string, error) {
+	p, err := h.SDJWT.Present(context.Background(), paths, &sdjwt.KeyBinding{Signer: jws.NewKeySigner(h.Key), Nonce: nonce, Audience: aud})
+	if err != nil {
+		return "", fmt.Errorf("present: %w", err)
+	}
+	return p, nil
+}
