@@ -178,14 +178,18 @@ func Verify(ctx context.Context, presentation string, issuerKey IssuerKeyFunc, o
 			discs = append(discs, d)
 		}
 	}
-	p := processor{byDigest: make(map[string]int, len(discs)), discs: discs, used: make([]bool, len(discs))}
+	p := processor{discs: discs, used: make([]bool, len(discs)), seen: make(map[string]struct{}, 16)}
+	if len(discs) > smallDisclosures {
+		p.byDigest = make(map[string]int, len(discs))
+	}
 	for i := range discs {
-		if _, dup := p.byDigest[discs[i].Digest]; dup {
+		if j, dup := p.lookup(discs[i].Digest); dup && j < i {
 			return nil, Fail(ReasonDisclosureDuplicate, "disclosure %d repeated", i)
 		}
-		p.byDigest[discs[i].Digest] = i
+		if p.byDigest != nil {
+			p.byDigest[discs[i].Digest] = i
+		}
 	}
-	p.seen = make(map[string]struct{}, 16)
 	claims, err := p.object(payload, true)
 	if err != nil {
 		return nil, err
@@ -277,12 +281,29 @@ func checkTimes(p map[string]any, now time.Time, skew time.Duration) error {
 	return nil
 }
 
+// smallDisclosures is the count up to which digests are looked up by linear scan.
+const smallDisclosures = 8
+
 // processor replaces digests by disclosed values (RFC 9901 s7.1 steps 3-5).
 type processor struct {
 	discs    []Disclosure
-	byDigest map[string]int
+	byDigest map[string]int // nil for few disclosures
 	used     []bool
 	seen     map[string]struct{} // every digest met in the payload or in disclosed values
+}
+
+// lookup returns the index of the disclosure with digest dg.
+func (p *processor) lookup(dg string) (int, bool) {
+	if p.byDigest != nil {
+		i, ok := p.byDigest[dg]
+		return i, ok
+	}
+	for i := range p.discs {
+		if p.discs[i].Digest == dg {
+			return i, true
+		}
+	}
+	return -1, false
 }
 
 func (p *processor) markDigest(dg string) error {
@@ -337,7 +358,7 @@ func (p *processor) object(m map[string]any, top bool) (map[string]any, error) {
 		if err := p.markDigest(dg); err != nil {
 			return nil, err
 		}
-		i, found := p.byDigest[dg]
+		i, found := p.lookup(dg)
 		if !found {
 			continue // decoy or undisclosed
 		}
@@ -373,7 +394,7 @@ func (p *processor) array(a []any) ([]any, error) {
 				if err := p.markDigest(dg); err != nil {
 					return nil, err
 				}
-				i, found := p.byDigest[dg]
+				i, found := p.lookup(dg)
 				if !found {
 					continue // undisclosed element or decoy: removed
 				}

@@ -194,6 +194,10 @@ func attacks() []attack {
 			d := pick(ds, "given_name")
 			return f.assemble(t, jwt, append(d, d...), f.kb())
 		}, sdjwt.ReasonDisclosureDuplicate},
+		{"duplicated disclosure among many", func(t *testing.T, f *fixture) string {
+			jwt, ds := f.mint(t, nil, nil)
+			return f.assemble(t, jwt, append(ds, ds[len(ds)-1]), f.kb())
+		}, sdjwt.ReasonDisclosureDuplicate},
 		{"disclosure from another credential", func(t *testing.T, f *fixture) string {
 			jwt, ds := f.mint(t, nil, nil)
 			_, other := f.mint(t, nil, nil)
