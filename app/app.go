@@ -80,6 +80,9 @@ import (
 	"github.com/amanah-id/amanah/x/did"
 	didkeeper "github.com/amanah-id/amanah/x/did/keeper"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
+	"github.com/amanah-id/amanah/x/status"
+	statuskeeper "github.com/amanah-id/amanah/x/status/keeper"
+	statustypes "github.com/amanah-id/amanah/x/status/types"
 	"github.com/amanah-id/amanah/x/trust"
 	trustkeeper "github.com/amanah-id/amanah/x/trust/keeper"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
@@ -137,6 +140,7 @@ type App struct {
 	CouncilKeeper   *councilkeeper.Keeper
 	DidKeeper       *didkeeper.Keeper
 	TrustKeeper     *trustkeeper.Keeper
+	StatusKeeper    *statuskeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -173,7 +177,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, slashingtypes.StoreKey,
 		evidencetypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		feegrant.StoreKey, authzkeeper.StoreKey, counciltypes.StoreKey, didtypes.StoreKey,
-		trusttypes.StoreKey,
+		trusttypes.StoreKey, statustypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -227,6 +231,10 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	app.TrustKeeper = trustkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[trusttypes.StoreKey]),
 		app.DidKeeper, app.CouncilKeeper)
 
+	// Status lists are changed by signatures of their owner DID's assertionMethod keys.
+	app.StatusKeeper = statuskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[statustypes.StoreKey]),
+		accCodec, app.DidKeeper)
+
 	app.FeeGrantKeeper = feegrantkeeper.NewKeeper(appCodec,
 		runtime.NewKVStoreService(keys[feegrant.StoreKey]), app.AccountKeeper)
 
@@ -267,6 +275,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 		council.NewAppModule(appCodec, app.CouncilKeeper),
 		did.NewAppModule(appCodec, app.DidKeeper),
 		trust.NewAppModule(appCodec, app.TrustKeeper),
+		status.NewAppModule(appCodec, app.StatusKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager,
 		map[string]module.AppModuleBasic{
@@ -288,7 +297,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	// hooks, which only let admitted agencies bond.
 	genesisOrder := []string{
 		authtypes.ModuleName, banktypes.ModuleName, counciltypes.ModuleName, didtypes.ModuleName, trusttypes.ModuleName,
-		stakingtypes.ModuleName,
+		statustypes.ModuleName, stakingtypes.ModuleName,
 		slashingtypes.ModuleName, govtypes.ModuleName, genutiltypes.ModuleName, evidencetypes.ModuleName,
 		authz.ModuleName, feegrant.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName,
 	}
