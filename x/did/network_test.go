@@ -1,0 +1,144 @@
+package did_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/amanah-id/amanah/didcore"
+	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/testutil/network"
+	"github.com/amanah-id/amanah/x/did/types"
+)
+
+// TestDidNetwork runs the DID lifecycle on an in-process validator (real app, CometBFT, gRPC
+// and the node's HTTP resolver): create -> rotate the key -> resolve the old version and at
+// a time before the rotation -> deactivate -> a later update is rejected.
+func TestDidNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("in-process network")
+	}
+	n := network.New(t, network.DefaultConfig(t, 1, 10*time.Second))
+	val := n.Validators[0]
+	from := "node0"
+	chainID := val.ClientCtx.ChainID
+	ctx := context.Background()
+	qc := types.NewQueryClient(val.ClientCtx)
+
+	p, err := qc.Params(ctx, &types.QueryParamsRequest{})
+	require.NoError(t, err)
+	require.Equal(t, types.DefaultNetwork, p.Params.Network)
+
+	priv, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	doc := types.NewDocument(p.Params.Network, priv.Public())
+	did, method := doc.ID, doc.ID+"#key-1"
+	docJSON, err := doc.MarshalJSON()
+	require.NoError(t, err)
+	create := &types.MsgCreateDid{Signer: val.Address.String(), Payload: types.CreateDidPayload{Document: docJSON}}
+	sig, err := types.Sign(chainID, types.TypeURLMsgCreateDid, &create.Payload, method, priv)
+	require.NoError(t, err)
+	create.Signatures = []types.DidSignature{sig}
+	res := network.Deliver(t, n, val, from, create)
+	require.Contains(t, res.RawLog+eventsString(res.Events), "EventDidCreated")
+	require.NoError(t, n.WaitForNextBlock())
+	require.NoError(t, n.WaitForNextBlock())
+
+	// Rotate the key.
+	next, err := keys.Generate(keys.Ed25519)
+	require.NoError(t, err)
+	rot := *doc
+	rot.VerificationMethods = []didcore.VerificationMethod{{ID: method, Type: didcore.TypeMultikey, Controller: did, PublicKeyMultibase: next.Public().Multikey()}}
+	rotJSON, err := rot.MarshalJSON()
+	require.NoError(t, err)
+	update := &types.MsgUpdateDid{Signer: val.Address.String(), Payload: types.UpdateDidPayload{Did: did, Document: rotJSON, PreviousVersionId: "1"}}
+	sig, err = types.Sign(chainID, types.TypeURLMsgUpdateDid, &update.Payload, method, priv)
+	require.NoError(t, err)
+	update.Signatures = []types.DidSignature{sig}
+	network.Deliver(t, n, val, from, update)
+
+	latest, err := qc.Resolve(ctx, &types.QueryResolveRequest{Did: did})
+	require.NoError(t, err)
+	require.Empty(t, latest.DidResolutionMetadata.Error)
+	require.Equal(t, "2", latest.DidDocumentMetadata.VersionId)
+	require.Contains(t, string(latest.DidDocument), next.Public().Multikey())
+
+	v1, err := qc.Resolve(ctx, &types.QueryResolveRequest{Did: did, VersionId: "1"})
+	require.NoError(t, err)
+	require.Contains(t, string(v1.DidDocument), priv.Public().Multikey())
+	require.Equal(t, "2", v1.DidDocumentMetadata.NextVersionId)
+	require.True(t, latest.DidDocumentMetadata.Updated.After(v1.DidDocumentMetadata.Updated))
+
+	before := latest.DidDocumentMetadata.Updated.Add(-time.Second)
+	atTime, err := qc.Resolve(ctx, &types.QueryResolveRequest{Did: did, VersionTime: &before})
+	require.NoError(t, err)
+	require.Equal(t, "1", atTime.DidDocumentMetadata.VersionId)
+	require.Contains(t, string(atTime.DidDocument), priv.Public().Multikey())
+
+	// The node's HTTP resolver (Universal Resolver driver shape).
+	api := val.APIAddress
+	code, ct, body := get(t, api+"/1.0/identifiers/"+did)
+	require.Equal(t, http.StatusOK, code, body)
+	require.Equal(t, types.ContentTypeResolution, ct)
+	var rr types.ResolutionResult
+	require.NoError(t, json.Unmarshal([]byte(body), &rr))
+	require.Equal(t, "2", rr.DidDocumentMetadata.VersionID)
+	code, _, body = get(t, api+"/1.0/identifiers/"+did+"?versionId=1")
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, priv.Public().Multikey())
+	code, _, body = get(t, api+"/1.0/identifiers/"+did+"?versionTime="+types.FormatTime(before))
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, `"versionId":"1"`)
+	code, _, _ = get(t, api+"/1.0/identifiers/did:amanah:local:nope")
+	require.Equal(t, http.StatusBadRequest, code)
+	other, _ := keys.Generate(keys.Ed25519)
+	code, _, _ = get(t, api+"/1.0/identifiers/"+didcore.AmanahDID("local", other.Public()))
+	require.Equal(t, http.StatusNotFound, code)
+
+	// Deactivate with the new key; then an update is rejected in DeliverTx.
+	deact := &types.MsgDeactivateDid{Signer: val.Address.String(), Payload: types.DeactivateDidPayload{Did: did, PreviousVersionId: "2"}}
+	sig, err = types.Sign(chainID, types.TypeURLMsgDeactivateDid, &deact.Payload, method, next)
+	require.NoError(t, err)
+	deact.Signatures = []types.DidSignature{sig}
+	network.Deliver(t, n, val, from, deact)
+
+	update2 := &types.MsgUpdateDid{Signer: val.Address.String(), Payload: types.UpdateDidPayload{Did: did, Document: rotJSON, PreviousVersionId: "3"}}
+	sig, err = types.Sign(chainID, types.TypeURLMsgUpdateDid, &update2.Payload, method, next)
+	require.NoError(t, err)
+	update2.Signatures = []types.DidSignature{sig}
+	br := network.Broadcast(t, n, val, from, update2)
+	require.Zero(t, br.Code, br.RawLog)
+	out := network.WaitTx(t, n, br.TxHash)
+	require.Equal(t, types.ErrDidDeactivated.ABCICode(), out.Code, out.RawLog)
+	require.Equal(t, types.ModuleName, out.Codespace)
+
+	gone, err := qc.Resolve(ctx, &types.QueryResolveRequest{Did: did})
+	require.NoError(t, err)
+	require.Equal(t, types.ResolutionErrDeactivated, gone.DidResolutionMetadata.Error)
+	require.True(t, gone.DidDocumentMetadata.Deactivated)
+	code, _, _ = get(t, api+"/1.0/identifiers/"+did)
+	require.Equal(t, http.StatusGone, code)
+	code, _, _ = get(t, api+"/1.0/identifiers/"+did+"?versionId=2")
+	require.Equal(t, http.StatusOK, code)
+}
+
+func get(t *testing.T, url string) (int, string, string) {
+	t.Helper()
+	resp, err := http.Get(url) //nolint:gosec // test URL
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+}
+
+func eventsString[E any](evs []E) string {
+	b, _ := json.Marshal(evs)
+	return strings.ReplaceAll(string(b), `\"`, `"`)
+}
