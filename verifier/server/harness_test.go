@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -61,6 +63,7 @@ type options struct {
 	server  func(*server.Config)
 	dial    []grpc.DialOption
 	noWait  bool
+	down    bool
 }
 
 type harness struct {
@@ -94,6 +97,9 @@ func newHarness(t *testing.T, o options) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.down {
+		env.Node.SetDown(true)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { h.cache.Run(ctx); close(done) }()
@@ -116,7 +122,8 @@ func newHarness(t *testing.T, o options) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := server.Config{Service: vs, Auth: a, Limiter: o.limiter, Metrics: h.metrics, Ready: h.cache.Fresh}
+	cfg := server.Config{Service: vs, Auth: a, Limiter: o.limiter, Metrics: h.metrics, Ready: h.cache.Fresh,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if o.server != nil {
 		o.server(&cfg)
 	}
@@ -218,4 +225,8 @@ func (h *harness) warm() {
 	if r := h.verify(rp(), h.present(h.holder(1), ch.Nonce), ch.Nonce, nil); !r.Verified {
 		h.t.Fatalf("warm-up not verified: %s", r.Reason)
 	}
+}
+
+func grpcMD(k, v string) context.Context {
+	return metadata.AppendToOutgoingContext(context.Background(), k, v)
 }

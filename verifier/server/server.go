@@ -15,6 +15,7 @@ import (
 	"time"
 
 	gateway "github.com/cosmos/gogogateway"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/ratelimit"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
@@ -26,6 +27,8 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
+	reflectv1 "google.golang.org/grpc/reflection/grpc_reflection_v1"
+	reflectv1alpha "google.golang.org/grpc/reflection/grpc_reflection_v1alpha"
 
 	"github.com/amanah-id/amanah/verifier/auth"
 	"github.com/amanah-id/amanah/verifier/metrics"
@@ -108,7 +111,10 @@ func New(cfg Config) *Server {
 	s := &Server{GRPC: grpc.NewServer(opts...), health: health.NewServer(), cfg: cfg}
 	verifierpb.RegisterVerifierServer(s.GRPC, cfg.Service)
 	healthpb.RegisterHealthServer(s.GRPC, s.health)
-	reflection.Register(s.GRPC)
+	// Descriptors of gogoproto-generated services live in gogoproto's registry.
+	ropts := reflection.ServerOptions{Services: s.GRPC, DescriptorResolver: gogoproto.HybridResolver}
+	reflectv1.RegisterServerReflectionServer(s.GRPC, reflection.NewServerV1(ropts))
+	reflectv1alpha.RegisterServerReflectionServer(s.GRPC, reflection.NewServer(ropts))
 	s.setServing(false)
 	return s
 }

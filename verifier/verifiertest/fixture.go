@@ -57,7 +57,7 @@ type Env struct {
 	// AuthKey is the issuer's authentication key (not an assertionMethod).
 	AuthKey keys.PrivateKey
 	Issuer  *sdjwtvc.Issuer
-	Now       time.Time
+	Now     time.Time
 }
 
 // New builds the world with an issuer key on curve c (Ed25519 or P-256).
