@@ -79,6 +79,11 @@ type didVersion struct {
 
 type accrKey struct{ issuer, vct string }
 
+type accrAnswer struct {
+	w  Window
+	ok bool
+}
+
 type endpointState struct {
 	Endpoint
 	height int64
@@ -97,7 +102,7 @@ type Cache struct {
 	invalidAt [numKinds]int64
 	dids      map[string][]*didVersion
 	nDIDs     int
-	accr      map[accrKey][]Window
+	accr      map[accrKey][]accrAnswer
 	rps       map[string]*RelyingParty
 	lists     map[string]ListInfo
 	pages     map[string]map[uint32][]byte
@@ -146,7 +151,7 @@ func NewCache(cfg Config, endpoints ...Endpoint) (*Cache, error) {
 func (c *Cache) resetLocked() {
 	c.dids = make(map[string][]*didVersion)
 	c.nDIDs = 0
-	c.accr = make(map[accrKey][]Window)
+	c.accr = make(map[accrKey][]accrAnswer)
 	c.rps = make(map[string]*RelyingParty)
 	c.lists = make(map[string]ListInfo)
 	c.pages = make(map[string]map[uint32][]byte)
@@ -238,7 +243,7 @@ func (c *Cache) invalidateLocked(ch Change, height int64) {
 		c.nDIDs -= len(c.dids[ch.Key])
 		delete(c.dids, ch.Key)
 	case KindTrust:
-		c.accr = make(map[accrKey][]Window)
+		c.accr = make(map[accrKey][]accrAnswer)
 		c.rps = make(map[string]*RelyingParty)
 	case KindStatus:
 		if ch.Key == "" {
@@ -470,35 +475,41 @@ func (c *Cache) Accredited(ctx context.Context, issuer, vct string, at time.Time
 	}
 	key := accrKey{issuer, vct}
 	c.mu.RLock()
-	ws, ok := c.accr[key]
+	for _, a := range c.accr[key] {
+		if a.w.Contains(at) {
+			c.mu.RUnlock()
+			c.observe(KindTrust, true)
+			return a.ok, nil
+		}
+	}
 	c.mu.RUnlock()
-	c.observe(KindTrust, ok)
-	if !ok {
-		epoch, err := c.query(ctx, KindTrust, func(ctx context.Context, n Node) (h int64, err error) {
-			ws, h, err = n.Accreditations(ctx, issuer, vct)
-			return h, err
-		})
-		if errors.Is(err, ErrNotFound) {
-			ws, err = nil, nil
-		}
-		if err != nil {
-			return false, fmt.Errorf("accreditation of %s for %s: %w", issuer, vct, err)
-		}
-		c.mu.Lock()
-		if c.epoch[KindTrust] == epoch {
-			if len(c.accr) >= c.cfg.MaxEntries {
-				clear(c.accr)
-			}
-			c.accr[key] = ws
-		}
-		c.mu.Unlock()
+	c.observe(KindTrust, false)
+	var a accrAnswer
+	epoch, err := c.query(ctx, KindTrust, func(ctx context.Context, n Node) (h int64, err error) {
+		a.ok, a.w, h, err = n.Accreditation(ctx, issuer, vct, at)
+		return h, err
+	})
+	if errors.Is(err, ErrNotFound) {
+		a, err = accrAnswer{w: Window{From: at, Until: at.Add(time.Second)}}, nil
 	}
-	for _, w := range ws {
-		if w.Contains(at) {
-			return true, nil
-		}
+	if err != nil {
+		return false, fmt.Errorf("accreditation of %s for %s: %w", issuer, vct, err)
 	}
-	return false, nil
+	if !a.w.Contains(at) { // a node's window must cover the instant asked about
+		a.w = Window{From: at, Until: at.Add(time.Second)}
+	}
+	c.mu.Lock()
+	if c.epoch[KindTrust] == epoch {
+		if len(c.accr) >= c.cfg.MaxEntries {
+			clear(c.accr)
+		}
+		if len(c.accr[key]) >= 64 {
+			c.accr[key] = c.accr[key][:0]
+		}
+		c.accr[key] = append(c.accr[key], a)
+	}
+	c.mu.Unlock()
+	return a.ok, nil
 }
 
 // RelyingParty implements View.

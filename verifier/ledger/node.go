@@ -15,9 +15,10 @@ type Node interface {
 	// DIDVersion returns the version of did valid at time at (zero: latest);
 	// ErrNotFound if the DID does not exist or did not exist at that time.
 	DIDVersion(ctx context.Context, did string, at time.Time) (DIDVersion, int64, error)
-	// Accreditations returns the windows in which issuer is accredited for vct
-	// (through a valid accreditation chain); empty when never.
-	Accreditations(ctx context.Context, issuer, vct string) ([]Window, int64, error)
+	// Accreditation reports whether issuer was accredited for vct at time at
+	// (through an accreditation chain to the council), and a window around at
+	// in which that answer holds while the trust registry does not change.
+	Accreditation(ctx context.Context, issuer, vct string, at time.Time) (bool, Window, int64, error)
 	// StatusList returns a status list's parameters; ErrNotFound if none.
 	StatusList(ctx context.Context, uri string) (ListInfo, int64, error)
 	// StatusPage returns one page of a list (statuslist layout; an all-zero

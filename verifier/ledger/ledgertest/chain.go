@@ -291,15 +291,28 @@ func (n *Node) DIDVersion(_ context.Context, did string, at time.Time) (ledger.D
 	return ledger.DIDVersion{}, h, ledger.ErrNotFound
 }
 
-// Accreditations implements ledger.Node.
-func (n *Node) Accreditations(_ context.Context, issuer, vct string) ([]ledger.Window, int64, error) {
+// Accreditation implements ledger.Node: the window is the accreditation
+// window containing at, or the gap between windows when none does.
+func (n *Node) Accreditation(_ context.Context, issuer, vct string, at time.Time) (bool, ledger.Window, int64, error) {
 	h, err := n.begin()
 	if err != nil {
-		return nil, 0, err
+		return false, ledger.Window{}, 0, err
 	}
 	n.chain.mu.Lock()
 	defer n.chain.mu.Unlock()
-	return append([]ledger.Window(nil), n.chain.accr[[2]string{issuer, vct}]...), h, nil
+	gap := ledger.Window{}
+	for _, w := range n.chain.accr[[2]string{issuer, vct}] {
+		if w.Contains(at) {
+			return true, w, h, nil
+		}
+		if !w.Until.IsZero() && !w.Until.After(at) && w.Until.After(gap.From) {
+			gap.From = w.Until
+		}
+		if w.From.After(at) && (gap.Until.IsZero() || w.From.Before(gap.Until)) {
+			gap.Until = w.From
+		}
+	}
+	return false, gap, h, nil
 }
 
 // StatusList implements ledger.Node.
