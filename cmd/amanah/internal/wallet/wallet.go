@@ -211,23 +211,28 @@ func Open(path string, passphrase []byte) (*Wallet, error) {
 		}
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	env, err := Decode(b)
+	w, err := openBytes(b, passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	w.path = path
+	return w, nil
+}
+
+// openBytes decodes and decrypts a wallet file's content.
+func openBytes(b, passphrase []byte) (*Wallet, error) {
+	env, err := Decode(b)
+	if err != nil {
+		return nil, err
 	}
 	enc, chk, err := deriveKeys(passphrase, env.salt, KDFParams{N: env.KDF.N, R: env.KDF.R, P: env.KDF.P})
 	if err != nil {
 		return nil, err
 	}
 	if !hmac.Equal(chk, env.check) {
-		return nil, fmt.Errorf("%s: %w", path, ErrWrongPassphrase)
+		return nil, ErrWrongPassphrase
 	}
-	w, err := openWithKey(env, enc)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	w.path = path
-	return w, nil
+	return openWithKey(env, enc)
 }
 
 // Decode parses a wallet file strictly (no unknown or duplicate members, no
