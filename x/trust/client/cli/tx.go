@@ -42,7 +42,7 @@ const (
 	FlagVersion     = "version"
 	FlagStatus      = "status"
 	FlagReason      = "reason"
-	FlagSequence    = "sequence"
+	FlagSequence    = "history-length"
 )
 
 // GetTxCmd returns `tx trust` with register-type, accredit, revoke, suspend, reinstate and register-rp.
