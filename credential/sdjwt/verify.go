@@ -131,6 +131,9 @@ func Verify(ctx context.Context, presentation string, issuerKey IssuerKeyFunc, o
 	}
 	last := strings.LastIndexByte(presentation, '~')
 	kbJWT := presentation[last+1:]
+	if kbJWT == "" && !o.KeyBindingOptional { // fail fast, before any signature work
+		return nil, Fail(ReasonKBMissing, "presentation has no KB-JWT")
+	}
 	first := strings.IndexByte(presentation, '~')
 	issuerJWT := presentation[:first]
 
@@ -208,10 +211,7 @@ func Verify(ctx context.Context, presentation string, issuerKey IssuerKeyFunc, o
 		}
 	}
 	if kbJWT == "" {
-		if !o.KeyBindingOptional {
-			return nil, Fail(ReasonKBMissing, "presentation has no KB-JWT")
-		}
-		return res, nil
+		return res, nil // key binding optional (checked above)
 	}
 	if res.HolderKey.IsZero() {
 		return nil, Fail(ReasonKBInvalid, "KB-JWT present but the credential has no cnf key")
