@@ -1,0 +1,267 @@
+// Command amanah-verifier serves amanah.verifier.v1.Verifier: relying parties
+// verify SD-JWT VC presentations against the Amanah ledger read through one
+// or more nodes. See docs/verifier-integration.md.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/amanah-id/amanah/verifier/audit"
+	"github.com/amanah-id/amanah/verifier/auth"
+	"github.com/amanah-id/amanah/verifier/challenge"
+	"github.com/amanah-id/amanah/verifier/ledger"
+	"github.com/amanah-id/amanah/verifier/ledger/node"
+	"github.com/amanah-id/amanah/verifier/metrics"
+	"github.com/amanah-id/amanah/verifier/server"
+	"github.com/amanah-id/amanah/verifier/service"
+)
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "amanah-verifier:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	cfg := defaultConfig()
+	fs := flag.NewFlagSet("amanah-verifier", flag.ContinueOnError)
+	path := fs.String("config", "", "configuration file (YAML or JSON)")
+	listen := fs.String("listen", "", "gRPC listen address")
+	rest := fs.String("rest", "", "REST gateway listen address (\"off\" disables)")
+	metricsAddr := fs.String("metrics", "", "Prometheus metrics listen address")
+	freshness := fs.Duration("freshness", 0, "freshness bound: refuse to answer when the last block is older")
+	tlsCert := fs.String("tls-cert", "", "server certificate (PEM)")
+	tlsKey := fs.String("tls-key", "", "server key (PEM)")
+	clientCA := fs.String("client-ca", "", "CA of relying parties' client certificates (enables mTLS)")
+	maxDIDs := fs.Int("cache-max-dids", 0, "maximum cached DIDs")
+	maxPages := fs.Int("cache-max-pages", 0, "maximum cached status pages")
+	var nodes, keys listFlag
+	fs.Var(&nodes, "node", "node as name=grpc-host:port,http://rpc-host:port (repeatable)")
+	fs.Var(&keys, "api-key", "relying party API key as did=key (repeatable; prefer the config file's api_key_sha256)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *path != "" {
+		if err := loadConfig(*path, &cfg); err != nil {
+			return err
+		}
+	}
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&cfg.Listen, *listen)
+	set(&cfg.RESTListen, *rest)
+	set(&cfg.MetricsListen, *metricsAddr)
+	set(&cfg.TLS.Cert, *tlsCert)
+	set(&cfg.TLS.Key, *tlsKey)
+	set(&cfg.TLS.ClientCA, *clientCA)
+	if *freshness > 0 {
+		cfg.Freshness = Duration(*freshness)
+	}
+	if *maxDIDs > 0 {
+		cfg.Cache.MaxDIDs = *maxDIDs
+	}
+	if *maxPages > 0 {
+		cfg.Cache.MaxPages = *maxPages
+	}
+	for _, n := range nodes {
+		name, addrs, _ := strings.Cut(n, "=")
+		g, r, ok := strings.Cut(addrs, ",")
+		if !ok {
+			return fmt.Errorf("-node %q: want name=grpc,rpc", n)
+		}
+		cfg.Nodes = append(cfg.Nodes, NodeConfig{Name: name, GRPC: g, RPC: r})
+	}
+	for _, k := range keys {
+		did, key, ok := strings.Cut(k, "=")
+		if !ok {
+			return fmt.Errorf("-api-key: want did=key")
+		}
+		cfg.Clients = append(cfg.Clients, auth.Client{DID: did, APIKeys: []string{key}})
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	return serve(cfg)
+}
+
+func serve(cfg Config) error {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	var auditW io.Writer = os.Stdout
+	if cfg.AuditLog != "" && cfg.AuditLog != "-" {
+		f, err := os.OpenFile(cfg.AuditLog, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		auditW = f
+	}
+
+	var eps []ledger.Endpoint
+	for i, n := range cfg.Nodes {
+		name := n.Name
+		if name == "" {
+			name = fmt.Sprintf("node-%d", i)
+		}
+		cli, err := node.Dial(n.GRPC, nil)
+		if err != nil {
+			return err
+		}
+		defer cli.Close()
+		eps = append(eps, ledger.Endpoint{Name: name, Node: cli, Events: node.NewEvents(n.RPC)})
+	}
+	var cache *ledger.Cache
+	m := metrics.New(func() ledger.Sync { return cache.Sync() })
+	cache, err := ledger.NewCache(ledger.Config{Freshness: time.Duration(cfg.Freshness), MaxDIDs: cfg.Cache.MaxDIDs,
+		MaxPages: cfg.Cache.MaxPages, MaxEntries: cfg.Cache.MaxEntries, Observer: m, Logger: log}, eps...)
+	if err != nil {
+		return err
+	}
+	go cache.Run(ctx)
+
+	svc, err := service.New(service.Config{View: cache, Challenges: challenge.NewStore(challenge.Config{TTL: time.Duration(cfg.ChallengeTTL)}),
+		Audit: audit.New(auditW), Recorder: m, Freshness: time.Duration(cfg.Freshness)})
+	if err != nil {
+		return err
+	}
+	a, err := auth.New(cfg.Clients)
+	if err != nil {
+		return err
+	}
+	var limiter *auth.Limiter
+	if cfg.RateLimit.PerSecond > 0 {
+		limiter = auth.NewLimiter(cfg.RateLimit.PerSecond, cfg.RateLimit.Burst)
+	}
+	tlsCfg, err := serverTLS(cfg.TLS)
+	if err != nil {
+		return err
+	}
+	srv := server.New(server.Config{Service: svc, Auth: a, Limiter: limiter, Metrics: m, Ready: cache.Fresh, TLS: tlsCfg, Logger: log})
+	go srv.WatchHealth(ctx, 500*time.Millisecond)
+
+	lis, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 3)
+	go func() { errc <- srv.Serve(lis) }()
+	log.Info("gRPC listening", "addr", lis.Addr().String(), "tls", tlsCfg != nil)
+
+	var https []*http.Server
+	if cfg.MetricsListen != "" && cfg.MetricsListen != "off" {
+		hs := &http.Server{Addr: cfg.MetricsListen, Handler: m.Handler(), ReadHeaderTimeout: 5 * time.Second}
+		https = append(https, hs)
+		go func() { errc <- ignoreClosed(hs.ListenAndServe()) }()
+		log.Info("metrics listening", "addr", cfg.MetricsListen)
+	}
+	if cfg.RESTListen != "" && cfg.RESTListen != "off" {
+		creds := insecure.NewCredentials()
+		if tlsCfg != nil {
+			pool := x509.NewCertPool()
+			if cfg.TLS.ServerCA != "" {
+				pem, err := os.ReadFile(cfg.TLS.ServerCA)
+				if err != nil || !pool.AppendCertsFromPEM(pem) {
+					return fmt.Errorf("tls.server_ca %s: unreadable", cfg.TLS.ServerCA)
+				}
+			}
+			creds = credentials.NewTLS(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
+		}
+		conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(creds))
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		gw, err := server.Gateway(ctx, conn)
+		if err != nil {
+			return err
+		}
+		hs := &http.Server{Addr: cfg.RESTListen, Handler: gw, ReadHeaderTimeout: 5 * time.Second, TLSConfig: tlsCfg,
+			MaxHeaderBytes: 16 << 10}
+		https = append(https, hs)
+		go func() {
+			if tlsCfg != nil {
+				errc <- ignoreClosed(hs.ListenAndServeTLS("", ""))
+				return
+			}
+			errc <- ignoreClosed(hs.ListenAndServe())
+		}()
+		log.Info("REST gateway listening", "addr", cfg.RESTListen)
+	}
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-errc:
+		if err != nil {
+			log.Error("listener failed", "err", err)
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, hs := range https {
+		_ = hs.Shutdown(sctx)
+	}
+	srv.Shutdown(sctx)
+	return nil
+}
+
+func ignoreClosed(err error) error {
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+func serverTLS(c TLSConfig) (*tls.Config, error) {
+	if c.Cert == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(c.Cert, c.Key)
+	if err != nil {
+		return nil, err
+	}
+	t := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if c.ClientCA != "" {
+		pem, err := os.ReadFile(c.ClientCA)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("client_ca %s: no certificate", c.ClientCA)
+		}
+		// Certificates are verified when sent; a caller without one must
+		// present an API key (the auth interceptor refuses anything else).
+		t.ClientCAs, t.ClientAuth = pool, tls.VerifyClientCertIfGiven
+	}
+	return t, nil
+}
