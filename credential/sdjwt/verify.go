@@ -134,6 +134,17 @@ func Verify(ctx context.Context, presentation string, issuerKey IssuerKeyFunc, o
 	if kbJWT == "" && !o.KeyBindingOptional { // fail fast, before any signature work
 		return nil, Fail(ReasonKBMissing, "presentation has no KB-JWT")
 	}
+	// Check the KB-JWT's claims (cheap) before any signature, so that a
+	// replayed or misaddressed presentation costs no signature verification.
+	// Its signature is verified once the holder key is known.
+	var kbTok *jws.Token
+	now := o.Now()
+	if kbJWT != "" {
+		var err error
+		if kbTok, err = checkKBClaims(kbJWT, presentation[:last+1], now, &o); err != nil {
+			return nil, err
+		}
+	}
 	first := strings.IndexByte(presentation, '~')
 	issuerJWT := presentation[:first]
 
@@ -158,7 +169,6 @@ func Verify(ctx context.Context, presentation string, issuerKey IssuerKeyFunc, o
 	if alg, ok := payload[KeySDAlg]; ok && alg != SDAlg {
 		return nil, Fail(ReasonSDAlgUnsupported, "_sd_alg %v", alg)
 	}
-	now := o.Now()
 	if err := checkTimes(payload, now, o.Skew); err != nil {
 		return nil, err
 	}
@@ -216,8 +226,8 @@ func Verify(ctx context.Context, presentation string, issuerKey IssuerKeyFunc, o
 	if res.HolderKey.IsZero() {
 		return nil, Fail(ReasonKBInvalid, "KB-JWT present but the credential has no cnf key")
 	}
-	if err := verifyKB(kbJWT, presentation[:last+1], res.HolderKey, now, &o); err != nil {
-		return nil, err
+	if err := kbTok.Verify(res.HolderKey); err != nil {
+		return nil, &VerifyError{Reason: ReasonKBSignatureInvalid, Err: err}
 	}
 	res.KeyBound = true
 	return res, nil
@@ -437,60 +447,58 @@ func holderKey(cnf any) (keys.PublicKey, error) {
 	return k, nil
 }
 
-func verifyKB(kbJWT, sdPart string, holder keys.PublicKey, now time.Time, o *Options) error {
+// checkKBClaims parses the KB-JWT and checks everything but its signature.
+func checkKBClaims(kbJWT, sdPart string, now time.Time, o *Options) (*jws.Token, error) {
 	tok, err := jws.Parse(kbJWT, o.HolderAlgorithms)
 	if err != nil {
 		ve := classify(err, ReasonKBInvalid)
 		if ve.Reason != ReasonAlgNotAllowed && ve.Reason != ReasonDuplicateJSONKey && ve.Reason != ReasonJSONTooDeep {
 			ve.Reason = ReasonKBInvalid
 		}
-		return ve
+		return nil, ve
 	}
 	if tok.Typ != TypKB {
-		return Fail(ReasonKBInvalid, "KB-JWT typ %q", tok.Typ)
-	}
-	if err := tok.Verify(holder); err != nil {
-		return &VerifyError{Reason: ReasonKBSignatureInvalid, Err: err}
+		return nil, Fail(ReasonKBInvalid, "KB-JWT typ %q", tok.Typ)
 	}
 	claims, err := decodeObject(tok.Payload, o.MaxDepth)
 	if err != nil {
 		if ve := ReasonOf(err); ve == ReasonMalformed {
-			return &VerifyError{Reason: ReasonKBInvalid, Err: err}
+			return nil, &VerifyError{Reason: ReasonKBInvalid, Err: err}
 		}
-		return err
+		return nil, err
 	}
 	iat, ok, err := NumericDate(claims, "iat")
 	if err != nil || !ok {
-		return Fail(ReasonKBInvalid, "KB-JWT iat missing or invalid")
+		return nil, Fail(ReasonKBInvalid, "KB-JWT iat missing or invalid")
 	}
 	if now.Add(o.Skew).Before(iat) {
-		return Fail(ReasonKBStale, "KB-JWT issued in the future (%s)", iat.UTC().Format(time.RFC3339))
+		return nil, Fail(ReasonKBStale, "KB-JWT issued in the future (%s)", iat.UTC().Format(time.RFC3339))
 	}
 	if o.KBMaxAge > 0 && now.Sub(iat) > o.KBMaxAge+o.Skew {
-		return Fail(ReasonKBStale, "KB-JWT issued at %s, older than %s", iat.UTC().Format(time.RFC3339), o.KBMaxAge)
+		return nil, Fail(ReasonKBStale, "KB-JWT issued at %s, older than %s", iat.UTC().Format(time.RFC3339), o.KBMaxAge)
 	}
 	nonce, ok := claims["nonce"].(string)
 	if !ok {
-		return Fail(ReasonKBInvalid, "KB-JWT nonce missing")
+		return nil, Fail(ReasonKBInvalid, "KB-JWT nonce missing")
 	}
 	if o.Nonce != "" && nonce != o.Nonce {
-		return Fail(ReasonNonceMismatch, "KB-JWT nonce does not match")
+		return nil, Fail(ReasonNonceMismatch, "KB-JWT nonce does not match")
 	}
 	aud, ok := claims["aud"].(string)
 	if !ok {
-		return Fail(ReasonKBInvalid, "KB-JWT aud missing or not a string")
+		return nil, Fail(ReasonKBInvalid, "KB-JWT aud missing or not a string")
 	}
 	if o.Audience != "" && aud != o.Audience {
-		return Fail(ReasonAudMismatch, "KB-JWT aud %q", aud)
+		return nil, Fail(ReasonAudMismatch, "KB-JWT aud %q", aud)
 	}
 	sdHash, ok := claims["sd_hash"].(string)
 	if !ok {
-		return Fail(ReasonKBInvalid, "KB-JWT sd_hash missing")
+		return nil, Fail(ReasonKBInvalid, "KB-JWT sd_hash missing")
 	}
 	if sdHash != SDHash(sdPart) {
-		return Fail(ReasonSDHashMismatch, "KB-JWT sd_hash does not match the presented SD-JWT")
+		return nil, Fail(ReasonSDHashMismatch, "KB-JWT sd_hash does not match the presented SD-JWT")
 	}
-	return nil
+	return tok, nil
 }
 
 // SDHash returns base64url(SHA-256(s)), where s is the presentation up to and including the last '~'.
