@@ -156,3 +156,20 @@ func BenchmarkVcGoParse(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReject measures rejecting a replayed presentation (stale nonce):
+// the KB-JWT claims are checked before any signature.
+func BenchmarkReject(b *testing.B) {
+	b.Run("ReplayedNonce", func(b *testing.B) {
+		f := benchFixture(b, keys.Ed25519)
+		p := f.benchPresentation(b)
+		ctx := context.Background()
+		ch := sdjwtvc.Challenge{Nonce: "fresh-nonce", Audience: testAud}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := f.verifier.Verify(ctx, p, ch); sdjwt.ReasonOf(err) != sdjwt.ReasonNonceMismatch {
+				b.Fatal(err)
+			}
+		}
+	})
+}
