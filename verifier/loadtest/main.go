@@ -1,0 +1,286 @@
+// Command loadtest measures the verifier: verifications per second and
+// latency percentiles (HdrHistogram) of VerifyPresentation over loopback gRPC
+// at several concurrency levels, for EdDSA and ES256 credentials, beside a
+// gRPC echo baseline (health Check) and the floor (the two bare signature
+// verifications of each presentation) measured in the same run. The ledger
+// is in memory and warm. Output is JSON.
+//
+//	go run ./verifier/loadtest -n 20000 -c 1,16,64 > verifier-load.json
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+
+	"github.com/amanah-id/amanah/credential/jws"
+	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/verifier/auth"
+	"github.com/amanah-id/amanah/verifier/verifierpb"
+	"github.com/amanah-id/amanah/verifier/verifiertest"
+)
+
+// Level is the result at one concurrency level.
+type Level struct {
+	Callers    int     `json:"callers"`
+	Requests   int     `json:"requests"`
+	Errors     int64   `json:"errors"`
+	Refused    int64   `json:"refused,omitempty"`
+	PerSecond  float64 `json:"per_second"`
+	P50Micros  float64 `json:"p50_us"`
+	P99Micros  float64 `json:"p99_us"`
+	P999Micros float64 `json:"p999_us"`
+	MaxMicros  float64 `json:"max_us"`
+}
+
+// Floor is the cost of the bare signature checks of one presentation.
+type Floor struct {
+	MicrosPerPresentation float64 `json:"us_per_presentation_one_core"`
+	PerSecondAllCores     float64 `json:"per_second_all_cores"`
+}
+
+// Suite is one algorithm's results.
+type Suite struct {
+	Alg    string  `json:"alg"`
+	Floor  Floor   `json:"floor"`
+	Verify []Level `json:"verify"`
+	// RatioToFloor is one caller's p50 over the floor's per-presentation time.
+	RatioToFloor float64 `json:"one_caller_p50_over_floor"`
+}
+
+// Report is the whole run.
+type Report struct {
+	Started    time.Time `json:"started"`
+	GoMaxProcs int       `json:"gomaxprocs"`
+	NumCPU     int       `json:"num_cpu"`
+	Transport  string    `json:"transport"`
+	LoadAvg    string    `json:"loadavg_at_start"`
+	Echo       []Level   `json:"grpc_echo_health_check"`
+	Suites     []Suite   `json:"suites"`
+}
+
+func main() {
+	n := flag.Int("n", 20000, "requests per level (one caller uses n/4)")
+	levels := flag.String("c", "1,16,64", "concurrency levels")
+	algs := flag.String("alg", "EdDSA,ES256", "algorithms")
+	flag.Parse()
+	if err := run(*n, *levels, *algs); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n int, levelsFlag, algsFlag string) error {
+	var cs []int
+	for _, s := range strings.Split(levelsFlag, ",") {
+		c, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || c < 1 || c > 1024 {
+			return fmt.Errorf("bad level %q", s)
+		}
+		cs = append(cs, c)
+	}
+	la, _ := os.ReadFile("/proc/loadavg")
+	rep := Report{LoadAvg: strings.TrimSpace(string(la)), Started: time.Now().UTC(), GoMaxProcs: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), Transport: "gRPC over TCP loopback, in-process server"}
+	for i, alg := range strings.Split(algsFlag, ",") {
+		curve := map[string]keys.Curve{"EdDSA": keys.Ed25519, "ES256": keys.P256}[alg]
+		if curve == "" {
+			return fmt.Errorf("unknown alg %q", alg)
+		}
+		s, echo, err := suite(alg, curve, n, cs, i == 0)
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			rep.Echo = echo
+		}
+		rep.Suites = append(rep.Suites, s)
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+func suite(alg string, curve keys.Curve, n int, cs []int, withEcho bool) (Suite, []Level, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env, err := verifiertest.New(curve)
+	if err != nil {
+		return Suite{}, nil, err
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return Suite{}, nil, err
+	}
+	if _, err := env.Serve(ctx, lis, nil); err != nil {
+		return Suite{}, nil, err
+	}
+	go env.KeepFresh(ctx, time.Second)
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return Suite{}, nil, err
+	}
+	defer conn.Close()
+	cli := verifierpb.NewVerifierClient(conn)
+	rctx := metadata.AppendToOutgoingContext(ctx, auth.APIKeyHeader, verifiertest.RPKey)
+
+	// A few holders, each presenting many times (distinct nonces).
+	holders := make([]*verifiertest.Holder, 64)
+	for i := range holders {
+		if holders[i], err = env.Issue(verifiertest.VCT, uint64(i), curve); err != nil {
+			return Suite{}, nil, err
+		}
+	}
+	s := Suite{Alg: alg}
+	if s.Floor, err = floor(holders[0], env.IssuerKey.Public()); err != nil {
+		return Suite{}, nil, err
+	}
+	var echo []Level
+	for _, c := range cs {
+		reqs := n
+		if c == 1 {
+			reqs = max(n/4, 1)
+		}
+		// Challenges and presentations are made before the clock starts.
+		type job struct{ pres, nonce string }
+		jobs := make([]job, reqs)
+		for i := range jobs {
+			ch, err := cli.CreateChallenge(rctx, &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience,
+				CredentialTypes: []string{verifiertest.VCT}, RequestedClaims: []string{"given_name", "age_over_18"}})
+			if err != nil {
+				return Suite{}, nil, err
+			}
+			p, err := holders[i%len(holders)].Present(ch.Nonce, verifiertest.Audience, "given_name", "age_over_18")
+			if err != nil {
+				return Suite{}, nil, err
+			}
+			jobs[i] = job{p, ch.Nonce}
+		}
+		var refused atomic.Int64
+		lv := measure(c, reqs, func(i int) error {
+			r, err := cli.VerifyPresentation(rctx, &verifierpb.VerifyPresentationRequest{Presentation: jobs[i].pres, Nonce: jobs[i].nonce})
+			if err == nil && !r.Verified {
+				refused.Add(1)
+			}
+			return err
+		})
+		lv.Refused = refused.Load()
+		s.Verify = append(s.Verify, lv)
+		if withEcho {
+			hc := healthpb.NewHealthClient(conn)
+			echo = append(echo, measure(c, reqs, func(int) error {
+				_, err := hc.Check(ctx, &healthpb.HealthCheckRequest{})
+				return err
+			}))
+		}
+	}
+	if len(s.Verify) > 0 && s.Verify[0].Callers == 1 {
+		s.RatioToFloor = s.Verify[0].P50Micros / s.Floor.MicrosPerPresentation
+	}
+	return s, echo, nil
+}
+
+// measure runs reqs calls of f over c callers and returns throughput and latency.
+func measure(c, reqs int, f func(i int) error) Level {
+	var next, errs atomic.Int64
+	hists := make([]*hdrhistogram.Histogram, c)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range c {
+		hists[w] = hdrhistogram.New(1, 10_000_000, 3) // 1 µs .. 10 s
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= reqs {
+					return
+				}
+				t := time.Now()
+				if err := f(i); err != nil {
+					errs.Add(1)
+				}
+				_ = hists[w].RecordValue(time.Since(t).Microseconds())
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	h := hdrhistogram.New(1, 10_000_000, 3)
+	for _, x := range hists {
+		h.Merge(x)
+	}
+	return Level{Callers: c, Requests: reqs, Errors: errs.Load(), PerSecond: float64(reqs) / el.Seconds(),
+		P50Micros: float64(h.ValueAtQuantile(50)), P99Micros: float64(h.ValueAtQuantile(99)),
+		P999Micros: float64(h.ValueAtQuantile(99.9)), MaxMicros: float64(h.Max())}
+}
+
+// floor times the two signature verifications of a presentation (issuer JWT
+// and KB-JWT) with the keys already parsed: the crypto no verifier can skip.
+func floor(h *verifiertest.Holder, issuer keys.PublicKey) (Floor, error) {
+	p, err := h.Present("floor-nonce", verifiertest.Audience, "given_name")
+	if err != nil {
+		return Floor{}, err
+	}
+	parts := strings.Split(p, "~")
+	iss, kb := parts[0], parts[len(parts)-1]
+	type sig struct {
+		key       keys.PublicKey
+		msg, sigv []byte
+	}
+	var sigs []sig
+	for _, tok := range []string{iss, kb} {
+		t, err := jws.Parse(tok, []string{"EdDSA", "ES256"})
+		if err != nil {
+			return Floor{}, err
+		}
+		sigs = append(sigs, sig{msg: []byte(t.SigningInput), sigv: t.Signature})
+	}
+	sigs[0].key = issuer
+	sigs[1].key = h.Key.Public()
+	one := func() error {
+		for _, s := range sigs {
+			if err := s.key.Verify(s.msg, s.sigv); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := one(); err != nil {
+		return Floor{}, fmt.Errorf("floor self-check: %w", err)
+	}
+	const iters = 4000
+	t := time.Now()
+	for range iters {
+		_ = one()
+	}
+	perOne := time.Since(t) / iters
+	procs := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	t = time.Now()
+	for range procs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range iters {
+				_ = one()
+			}
+		}()
+	}
+	wg.Wait()
+	return Floor{MicrosPerPresentation: float64(perOne.Nanoseconds()) / 1000, PerSecondAllCores: float64(procs*iters) / time.Since(t).Seconds()}, nil
+}
