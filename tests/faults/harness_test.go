@@ -1,0 +1,208 @@
+//go:build faults
+
+package faults
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/testutil/localnet/txclient"
+)
+
+// scenario is one fault test: a network, a transaction client, and a timestamped log.
+type scenario struct {
+	t     *testing.T
+	ctx   context.Context
+	start time.Time
+	net   *localnet.Net
+	c     *txclient.Client
+}
+
+var binary string
+
+func TestMain(m *testing.M) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	bin, err := localnet.BuildBinary(ctx)
+	cancel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = bin
+	os.Exit(m.Run())
+}
+
+// newScenario starts an n-validator network and waits until every node has committed height 2.
+func newScenario(t *testing.T, n int, budget time.Duration) *scenario {
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
+	t.Cleanup(cancel)
+	s := &scenario{t: t, ctx: ctx, start: time.Now()}
+	ports, err := localnet.FreeBasePorts(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := localnet.Init(ctx, localnet.Config{Binary: binary, Dir: t.TempDir(), N: n, BasePorts: ports})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.net = net
+	t.Cleanup(func() {
+		if t.Failed() {
+			for i := range net.Nodes {
+				t.Logf("node%d log tail:\n%s", i, net.LogTail(i, 15))
+			}
+		}
+		if err := net.StopAll(); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := net.StartAll(); err != nil {
+		t.Fatal(err)
+	}
+	s.must(s.waitAll(60*time.Second, 2, all(n)...))
+	s.logf("network of %d validators up at height 2 (rpc base port %d)", n, ports.RPC)
+	if s.c, err = txclient.New(net.Config.ChainID); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func all(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func (s *scenario) logf(format string, args ...any) {
+	s.t.Helper()
+	s.t.Logf("%s +%6.1fs  %s", time.Now().UTC().Format("15:04:05.000"), time.Since(s.start).Seconds(), fmt.Sprintf(format, args...))
+}
+
+func (s *scenario) must(err error) {
+	s.t.Helper()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func (s *scenario) waitAll(timeout time.Duration, h int64, nodes ...int) error {
+	ctx, cancel := context.WithTimeout(s.ctx, timeout)
+	defer cancel()
+	return s.net.WaitAll(ctx, h, nodes...)
+}
+
+// maxHeight returns the highest height among nodes that answer.
+func (s *scenario) maxHeight(nodes ...int) int64 {
+	var best int64
+	for _, i := range nodes {
+		if h, err := s.net.Height(s.ctx, i); err == nil && h > best {
+			best = h
+		}
+	}
+	return best
+}
+
+// advance waits until nodes have committed `blocks` more blocks than the highest of them now.
+func (s *scenario) advance(blocks int64, timeout time.Duration, nodes ...int) int64 {
+	s.t.Helper()
+	target := s.maxHeight(nodes...) + blocks
+	s.must(s.waitAll(timeout, target, nodes...))
+	return target
+}
+
+// stream starts a bank-send stream from every agency.
+func (s *scenario) stream() *Stream {
+	var signers []txclient.Signer
+	var addrs []sdk.AccAddress
+	for i := range s.net.Nodes {
+		sg, err := s.c.AgencySigner(s.net, i)
+		s.must(err)
+		signers = append(signers, sg)
+		addrs = append(addrs, sg.Address)
+	}
+	st := &Stream{net: s.net, c: s.c, signers: signers, w: &bankSends{c: s.c, addrs: addrs}, logf: s.logf}
+	st.Start(s.ctx)
+	s.logf("stream started: %s from %d agencies, one transaction in flight each", st.w.Name(), len(signers))
+	return st
+}
+
+// checkConverged stops the stream and checks: every node reaches a common height H; block
+// hashes and app hashes at H agree; every acknowledged transaction is committed, at the same
+// height, on every node; and the workload's state at H matches on every node.
+func (s *scenario) checkConverged(st *Stream) {
+	s.t.Helper()
+	acked, err := st.Stop()
+	s.must(err)
+	nodes := all(len(s.net.Nodes))
+	h := s.maxHeight(nodes...) + 1
+	s.must(s.waitAll(60*time.Second, h+1, nodes...))
+	s.logf("stream stopped: %d transactions acknowledged (%d submitted); every node at height >= %d", len(acked), st.submitted, h+1)
+	var refBlock, refApp string
+	for _, i := range nodes {
+		b, err := s.net.Node(i).RPC().Block(s.ctx, h+1)
+		s.must(err)
+		if i == 0 {
+			refBlock, refApp = b.Hash, b.AppHash
+		} else if b.Hash != refBlock || b.AppHash != refApp {
+			s.t.Fatalf("node%d at height %d: block %s app hash %s; node0: block %s app hash %s", i, h+1, b.Hash, b.AppHash, refBlock, refApp)
+		}
+	}
+	s.logf("block %d identical on all %d nodes: block hash %.16s..., app hash after %d %.16s...", h+1, len(nodes), refBlock, h, refApp)
+	for _, i := range nodes {
+		rpc := s.net.Node(i).RPC()
+		for _, a := range acked {
+			res, err := rpc.Tx(s.ctx, a.Hash)
+			if err != nil {
+				s.t.Fatalf("node%d: acknowledged tx %s (sender %d #%d, height %d): %v", i, a.Hash, a.Sender, a.N, a.Height, err)
+			}
+			if res.Code != 0 || res.Height != a.Height {
+				s.t.Fatalf("node%d: tx %s code %d height %d, acknowledged at %d", i, a.Hash, res.Code, res.Height, a.Height)
+			}
+		}
+		s.must(st.w.Verify(s.ctx, rpc, h, acked))
+	}
+	s.logf("all %d acknowledged transactions found on every node; %s balances at height %d as expected on every node", len(acked), st.w.Name(), h)
+}
+
+// sameChain checks that nodes agree on the block hash at every height from 1 to h.
+func (s *scenario) sameChain(h int64, nodes ...int) {
+	s.t.Helper()
+	for height := int64(1); height <= h; height++ {
+		var ref string
+		for k, i := range nodes {
+			hash, err := s.net.BlockHash(s.ctx, i, height)
+			s.must(err)
+			if k == 0 {
+				ref = hash
+			} else if hash != ref {
+				s.t.Fatalf("fork at height %d: node%d %s, node%d %s", height, nodes[0], ref, i, hash)
+			}
+		}
+	}
+}
+
+// stableHeight waits until nodes' highest height has not changed for `quiet`, and returns it.
+func (s *scenario) stableHeight(quiet, timeout time.Duration, nodes ...int) int64 {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	last, since := s.maxHeight(nodes...), time.Now()
+	for time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		if h := s.maxHeight(nodes...); h != last {
+			last, since = h, time.Now()
+		}
+		if time.Since(since) >= quiet {
+			return last
+		}
+	}
+	s.t.Fatalf("height still moving after %s (at %d)", timeout, last)
+	return 0
+}
