@@ -377,6 +377,12 @@ func (c *Cache) IssuerKey(ctx context.Context, iss, kid string, at time.Time) (k
 		return keys.PublicKey{}, err
 	}
 	if k, ok := v.assertion[kid]; ok {
+		// A deactivated DID signs nothing any more, whatever the iat claims.
+		if cur, err := c.didAt(ctx, iss, c.cfg.Now()); err != nil && !errors.Is(err, ErrNotFound) {
+			return keys.PublicKey{}, err
+		} else if err == nil && cur.deactivated {
+			return keys.PublicKey{}, fmt.Errorf("%s is deactivated: %w", iss, sdjwtvc.ErrUnknownKey)
+		}
 		return k, nil
 	}
 	if v.methods[kid] {

@@ -93,6 +93,9 @@ func TestKeyRotation(t *testing.T) {
 	if _, err := f.cache.IssuerKey(ctx, did, did+"#k2", f.now); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
 		t.Fatalf("after deactivation: %v", err)
 	}
+	if _, err := f.cache.IssuerKey(ctx, did, did+"#k1", t0.Add(time.Minute)); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
+		t.Fatalf("backdated after deactivation: %v", err)
+	}
 }
 
 // TestRevocationWithinOneBlock: the block that carries a status change

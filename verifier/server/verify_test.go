@@ -79,7 +79,7 @@ func TestVerifyReasons(t *testing.T) {
 		reason string
 		check  string
 		// run returns the response; it may set up ledger state first.
-		run func(h *harness) *verifierpb.VerifyPresentationResponse
+		run func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse
 	}
 	simple := func(h *harness, idx uint64, pol *verifierpb.Policy, types []string, paths ...string) *verifierpb.VerifyPresentationResponse {
 		ch := h.challenge(types)
@@ -88,23 +88,23 @@ func TestVerifyReasons(t *testing.T) {
 	issueWith := func(h *harness, is *sdjwtvc.Issuer, edit func(*sdjwtvc.Credential)) *verifierpb.VerifyPresentationResponse {
 		hd, err := h.env.IssueWith(is, keys.Ed25519, edit)
 		if err != nil {
-			t.Fatal(err)
+			h.t.Fatal(err)
 		}
 		ch := h.challenge(nil)
 		return h.verify(rp(), h.present(hd, ch.Nonce, "given_name"), ch.Nonce, nil)
 	}
 	cases := []tc{
-		{"nonce unknown", string(reason.NonceUnknown), "challenge", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"nonce unknown", string(reason.NonceUnknown), "challenge", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			return h.verify(rp(), h.present(h.holder(1), "nonce-never-issued"), "nonce-never-issued", nil)
 		}},
-		{"challenge expired", string(reason.ChallengeExpired), "challenge", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"challenge expired", string(reason.ChallengeExpired), "challenge", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			ch := h.challenge(nil)
 			pres := h.present(h.holder(1), ch.Nonce)
 			h.clock.Advance(6 * time.Minute)
 			h.commit() // keep the ledger view fresh on the advanced clock
 			return h.verify(rp(), pres, ch.Nonce, nil)
 		}},
-		{"challenge of another relying party", string(reason.ChallengeOtherRP), "challenge", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"challenge of another relying party", string(reason.ChallengeOtherRP), "challenge", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			other, err := h.client.CreateChallenge(ctxKey(verifiertest.OtherKey), &verifierpb.CreateChallengeRequest{
 				Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}})
 			if err != nil {
@@ -112,19 +112,19 @@ func TestVerifyReasons(t *testing.T) {
 			}
 			return h.verify(rp(), h.present(h.holder(1), other.Nonce), other.Nonce, nil)
 		}},
-		{"vct not accepted by policy", string(reason.VCTNotAccepted), "policy", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"vct not accepted by policy", string(reason.VCTNotAccepted), "policy", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			return simple(h, 1, &verifierpb.Policy{AcceptedVcts: []string{verifiertest.OtherVCT}}, []string{verifiertest.VCT, verifiertest.OtherVCT}, "given_name")
 		}},
-		{"vct not in challenge", string(reason.VCTNotAccepted), "policy", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"vct not in challenge", string(reason.VCTNotAccepted), "policy", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			return simple(h, 1, nil, []string{verifiertest.OtherVCT}, "given_name")
 		}},
-		{"required claim not disclosed", string(reason.RequiredClaimMiss), "policy", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"required claim not disclosed", string(reason.RequiredClaimMiss), "policy", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			return simple(h, 1, &verifierpb.Policy{RequiredClaims: []string{"family_name"}}, nil, "given_name")
 		}},
-		{"required claim outside registration", string(reason.ClaimNotAllowed), "policy", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"required claim outside registration", string(reason.ClaimNotAllowed), "policy", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			return simple(h, 1, &verifierpb.Policy{RequiredClaims: []string{"birthdate"}}, nil, "birthdate")
 		}},
-		{"revoked", string(reason.Revoked), "status", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"revoked", string(reason.Revoked), "status", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			ch := h.challenge(nil)
 			pres := h.present(h.holder(42), ch.Nonce, "given_name")
 			if err := h.env.Chain.SetStatus(verifiertest.ListURI, 42, 1); err != nil {
@@ -133,48 +133,48 @@ func TestVerifyReasons(t *testing.T) {
 			h.commit()
 			return h.verify(rp(), pres, ch.Nonce, nil)
 		}},
-		{"suspended", string(reason.Suspended), "status", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"suspended", string(reason.Suspended), "status", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			if err := h.env.Chain.SetStatus(verifiertest.ListURI, 43, 2); err != nil {
 				t.Fatal(err)
 			}
 			h.commit()
 			return simple(h, 43, nil, nil, "given_name")
 		}},
-		{"status value 3", string(reason.StatusInvalid), "status", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"status value 3", string(reason.StatusInvalid), "status", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			if err := h.env.Chain.SetStatus(verifiertest.ListURI, 44, 3); err != nil {
 				t.Fatal(err)
 			}
 			h.commit()
 			return simple(h, 44, nil, nil)
 		}},
-		{"status index beyond list", string(reason.StatusInvalid), "status", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"status index beyond list", string(reason.StatusInvalid), "status", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			return simple(h, verifiertest.ListSize+5, nil, nil)
 		}},
-		{"status list unknown", string(reason.StatusInvalid), "status", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"status list unknown", string(reason.StatusInvalid), "status", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			return issueWith(h, h.env.Issuer, func(c *sdjwtvc.Credential) { c.Status.URI = "https://status.amanah.example/lists/404" })
 		}},
-		{"status node unreachable", string(reason.StatusUnknown), "status", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"status node unreachable", string(reason.StatusUnknown), "status", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			h.warm()
 			ch := h.challenge(nil)
 			pres := h.present(h.holder(100_000), ch.Nonce) // a page not cached yet
 			h.env.Node.SetDown(true)
 			return h.verify(rp(), pres, ch.Nonce, nil)
 		}},
-		{"status older than policy", string(reason.StatusStale), "status", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"status older than policy", string(reason.StatusStale), "status", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			ch := h.challenge(nil)
 			pres := h.present(h.holder(1), ch.Nonce)
 			h.clock.Advance(3 * time.Second)
 			return h.verify(rp(), pres, ch.Nonce, &verifierpb.Policy{MaxStatusAgeSeconds: 1})
 		}},
-		{"no status reference", string(reason.SchemaInvalid), "schema", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"no status reference", string(reason.SchemaInvalid), "schema", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			return issueWith(h, h.env.Issuer, func(c *sdjwtvc.Credential) { c.Status = nil })
 		}},
-		{"unaccredited issuer", string(reason.IssuerNotAccredited), "accreditation", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"unaccredited issuer", string(reason.IssuerNotAccredited), "accreditation", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			h.env.Chain.RevokeAccreditations(h.env.IssuerDID, verifiertest.VCT, h.clock.Now().Add(-time.Minute))
 			h.commit()
 			return simple(h, 1, nil, nil)
 		}},
-		{"accreditation unknown", string(reason.AccreditationUnknown), "accreditation", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"accreditation unknown", string(reason.AccreditationUnknown), "accreditation", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			h.warm()
 			ch := h.challenge(nil)
 			pres := h.present(h.holder(1), ch.Nonce)
@@ -183,29 +183,30 @@ func TestVerifyReasons(t *testing.T) {
 			h.env.Node.SetDown(true)
 			return h.verify(rp(), pres, ch.Nonce, nil)
 		}},
-		{"unknown kid", string(sdjwt.ReasonUnknownKid), "issuer_key", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"unknown kid", string(sdjwt.ReasonUnknownKid), "issuer_key", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			is := *h.env.Issuer
 			is.KeyID = h.env.IssuerDID + "#key-9"
 			return issueWith(h, &is, nil)
 		}},
-		{"kid not assertionMethod", string(sdjwt.ReasonKidNotAssertionMethod), "issuer_key", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"kid not assertionMethod", string(sdjwt.ReasonKidNotAssertionMethod), "issuer_key", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			is := *h.env.Issuer
 			is.KeyID, is.Signer = h.env.IssuerDID+verifiertest.OtherFrag, jws.NewKeySigner(h.env.AuthKey)
 			return issueWith(h, &is, nil)
 		}},
-		{"kid of another DID", string(sdjwt.ReasonKidMismatch), "issuer_key", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"kid of another DID", string(sdjwt.ReasonKidMismatch), "issuer_key", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			is := *h.env.Issuer
 			is.KeyID = "did:amanah:testnet:someone-else#key-1"
 			return issueWith(h, &is, nil)
 		}},
-		{"issuer signature", string(sdjwt.ReasonSignatureInvalid), "signature", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"issuer signature", string(sdjwt.ReasonSignatureInvalid), "signature", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			ch := h.challenge(nil)
 			hd := h.holder(1)
 			jwt := hd.SDJWT.IssuerJWT
 			i := strings.LastIndexByte(jwt, '.') + 5
 			b := []byte(jwt)
-			b[i] ^= 1 // flips bits of one base64url character of the signature
-			if b[i] == '.' || b[i] == '~' {
+			if b[i] == 'A' { // changes one base64url character inside the signature
+				b[i] = 'B'
+			} else {
 				b[i] = 'A'
 			}
 			hd2, err := sdjwt.Parse(string(b) + "~")
@@ -215,11 +216,11 @@ func TestVerifyReasons(t *testing.T) {
 			hd.SDJWT = hd2
 			return h.verify(rp(), h.present(hd, ch.Nonce), ch.Nonce, nil)
 		}},
-		{"nonce mismatch in KB-JWT", string(sdjwt.ReasonNonceMismatch), "key_binding", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"nonce mismatch in KB-JWT", string(sdjwt.ReasonNonceMismatch), "key_binding", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			ch := h.challenge(nil)
 			return h.verify(rp(), h.present(h.holder(1), "another-nonce"), ch.Nonce, nil)
 		}},
-		{"audience mismatch", string(sdjwt.ReasonAudMismatch), "key_binding", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"audience mismatch", string(sdjwt.ReasonAudMismatch), "key_binding", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			ch := h.challenge(nil)
 			p, err := h.holder(1).Present(ch.Nonce, "https://evil.example")
 			if err != nil {
@@ -227,7 +228,7 @@ func TestVerifyReasons(t *testing.T) {
 			}
 			return h.verify(rp(), p, ch.Nonce, nil)
 		}},
-		{"no key binding", string(sdjwt.ReasonKBMissing), "key_binding", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"no key binding", string(sdjwt.ReasonKBMissing), "key_binding", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			ch := h.challenge(nil)
 			p, err := h.holder(1).SDJWT.Present(context.Background(), nil, nil)
 			if err != nil {
@@ -235,18 +236,29 @@ func TestVerifyReasons(t *testing.T) {
 			}
 			return h.verify(rp(), p, ch.Nonce, nil)
 		}},
-		{"expired credential", string(sdjwt.ReasonExpired), "expiry", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"expired credential", string(sdjwt.ReasonExpired), "expiry", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			return issueWith(h, h.env.Issuer, func(c *sdjwtvc.Credential) { c.Expires = time.Now().Add(-time.Hour) })
 		}},
-		{"malformed presentation", string(sdjwt.ReasonMalformed), "signature", func(h *harness) *verifierpb.VerifyPresentationResponse {
+		{"malformed KB-JWT", string(sdjwt.ReasonKBInvalid), "key_binding", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			ch := h.challenge(nil)
-			return h.verify(rp(), "not-a-jwt~", ch.Nonce, nil)
+			return h.verify(rp(), "not-a-jwt~e30.e30.AA", ch.Nonce, nil)
+		}},
+		{"malformed presentation", string(sdjwt.ReasonMalformed), "signature", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
+			ch := h.challenge(nil)
+			hd := h.holder(1)
+			// A well-formed KB-JWT over an issuer part that is no JWS.
+			p, err := sdjwt.Assemble(context.Background(), "not-a-jwt", nil,
+				&sdjwt.KeyBinding{Signer: jws.NewKeySigner(hd.Key), Nonce: ch.Nonce, Audience: verifiertest.Audience})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h.verify(rp(), p, ch.Nonce, nil)
 		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, options{})
-			resp := c.run(h)
+			resp := c.run(t, h)
 			if resp.Verified || resp.Reason != c.reason {
 				t.Fatalf("verified=%v reason=%q, want %q (checks %v)", resp.Verified, resp.Reason, c.reason, resp.Checks)
 			}
