@@ -28,7 +28,7 @@ type Keeper struct {
 	Schema       collections.Schema
 	NextListID   collections.Sequence
 	Lists        collections.Map[uint64, types.StatusList]
-	ListsByOwner collections.KeySet[collections.Pair[string, uint64]]       // (owner DID, list id)
+	ListsByOwner collections.KeySet[collections.Pair[string, uint64]]      // (owner DID, list id)
 	Pages        collections.Map[collections.Pair[uint64, uint32], []byte] // (list id, page) -> 4 KiB; absent = all zero
 	Changes      collections.Map[collections.Pair[uint64, int64], types.ChangeRecord]
 	Sequences    collections.Map[string, uint64] // owner DID -> next payload sequence
