@@ -86,10 +86,21 @@ func ValidateSchema(schema string) ([]string, error) {
 	return claims, nil
 }
 
-// checkDepth rejects JSON nested deeper than MaxSchemaDepth before the library recurses into it.
+// checkDepth rejects JSON nested deeper than MaxSchemaDepth before the library recurses into
+// it, and objects with duplicate member names (readers would disagree on which one counts).
 func checkDepth(b []byte) error {
+	type frame struct {
+		object  bool
+		wantKey bool
+		keys    map[string]bool
+	}
+	var stack []*frame
+	valueDone := func() {
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].wantKey = true
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
-	depth := 0
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -98,16 +109,37 @@ func checkDepth(b []byte) error {
 		if err != nil {
 			return fmt.Errorf("not JSON: %w", err)
 		}
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
+		top := (*frame)(nil)
+		if n := len(stack); n > 0 {
+			top = stack[n-1]
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
 			case '{', '[':
-				depth++
-				if depth > MaxSchemaDepth {
+				if top != nil && top.object {
+					top.wantKey = false
+				}
+				if len(stack) >= MaxSchemaDepth {
 					return fmt.Errorf("nested deeper than %d", MaxSchemaDepth)
 				}
+				stack = append(stack, &frame{object: v == '{', wantKey: v == '{', keys: map[string]bool{}})
 			default:
-				depth--
+				stack = stack[:len(stack)-1]
+				valueDone()
 			}
+		case string:
+			if top != nil && top.object && top.wantKey {
+				if top.keys[v] {
+					return fmt.Errorf("duplicate member %q", v)
+				}
+				top.keys[v] = true
+				top.wantKey = false
+				continue
+			}
+			valueDone()
+		default:
+			valueDone()
 		}
 	}
 }
