@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
+	errorsmod "cosmossdk.io/errors"
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	grpctypes "github.com/cosmos/cosmos-sdk/types/grpc"
@@ -70,9 +72,20 @@ func heightOf(md metadata.MD) int64 {
 	return 0
 }
 
+// notFound are the module errors that mean "no such object"; over gRPC the
+// SDK sends them as code Unknown with "codespace <m> code <n>" in the message.
+var notFound = []*errorsmod.Error{statustypes.ErrListNotFound, trusttypes.ErrRelyingPartyNotFound,
+	trusttypes.ErrAccreditationNotFound, didtypes.ErrDidNotFound, didtypes.ErrVersionNotFound}
+
 func mapErr(err error) error {
-	if status.Code(err) == codes.NotFound {
+	st, _ := status.FromError(err)
+	if st.Code() == codes.NotFound {
 		return fmt.Errorf("%w: %v", ledger.ErrNotFound, err)
+	}
+	for _, e := range notFound {
+		if strings.Contains(st.Message(), fmt.Sprintf("codespace %s code %d:", e.Codespace(), e.ABCICode())) {
+			return fmt.Errorf("%w: %v", ledger.ErrNotFound, err)
+		}
 	}
 	return err
 }
