@@ -13,7 +13,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Entry", Use: "entry [list-id] [index]", Short: "Show one entry's status and the list's last-update height",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "list_id"}, {ProtoField: "index"}}},
-				{RpcMethod: "Encoded", Use: "list [list-id]", Short: "Show a whole list encoded (--format LIST_FORMAT_TOKEN|LIST_FORMAT_BITSTRING)",
+				{RpcMethod: "Encoded", Use: "list [list-id]", Short: "Show a whole list encoded (--format token|bitstring; default both)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "list_id"}}},
 				{RpcMethod: "List", Use: "metadata [list-id]", Short: "Show a list's metadata",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "list_id"}}},
