@@ -401,3 +401,58 @@ func leaf(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: k}
 }
+
+func TestMetricsExposed(t *testing.T) {
+	h := newHarness(t, options{})
+	h.warm()
+	_, _ = h.client.CreateChallenge(context.Background(), &verifierpb.CreateChallengeRequest{})
+	hs := httptest.NewServer(h.metrics.Handler())
+	defer hs.Close()
+	resp, err := hs.Client().Get(hs.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`amanah_verifier_requests_total{code="OK",method="/amanah.verifier.v1.Verifier/VerifyPresentation"} 1`,
+		`amanah_verifier_requests_total{code="Unauthenticated",method="/amanah.verifier.v1.Verifier/CreateChallenge"} 1`,
+		`amanah_verifier_request_duration_seconds_bucket{method="/amanah.verifier.v1.Verifier/VerifyPresentation"`,
+		`amanah_verifier_verifications_total{reason="",result="verified"} 1`,
+		`amanah_verifier_ledger_cache_lookups_total{kind="status",result="miss"}`,
+		`amanah_verifier_ledger_cache_lookups_total{kind="did",result="hit"}`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+func TestRESTResolveDid(t *testing.T) {
+	h := newHarness(t, options{})
+	gw, err := server.Gateway(context.Background(), h.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(gw)
+	defer hs.Close()
+	req, _ := http.NewRequest(http.MethodGet, hs.URL+"/amanah/verifier/v1/dids/"+h.env.IssuerDID, nil)
+	req.Header.Set("X-Api-Key", verifiertest.RPKey)
+	resp, err := hs.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m struct {
+		Did           string `json:"did"`
+		AssertionKeys []struct {
+			ID string `json:"id"`
+		} `json:"assertion_keys"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("%d %v", resp.StatusCode, err)
+	}
+	if m.Did != h.env.IssuerDID || len(m.AssertionKeys) != 1 || m.AssertionKeys[0].ID != h.env.IssuerDID+verifiertest.KeyFrag {
+		t.Fatalf("%+v", m)
+	}
+}
