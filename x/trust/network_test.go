@@ -1,0 +1,173 @@
+package trust_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
+	"github.com/cosmos/gogoproto/proto"
+	"github.com/stretchr/testify/require"
+
+	"github.com/amanah-id/amanah/app"
+	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/testutil/network"
+	counciltypes "github.com/amanah-id/amanah/x/council/types"
+	didtypes "github.com/amanah-id/amanah/x/did/types"
+	"github.com/amanah-id/amanah/x/trust/types"
+)
+
+const votingPeriod = 4 * time.Second
+
+// TestTrustChainNetwork builds the demo trust chain on a real node: the council (by gov
+// proposal) registers the national id type and accredits the National Registration Department,
+// which accredits the issuer with its DID key and registers a bank; the accreditation answer is
+// checked before, during and after the issuer's validity, and after the council revokes the
+// department's accreditation (the middle link).
+func TestTrustChainNetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("in-process network")
+	}
+	n := network.New(t, network.DefaultConfig(t, 1, votingPeriod))
+	val := n.Validators[0]
+	ctx := context.Background()
+	chainID := n.Config.ChainID
+	gov := authtypes.NewModuleAddress(govtypes.ModuleName).String()
+	tq := types.NewQueryClient(val.ClientCtx)
+
+	params, err := didtypes.NewQueryClient(val.ClientCtx).Params(ctx, &didtypes.QueryParamsRequest{})
+	require.NoError(t, err)
+	newDID := func() (string, keys.PrivateKey) {
+		priv, err := keys.Generate(keys.Ed25519)
+		require.NoError(t, err)
+		doc := didtypes.NewDocument(params.Params.Network, priv.Public())
+		bz, err := doc.MarshalJSON()
+		require.NoError(t, err)
+		msg := &didtypes.MsgCreateDid{Signer: val.Address.String(), Payload: didtypes.CreateDidPayload{Document: bz}}
+		sig, err := didtypes.Sign(chainID, didtypes.TypeURLMsgCreateDid, &msg.Payload, doc.ID+"#key-1", priv)
+		require.NoError(t, err)
+		msg.Signatures = []didtypes.DidSignature{sig}
+		network.Deliver(t, n, val, "node0", msg)
+		return doc.ID, priv
+	}
+	nrd, nrdKey := newDID()
+	issuer, _ := newDID()
+	bank, _ := newDID()
+	sign := func(msg sdk.Msg, payload proto.Message) []didtypes.DidSignature {
+		sig, err := didtypes.Sign(chainID, sdk.MsgTypeURL(msg), payload, nrd+"#key-1", nrdKey)
+		require.NoError(t, err)
+		return []didtypes.DidSignature{sig}
+	}
+
+	// Council decision: the national id type and the department as accreditation body.
+	now := latestBlockTime(t, n)
+	id := submitProposal(t, n,
+		&types.MsgRegisterCredentialType{Signer: gov, Payload: types.CredentialTypePayload{
+			Vct: types.NationalIDVCT, Version: 1, DisplayName: "National identity credential",
+			Schema:                 `{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"birthdate":{"type":"string"},"age_over_18":{"type":"boolean"}}}`,
+			SelectivelyDisclosable: []string{"given_name", "family_name", "birthdate", "age_over_18"},
+		}},
+		&types.MsgAccredit{Signer: gov, Payload: types.AccreditPayload{Id: "council-nrd", Accredited: nrd,
+			Role: types.ROLE_ACCREDITATION_BODY, Vcts: []string{types.NationalIDVCT},
+			ValidFrom: now.Add(-time.Hour), ValidUntil: now.AddDate(5, 0, 0)}})
+	network.Deliver(t, n, val, "node0", govv1.NewMsgVote(val.Address, id, govv1.OptionYes, ""))
+	requireProposalPassed(t, n, id)
+
+	// The department accredits the issuer (signed with its DID key; any writer pays the fee)
+	// and makes the issuer's operator account a writer.
+	operator := network.NewKey(t, val, "issuer-operator")
+	from, until := now.Add(-time.Minute), now.AddDate(1, 0, 0)
+	acc := &types.MsgAccredit{Signer: val.Address.String(), Payload: types.AccreditPayload{Id: "nrd-issuer", Accreditor: nrd,
+		Accredited: issuer, Role: types.ROLE_ISSUER, Vcts: []string{types.NationalIDVCT},
+		ValidFrom: from, ValidUntil: until, Operator: operator.String()}}
+	acc.Signatures = sign(acc, &acc.Payload)
+	network.Deliver(t, n, val, "node0", acc)
+	_, err = counciltypes.NewQueryClient(val.ClientCtx).Writer(ctx, &counciltypes.QueryWriterRequest{Address: operator.String()})
+	require.NoError(t, err, "the issuer's operator is a writer")
+
+	// The department registers the bank for two claims of the national id.
+	rp := &types.MsgRegisterRelyingParty{Signer: val.Address.String(), Payload: types.RelyingPartyPayload{Did: bank,
+		LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: nrd, Version: 1,
+		Status:      types.RELYING_PARTY_STATUS_ACTIVE,
+		Permissions: []types.ClaimPermission{{Vct: types.NationalIDVCT, Claims: []string{"age_over_18", "given_name"}}}}}
+	rp.Signatures = sign(rp, &rp.Payload)
+	network.Deliver(t, n, val, "node0", rp)
+	rpRes, err := tq.RelyingParty(ctx, &types.QueryRelyingPartyRequest{Did: bank})
+	require.NoError(t, err)
+	require.Equal(t, []string{"age_over_18", "given_name"}, rpRes.RelyingParty.Permissions[0].Claims)
+
+	ask := func(at *time.Time) *types.QueryIsAccreditedResponse {
+		res, err := tq.IsAccredited(ctx, &types.QueryIsAccreditedRequest{Did: issuer, Vct: types.NationalIDVCT, Time: at})
+		require.NoError(t, err)
+		return res
+	}
+	before, after := from.Add(-time.Second), until
+	require.Equal(t, types.ReasonNotYetValid, ask(&before).Reason, "before validity")
+	during := ask(nil)
+	require.True(t, during.Accredited, during.Reason)
+	require.Len(t, during.Chain, 2)
+	require.Equal(t, "nrd-issuer", during.Chain[0].Id)
+	require.Equal(t, "council-nrd", during.Chain[1].Id)
+	require.Equal(t, types.ReasonExpired, ask(&after).Reason, "after validity")
+
+	// The council revokes the middle link: the issuer is no longer accredited.
+	id = submitProposal(t, n, &types.MsgSetAccreditationStatus{Signer: gov, Payload: types.AccreditationStatusPayload{
+		Id: "council-nrd", Status: types.ACCREDITATION_STATUS_REVOKED, Sequence: 1, Reason: "audit"}})
+	network.Deliver(t, n, val, "node0", govv1.NewMsgVote(val.Address, id, govv1.OptionYes, ""))
+	requireProposalPassed(t, n, id)
+	revoked := ask(nil)
+	require.False(t, revoked.Accredited)
+	require.Equal(t, types.ReasonAccreditorNotAccredited, revoked.Reason)
+	stillBefore := during.Time
+	require.True(t, ask(&stillBefore).Accredited, "the answer for a time before the revocation is unchanged")
+}
+
+func latestBlockTime(t *testing.T, n *network.Network) time.Time {
+	t.Helper()
+	st, err := n.Validators[0].RPCClient.Status(context.Background())
+	require.NoError(t, err)
+	return st.SyncInfo.LatestBlockTime.UTC().Truncate(time.Second)
+}
+
+func submitProposal(t *testing.T, n *network.Network, msgs ...sdk.Msg) uint64 {
+	t.Helper()
+	val := n.Validators[0]
+	msg, err := govv1.NewMsgSubmitProposal(msgs, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1000)),
+		val.Address.String(), "", "trust registry", "council decision", false)
+	require.NoError(t, err)
+	out := network.Deliver(t, n, val, "node0", msg)
+	for _, ev := range out.Events {
+		if ev.Type != govtypes.EventTypeSubmitProposal {
+			continue
+		}
+		for _, a := range ev.Attributes {
+			if a.Key == govtypes.AttributeKeyProposalID {
+				id, err := strconv.ParseUint(a.Value, 10, 64)
+				require.NoError(t, err)
+				return id
+			}
+		}
+	}
+	t.Fatal("no proposal id in events")
+	return 0
+}
+
+func requireProposalPassed(t *testing.T, n *network.Network, id uint64) {
+	t.Helper()
+	q := govv1.NewQueryClient(n.Validators[0].ClientCtx)
+	deadline := time.Now().Add(votingPeriod + 60*time.Second)
+	for time.Now().Before(deadline) {
+		res, err := q.Proposal(context.Background(), &govv1.QueryProposalRequest{ProposalId: id})
+		require.NoError(t, err)
+		if s := res.Proposal.Status; s != govv1.StatusVotingPeriod && s != govv1.StatusDepositPeriod {
+			require.Equal(t, govv1.StatusPassed, s, "proposal %d: %s", id, res.Proposal.FailedReason)
+			return
+		}
+		require.NoError(t, n.WaitForNextBlock())
+	}
+	t.Fatalf("proposal %d not decided", id)
+}
