@@ -115,7 +115,8 @@ func finish(cmd *cobra.Command, clientCtx client.Context, a actor, msg sdk.Msg, 
 		if err != nil {
 			return err
 		}
-		return clientCtx.PrintRaw(bz)
+		_, err = fmt.Fprintln(cmd.OutOrStdout(), string(bz))
+		return err
 	}
 	cid, err := chainID(cmd.Context(), clientCtx)
 	if err != nil {
