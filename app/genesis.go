@@ -28,7 +28,7 @@ func DefaultGenesis(cdc codec.JSONCodec, basics module.BasicManager) GenesisStat
 	var staking stakingtypes.GenesisState
 	cdc.MustUnmarshalJSON(gs[stakingtypes.ModuleName], &staking)
 	staking.Params.BondDenom = BondDenom
-	staking.Params.KeyRotationFee = sdk.NewInt64Coin(BondDenom, 0)
+	staking.Params.KeyRotationFee = sdk.NewInt64Coin(BondDenom, 1000) // must be positive; paid from the deposit allowance
 	gs[stakingtypes.ModuleName] = cdc.MustMarshalJSON(&staking)
 
 	var bank banktypes.GenesisState

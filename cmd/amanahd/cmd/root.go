@@ -73,7 +73,7 @@ func NewRootCmd() *cobra.Command {
 
 	basics := tempApp.BasicModuleManager
 	rootCmd.AddCommand(
-		genutilcli.InitCmd(basics, app.DefaultNodeHome),
+		initCmd(tempApp.AppCodec(), basics),
 		debug.Cmd(),
 		pruning.Cmd(newApp, app.DefaultNodeHome),
 		snapshot.Cmd(newApp),

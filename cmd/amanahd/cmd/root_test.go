@@ -2,9 +2,18 @@ package cmd_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/server"
+
+	"github.com/amanah-id/amanah/app"
 	"github.com/amanah-id/amanah/cmd/amanahd/cmd"
 )
 
@@ -27,5 +36,63 @@ func TestRootCommandBuilds(t *testing.T) {
 		if err := c.Help(); err != nil {
 			t.Errorf("amanahd %s --help: %v", strings.Join(path, " "), err)
 		}
+	}
+}
+
+// TestInitWritesAmanahDefaults checks `amanahd init`: one-second blocks and Amanah's
+// genesis (bond denom not transferable, council governance, empty council).
+func TestInitWritesAmanahDefaults(t *testing.T) {
+	home := t.TempDir()
+	root := cmd.NewRootCmd()
+	root.SetArgs([]string{"init", "agency", "--chain-id", "amanah-test", "--home", home})
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	ctx := context.WithValue(context.Background(), client.ClientContextKey, &client.Context{})
+	ctx = context.WithValue(ctx, server.ServerContextKey, server.NewDefaultContext())
+	if err := root.ExecuteContext(ctx); err != nil {
+		t.Fatalf("init: %v", err)
+	}
+	cfg, err := os.ReadFile(filepath.Join(home, "config", "config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(cfg), `timeout_commit = "1s"`) {
+		t.Errorf("config.toml does not set one-second blocks")
+	}
+	bz, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gen struct {
+		AppState struct {
+			Staking struct {
+				Params struct {
+					BondDenom string `json:"bond_denom"`
+				} `json:"params"`
+			} `json:"staking"`
+			Bank struct {
+				SendEnabled []struct {
+					Denom   string `json:"denom"`
+					Enabled bool   `json:"enabled"`
+				} `json:"send_enabled"`
+			} `json:"bank"`
+			Gov struct {
+				Params struct {
+					Threshold string `json:"threshold"`
+				} `json:"params"`
+			} `json:"gov"`
+		} `json:"app_state"`
+	}
+	if err := json.Unmarshal(bz, &gen); err != nil {
+		t.Fatal(err)
+	}
+	if gen.AppState.Staking.Params.BondDenom != app.BondDenom {
+		t.Errorf("bond denom %q", gen.AppState.Staking.Params.BondDenom)
+	}
+	if len(gen.AppState.Bank.SendEnabled) != 1 || gen.AppState.Bank.SendEnabled[0].Denom != app.BondDenom || gen.AppState.Bank.SendEnabled[0].Enabled {
+		t.Errorf("bond denom transferable: %+v", gen.AppState.Bank.SendEnabled)
+	}
+	if gen.AppState.Gov.Params.Threshold != app.CouncilThreshold {
+		t.Errorf("gov threshold %q", gen.AppState.Gov.Params.Threshold)
 	}
 }
