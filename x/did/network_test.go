@@ -5,15 +5,19 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	clitestutil "github.com/cosmos/cosmos-sdk/testutil/cli"
 	"github.com/stretchr/testify/require"
 
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/testutil/network"
+	"github.com/amanah-id/amanah/x/did/client/cli"
 	"github.com/amanah-id/amanah/x/did/types"
 )
 
@@ -114,9 +118,9 @@ func TestDidNetwork(t *testing.T) {
 	update2.Signatures = []types.DidSignature{sig}
 	br := network.Broadcast(t, n, val, from, update2)
 	require.Zero(t, br.Code, br.RawLog)
-	out := network.WaitTx(t, n, br.TxHash)
-	require.Equal(t, types.ErrDidDeactivated.ABCICode(), out.Code, out.RawLog)
-	require.Equal(t, types.ModuleName, out.Codespace)
+	failed := network.WaitTx(t, n, br.TxHash)
+	require.Equal(t, types.ErrDidDeactivated.ABCICode(), failed.Code, failed.RawLog)
+	require.Equal(t, types.ModuleName, failed.Codespace)
 
 	gone, err := qc.Resolve(ctx, &types.QueryResolveRequest{Did: did})
 	require.NoError(t, err)
@@ -126,6 +130,32 @@ func TestDidNetwork(t *testing.T) {
 	require.Equal(t, http.StatusGone, code)
 	code, _, _ = get(t, api+"/1.0/identifiers/"+did+"?versionId=2")
 	require.Equal(t, http.StatusOK, code)
+
+	// The CLI: `tx did create --key` (default document) and `q did resolve`.
+	cliKey, err := keys.Generate(keys.P256)
+	require.NoError(t, err)
+	jwk, err := cliKey.JWK()
+	require.NoError(t, err)
+	keyFile := filepath.Join(t.TempDir(), "key.jwk")
+	require.NoError(t, os.WriteFile(keyFile, jwk, 0o600))
+	out, err := clitestutil.ExecTestCLICmd(val.ClientCtx, cli.CreateCmd(), []string{"--key", keyFile,
+		"--from", from, "--chain-id", chainID, "--yes", "--broadcast-mode", "sync", "--gas", "400000", "--output", "json"})
+	require.NoError(t, err, out.String())
+	var txRes struct {
+		TxHash string `json:"txhash"`
+		Code   uint32 `json:"code"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &txRes), out.String())
+	require.Zero(t, txRes.Code, out.String())
+	require.Zero(t, network.WaitTx(t, n, txRes.TxHash).Code)
+	cliDID := didcore.AmanahDID(p.Params.Network, cliKey.Public())
+	out, err = clitestutil.ExecTestCLICmd(val.ClientCtx, cli.ResolveCmd(), []string{cliDID})
+	require.NoError(t, err)
+	var cliRes types.ResolutionResult
+	require.NoError(t, json.Unmarshal(out.Bytes(), &cliRes), out.String())
+	require.Empty(t, cliRes.DidResolutionMetadata.Error)
+	require.Equal(t, "1", cliRes.DidDocumentMetadata.VersionID)
+	require.Contains(t, string(cliRes.DidDocument), cliDID)
 }
 
 func get(t *testing.T, url string) (int, string, string) {
