@@ -1,0 +1,662 @@
+// Command bench is `make bench`: it runs the repository's Go benchmarks (credential, keys,
+// statuslist, x/status gas, x/did, the verifier service), the verifier load generator
+// (verifier/loadtest: EdDSA and ES256 at 1, 16 and 64 callers beside a gRPC echo and the
+// signature floor of the same run), the verifier cache memory measurement
+// (scripts/bench/verifiermem, 1M DIDs) and the chain load test (scripts/bench/chainload: bank
+// sends and DID creations on one one-node local network), one after the other on this machine.
+// It writes build/bench/results.json (one flat JSON object), keeps each tool's raw output
+// beside it, and regenerates docs/benchmarks.md and the plots in docs/bench/.
+//
+// Every step is bounded in time; every process it starts is in its own process group and is
+// sent SIGTERM (then SIGKILL) when the step's time is up or the run is interrupted; the chain
+// load test stops its amanahd node itself. Only loopback addresses are used.
+//
+//	go run ./scripts/bench                 # everything (about 15-25 minutes on 2 cores)
+//	go run ./scripts/bench -skip chain,mem # a subset
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the command line.
+type options struct {
+	out, docs   string
+	skip        map[string]bool
+	count       int
+	chainDur    time.Duration
+	loadN       int
+	memDIDs     int
+	budget      time.Duration
+	noDocs      bool
+	benchFilter string
+}
+
+func main() {
+	var o options
+	skip := flag.String("skip", "", "comma-separated steps to skip: gobench,load,mem,chain")
+	flag.StringVar(&o.out, "out", "build/bench", "directory of results.json and raw outputs")
+	flag.StringVar(&o.docs, "docs", "docs", "directory of benchmarks.md (plots go to <docs>/bench)")
+	flag.IntVar(&o.count, "count", 3, "go test -count for the Go benchmarks")
+	flag.DurationVar(&o.chainDur, "chain-duration", 30*time.Second, "submission time of each chain load phase")
+	flag.IntVar(&o.loadN, "load-n", 20000, "verifier load generator requests per level")
+	flag.IntVar(&o.memDIDs, "mem-dids", 1_000_000, "DIDs in the verifier cache memory measurement")
+	flag.DurationVar(&o.budget, "timeout", 55*time.Minute, "bound on the whole run")
+	flag.BoolVar(&o.noDocs, "no-docs", false, "do not rewrite docs/benchmarks.md and the plots")
+	flag.StringVar(&o.benchFilter, "packages", "", "only the Go benchmark packages whose path contains this")
+	flag.Parse()
+	o.skip = map[string]bool{}
+	for _, s := range strings.Split(*skip, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			o.skip[s] = true
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.budget)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s bench: %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+// Run is everything one run measured; Results is its flat form.
+type Run struct {
+	Started, Finished time.Time
+	Machine           Machine
+	GoBench           []GoBench
+	GoBenchErrors     []string
+	Load              *LoadReport
+	Mem               *MemReport
+	Chain             *ChainReport
+	Errors            []string
+}
+
+func run(ctx context.Context, o options) error {
+	root, err := moduleRoot(ctx)
+	if err != nil {
+		return err
+	}
+	if err := os.Chdir(root); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	tools, err := os.MkdirTemp("", "amanah-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tools)
+
+	r := &Run{Started: time.Now(), Machine: machine(ctx)}
+	logf("machine: %s", r.Machine.String())
+	fail := func(step string, err error) {
+		logf("%s FAILED: %v", step, err)
+		r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", step, err))
+	}
+	// Build the tools first: their compile time is not in any step's measurement.
+	bins := map[string]string{}
+	for name, pkg := range map[string]string{"loadtest": "./verifier/loadtest", "verifiermem": "./scripts/bench/verifiermem", "chainload": "./scripts/bench/chainload"} {
+		bin := filepath.Join(tools, name)
+		if _, err := command(ctx, 10*time.Minute, nil, "go", "build", "-o", bin, pkg); err != nil {
+			return fmt.Errorf("build %s: %w", pkg, err)
+		}
+		bins[name] = bin
+	}
+	if !o.skip["gobench"] {
+		r.GoBench, r.GoBenchErrors = goBenchmarks(ctx, o)
+		saveJSON(filepath.Join(o.out, "gobench.json"), r.GoBench)
+	}
+	if !o.skip["load"] && ctx.Err() == nil {
+		logf("verifier load generator: -n %d -c 1,16,64 -alg EdDSA,ES256", o.loadN)
+		out, err := command(ctx, 15*time.Minute, nil, bins["loadtest"], "-n", strconv.Itoa(o.loadN), "-c", "1,16,64", "-alg", "EdDSA,ES256")
+		if err == nil {
+			_ = os.WriteFile(filepath.Join(o.out, "verifier-load.json"), out, 0o644)
+			r.Load = &LoadReport{}
+			err = json.Unmarshal(out, r.Load)
+		}
+		if err != nil {
+			r.Load = nil
+			fail("verifier load", err)
+		}
+	}
+	if !o.skip["mem"] && ctx.Err() == nil {
+		logf("verifier cache memory: %d DIDs", o.memDIDs)
+		out, err := command(ctx, 15*time.Minute, nil, bins["verifiermem"], "-n", strconv.Itoa(o.memDIDs), "-timeout", "14m")
+		if err == nil {
+			_ = os.WriteFile(filepath.Join(o.out, "verifier-mem.json"), out, 0o644)
+			r.Mem = &MemReport{}
+			err = json.Unmarshal(out, r.Mem)
+		}
+		if err != nil {
+			r.Mem = nil
+			fail("verifier memory", err)
+		}
+	}
+	if !o.skip["chain"] && ctx.Err() == nil {
+		logf("chain load test: one node, 1 s blocks, %s per phase", o.chainDur)
+		out, err := command(ctx, 20*time.Minute, os.Stderr, bins["chainload"], "-duration", o.chainDur.String(), "-timeout", "19m")
+		if err == nil {
+			_ = os.WriteFile(filepath.Join(o.out, "chain-load.json"), out, 0o644)
+			r.Chain = &ChainReport{}
+			err = json.Unmarshal(out, r.Chain)
+		}
+		if err != nil {
+			r.Chain = nil
+			fail("chain load", err)
+		}
+	}
+	r.Finished = time.Now()
+	r.Machine.LoadAvgEnd = loadavg()
+	if ctx.Err() != nil {
+		fail("run", ctx.Err())
+	}
+	flat := r.flatten()
+	if err := saveJSON(filepath.Join(o.out, "results.json"), flat); err != nil {
+		return err
+	}
+	logf("wrote %s (%d keys)", filepath.Join(o.out, "results.json"), len(flat))
+	if !o.noDocs && ctx.Err() == nil {
+		if err := writeDocs(r, flat, o); err != nil {
+			return fmt.Errorf("docs: %w", err)
+		}
+		logf("wrote %s and plots in %s", filepath.Join(o.docs, "benchmarks.md"), filepath.Join(o.docs, "bench"))
+	}
+	if len(r.Errors) > 0 {
+		return fmt.Errorf("%d step(s) failed: %s", len(r.Errors), strings.Join(r.Errors, "; "))
+	}
+	return nil
+}
+
+// command runs name args in its own process group, bounded by timeout, and returns stdout.
+// stderr goes to progress (os.Stderr when nil means: kept and returned in the error only).
+// When the time is up or ctx ends the group gets SIGTERM, then SIGKILL 45 s later.
+func command(ctx context.Context, timeout time.Duration, progress *os.File, name string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.WaitDelay = 45 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	if progress != nil {
+		cmd.Stderr = progress
+	} else {
+		cmd.Stderr = &stderr
+	}
+	err := cmd.Run()
+	if cmd.Process != nil {
+		// Whatever is left of the group (a test binary whose parent exited) goes too.
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	if err != nil {
+		msg := stderr.String()
+		if len(msg) > 2000 {
+			msg = "..." + msg[len(msg)-2000:]
+		}
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w (%v)", err, ctx.Err())
+		}
+		return stdout.Bytes(), fmt.Errorf("%s %s: %w: %s", filepath.Base(name), strings.Join(args, " "), err, msg)
+	}
+	return stdout.Bytes(), nil
+}
+
+func moduleRoot(ctx context.Context) (string, error) {
+	out, err := command(ctx, 30*time.Second, nil, "go", "env", "GOMOD")
+	if err != nil {
+		return "", err
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("run inside the amanah module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+func saveJSON(path string, v any) error {
+	raw, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(raw, '\n'), 0o644)
+}
+
+// Machine describes where the run happened.
+type Machine struct {
+	CPU          string
+	Cores        int
+	GoMaxProcs   int
+	Go           string
+	OS           string
+	MemTotalMB   int
+	Date         string
+	LoadAvgStart string
+	LoadAvgEnd   string
+	Commit       string
+}
+
+func (m Machine) String() string {
+	return fmt.Sprintf("%s, %d cores (GOMAXPROCS %d), %d MB RAM, %s, %s, %s, commit %s, load average at start %s",
+		m.CPU, m.Cores, m.GoMaxProcs, m.MemTotalMB, m.Go, m.OS, m.Date, m.Commit, m.LoadAvgStart)
+}
+
+func machine(ctx context.Context) Machine {
+	m := Machine{CPU: "unknown", Cores: runtime.NumCPU(), GoMaxProcs: runtime.GOMAXPROCS(0), Go: runtime.Version(),
+		OS: runtime.GOOS + "/" + runtime.GOARCH, Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), LoadAvgStart: loadavg()}
+	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPU = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if raw, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+				m.MemTotalMB = kb / 1024
+			}
+		}
+	}
+	if out, err := command(ctx, 10*time.Second, nil, "git", "rev-parse", "--short", "HEAD"); err == nil {
+		m.Commit = strings.TrimSpace(string(out))
+	}
+	return m
+}
+
+func loadavg() string {
+	la, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(la))
+	if len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
+// GoBench is one benchmark's medians over -count runs.
+type GoBench struct {
+	Package string
+	Name    string // without the Benchmark prefix and the -GOMAXPROCS suffix
+	Command string
+	Runs    int
+	Values  map[string]float64 // unit -> median
+}
+
+// benchSpec is one package's benchmarks.
+type benchSpec struct {
+	pkg, pattern string
+	extra        []string
+	timeout      time.Duration
+}
+
+var benchSpecs = []benchSpec{
+	{pkg: "./credential/sdjwtvc", pattern: ".", timeout: 12 * time.Minute},
+	{pkg: "./keys", pattern: ".", timeout: 6 * time.Minute},
+	{pkg: "./statuslist", pattern: ".", timeout: 10 * time.Minute},
+	{pkg: "./x/status/keeper", pattern: "RevokeOne|Batch1000|UpdateToReadable", extra: []string{"-benchtime", "20x"}, timeout: 12 * time.Minute},
+	{pkg: "./x/did/keeper", pattern: "CreateDid|UpdateDid|StateBytesPerDID", timeout: 8 * time.Minute},
+	{pkg: "./didcore", pattern: ".", timeout: 5 * time.Minute},
+	{pkg: "./verifier/service", pattern: ".", timeout: 8 * time.Minute},
+}
+
+func goBenchmarks(ctx context.Context, o options) ([]GoBench, []string) {
+	var all []GoBench
+	var errs []string
+	for _, s := range benchSpecs {
+		if ctx.Err() != nil {
+			break
+		}
+		if o.benchFilter != "" && !strings.Contains(s.pkg, o.benchFilter) {
+			continue
+		}
+		args := []string{"test", "-run", "^$", "-bench", s.pattern, "-benchmem", "-count", strconv.Itoa(o.count), "-timeout", s.timeout.String()}
+		args = append(args, s.extra...)
+		args = append(args, s.pkg)
+		cmdline := "go " + strings.Join(quoteArgs(args), " ")
+		logf("%s", cmdline)
+		start := time.Now()
+		out, err := command(ctx, s.timeout+time.Minute, nil, "go", args...)
+		bs := parseBench(out, s.pkg, cmdline)
+		logf("  %d benchmarks in %s", len(bs), time.Since(start).Round(time.Second))
+		all = append(all, bs...)
+		if err != nil {
+			logf("  FAILED: %v", err)
+			errs = append(errs, fmt.Sprintf("%s: %v", s.pkg, firstLines(err.Error(), 6)))
+		}
+	}
+	return all, errs
+}
+
+func quoteArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if strings.ContainsAny(a, "|^$ ") {
+			a = "'" + a + "'"
+		}
+		out[i] = a
+	}
+	return out
+}
+
+func firstLines(s string, n int) string {
+	l := strings.Split(s, "\n")
+	if len(l) > n {
+		l = l[:n]
+	}
+	return strings.Join(l, " / ")
+}
+
+// parseBench reads `go test -bench` output: "BenchmarkName-P  N  v unit  v unit ...".
+func parseBench(out []byte, pkg, cmdline string) []GoBench {
+	vals := map[string]map[string][]float64{}
+	var order []string
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		if _, err := strconv.Atoi(f[1]); err != nil {
+			continue
+		}
+		name := strings.TrimPrefix(f[0], "Benchmark")
+		if k := strings.LastIndexByte(name, '-'); k > 0 {
+			if _, err := strconv.Atoi(name[k+1:]); err == nil {
+				name = name[:k]
+			}
+		}
+		if vals[name] == nil {
+			vals[name] = map[string][]float64{}
+			order = append(order, name)
+		}
+		for k := 2; k+1 < len(f); k += 2 {
+			v, err := strconv.ParseFloat(f[k], 64)
+			if err != nil {
+				break
+			}
+			vals[name][f[k+1]] = append(vals[name][f[k+1]], v)
+		}
+	}
+	var bs []GoBench
+	for _, name := range order {
+		b := GoBench{Package: pkg, Name: name, Command: cmdline, Values: map[string]float64{}}
+		for unit, xs := range vals[name] {
+			b.Values[unit] = median(xs)
+			b.Runs = max(b.Runs, len(xs))
+		}
+		bs = append(bs, b)
+	}
+	return bs
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// LoadReport mirrors verifier/loadtest's JSON.
+type LoadReport struct {
+	Started    time.Time   `json:"started"`
+	GoMaxProcs int         `json:"gomaxprocs"`
+	NumCPU     int         `json:"num_cpu"`
+	Transport  string      `json:"transport"`
+	LoadAvg    string      `json:"loadavg_at_start"`
+	Echo       []LoadLevel `json:"grpc_echo_health_check"`
+	Suites     []struct {
+		Alg   string `json:"alg"`
+		Floor struct {
+			MicrosPerPresentation float64 `json:"us_per_presentation_one_core"`
+			PerSecondAllCores     float64 `json:"per_second_all_cores"`
+		} `json:"floor"`
+		Verify       []LoadLevel `json:"verify"`
+		RatioToFloor float64     `json:"one_caller_p50_over_floor"`
+	} `json:"suites"`
+}
+
+// LoadLevel is one concurrency level of the load generator.
+type LoadLevel struct {
+	Callers    int     `json:"callers"`
+	Requests   int     `json:"requests"`
+	Errors     int64   `json:"errors"`
+	Refused    int64   `json:"refused"`
+	PerSecond  float64 `json:"per_second"`
+	P50Micros  float64 `json:"p50_us"`
+	P99Micros  float64 `json:"p99_us"`
+	P999Micros float64 `json:"p999_us"`
+	MaxMicros  float64 `json:"max_us"`
+}
+
+// MemReport mirrors scripts/bench/verifiermem's JSON.
+type MemReport struct {
+	DIDs            int     `json:"dids"`
+	RSSMBBefore     float64 `json:"rss_mb_before"`
+	RSSMBAfter      float64 `json:"rss_mb_after"`
+	HeapMBBefore    float64 `json:"heap_inuse_mb_before"`
+	HeapMBAfter     float64 `json:"heap_inuse_mb_after"`
+	BytesPerDID     float64 `json:"heap_bytes_per_did"`
+	FillSeconds     float64 `json:"fill_seconds"`
+	CachedRequeried int64   `json:"requeried_of_first_1000"`
+	Method          string  `json:"method"`
+}
+
+// ChainPhase mirrors one phase of scripts/bench/chainload's JSON.
+type ChainPhase struct {
+	TPS            float64 `json:"tps"`
+	WindowBlocks   int     `json:"window_blocks"`
+	WindowSeconds  float64 `json:"window_seconds"`
+	WindowTxs      int     `json:"window_txs"`
+	FirstHeight    int64   `json:"first_height"`
+	LastHeight     int64   `json:"last_height"`
+	MaxTxsPerBlock int     `json:"max_txs_per_block"`
+	Submitted      int     `json:"submitted"`
+	Committed      int     `json:"committed"`
+	Failed         int     `json:"failed"`
+	MeanBacklog    float64 `json:"mean_mempool_backlog"`
+	PoolExhausted  bool    `json:"pool_exhausted"`
+	GasLimit       uint64  `json:"gas_limit"`
+	GasUsed        uint64  `json:"gas_used"`
+}
+
+// ChainReport mirrors scripts/bench/chainload's JSON.
+type ChainReport struct {
+	Senders           int        `json:"senders"`
+	Duration          string     `json:"duration_per_phase"`
+	Bank              ChainPhase `json:"bank"`
+	DID               ChainPhase `json:"did"`
+	DIDCreateTPS      float64    `json:"did_create_tps"`
+	BankSendTPS       float64    `json:"bank_send_tps"`
+	DIDOverBank       float64    `json:"did_over_bank"`
+	StateBytesPerDID  float64    `json:"state_bytes_per_did"`
+	StateBytesMethod  string     `json:"state_bytes_method"`
+	BlockBytesPerDID  float64    `json:"blockstore_bytes_per_did"`
+	DBBackend         string     `json:"db_backend"`
+	RevocationMS      float64    `json:"revocation_visible_ms"`
+	RevocationMaxMS   float64    `json:"revocation_visible_ms_max"`
+	RevocationSubmit  float64    `json:"revocation_submit_to_visible_ms"`
+	RevocationSamples []float64  `json:"revocation_visible_ms_samples"`
+	RevocationMethod  string     `json:"revocation_method"`
+	LoadAvg           string     `json:"loadavg_at_start"`
+	LoadAvgEnd        string     `json:"loadavg_at_end"`
+}
+
+// bench returns the medians of package pkg's benchmark name, or nil.
+func (r *Run) bench(pkg, name string) map[string]float64 {
+	for _, b := range r.GoBench {
+		if b.Package == pkg && b.Name == name {
+			return b.Values
+		}
+	}
+	return nil
+}
+
+// level returns alg's verify level at callers c (alg "" : the echo baseline).
+func (r *Run) level(alg string, c int) *LoadLevel {
+	if r.Load == nil {
+		return nil
+	}
+	levels := r.Load.Echo
+	if alg != "" {
+		levels = nil
+		for _, s := range r.Load.Suites {
+			if s.Alg == alg {
+				levels = s.Verify
+			}
+		}
+	}
+	for i := range levels {
+		if levels[i].Callers == c {
+			return &levels[i]
+		}
+	}
+	return nil
+}
+
+// floor returns alg's floor: µs per presentation on one core and checks/s on all cores.
+func (r *Run) floor(alg string) (us, perSec float64, ok bool) {
+	if r.Load == nil {
+		return 0, 0, false
+	}
+	for _, s := range r.Load.Suites {
+		if s.Alg == alg {
+			return s.Floor.MicrosPerPresentation, s.Floor.PerSecondAllCores, true
+		}
+	}
+	return 0, 0, false
+}
+
+// flatten returns the flat results object.
+func (r *Run) flatten() map[string]any {
+	f := map[string]any{
+		"machine":        r.Machine.String(),
+		"machine_cpu":    r.Machine.CPU,
+		"machine_cores":  r.Machine.Cores,
+		"go_version":     r.Machine.Go,
+		"date":           r.Machine.Date,
+		"commit":         r.Machine.Commit,
+		"loadavg_start":  r.Machine.LoadAvgStart,
+		"loadavg_end":    r.Machine.LoadAvgEnd,
+		"duration_s":     round(r.Finished.Sub(r.Started).Seconds(), 1),
+		"errors":         strings.Join(append(append([]string{}, r.Errors...), r.GoBenchErrors...), "; "),
+		"bench_command":  "make bench (go run ./scripts/bench)",
+		"go_bench_count": len(r.GoBench),
+	}
+	for _, alg := range []string{"EdDSA", "ES256"} {
+		a := strings.ToLower(alg)
+		for _, c := range []int{1, 16, 64} {
+			if l := r.level(alg, c); l != nil {
+				f[fmt.Sprintf("verify_rps_c%d_%s", c, a)] = round(l.PerSecond, 1)
+				f[fmt.Sprintf("verify_p50_us_c%d_%s", c, a)] = l.P50Micros
+				f[fmt.Sprintf("verify_p99_ms_c%d_%s", c, a)] = round(l.P99Micros/1000, 3)
+				f[fmt.Sprintf("verify_p999_ms_c%d_%s", c, a)] = round(l.P999Micros/1000, 3)
+				f[fmt.Sprintf("verify_errors_c%d_%s", c, a)] = l.Errors + l.Refused
+			}
+		}
+		if us, ps, ok := r.floor(alg); ok {
+			f["floor_us_per_presentation_"+a] = round(us, 1)
+			f["floor_rps_all_cores_"+a] = round(ps, 1)
+			if l := r.level(alg, 16); l != nil && ps > 0 {
+				key := "verify_floor_ratio_" + a
+				if alg == "EdDSA" {
+					key = "verify_floor_ratio"
+				}
+				f[key] = round(l.PerSecond/ps, 3)
+			}
+			if l := r.level(alg, 1); l != nil && us > 0 {
+				f["verify_p50_over_floor_c1_"+a] = round(l.P50Micros/us, 2)
+			}
+		}
+	}
+	for _, c := range []int{1, 16, 64} {
+		if l := r.level("", c); l != nil {
+			f[fmt.Sprintf("echo_rps_c%d", c)] = round(l.PerSecond, 1)
+			f[fmt.Sprintf("echo_p50_us_c%d", c)] = l.P50Micros
+			f[fmt.Sprintf("echo_p99_ms_c%d", c)] = round(l.P99Micros/1000, 3)
+		}
+	}
+	if v := r.bench("./x/status/keeper", "RevokeOne131k"); v != nil {
+		f["status_gas_131k"] = v["gas/op"]
+	}
+	if v := r.bench("./x/status/keeper", "RevokeOne16M"); v != nil {
+		f["status_gas_16m"] = v["gas/op"]
+		if g, ok := f["status_gas_131k"].(float64); ok && g > 0 {
+			f["status_gas_16m_over_131k"] = round(v["gas/op"]/g, 4)
+		}
+	}
+	if v := r.bench("./x/did/keeper", "StateBytesPerDID"); v != nil {
+		f["state_bytes_per_did_keeper"] = v["B/DID"]
+	}
+	if v := r.bench("./x/did/keeper", "CreateDid/methods=1"); v != nil {
+		f["did_create_gas"] = v["gas/op"]
+	}
+	if m := r.Mem; m != nil {
+		f["verifier_rss_mb_1m_dids"] = round(m.RSSMBAfter, 1)
+		f["verifier_rss_mb_empty"] = round(m.RSSMBBefore, 1)
+		f["verifier_heap_mb_1m_dids"] = round(m.HeapMBAfter, 1)
+		f["verifier_heap_bytes_per_did"] = round(m.BytesPerDID, 0)
+		f["verifier_mem_dids"] = m.DIDs
+	}
+	if c := r.Chain; c != nil {
+		f["did_create_tps"] = round(c.DIDCreateTPS, 1)
+		f["bank_send_tps"] = round(c.BankSendTPS, 1)
+		f["did_over_bank_ratio"] = round(c.DIDOverBank, 3)
+		f["did_create_gas_used"] = c.DID.GasUsed
+		f["bank_send_gas_used"] = c.Bank.GasUsed
+		f["state_bytes_per_did"] = round(c.StateBytesPerDID, 0)
+		f["blockstore_bytes_per_did"] = round(c.BlockBytesPerDID, 0)
+		f["revocation_visible_ms"] = round(c.RevocationMS, 1)
+		f["revocation_visible_ms_max"] = round(c.RevocationMaxMS, 1)
+		f["revocation_submit_to_visible_ms"] = round(c.RevocationSubmit, 1)
+	}
+	for _, b := range r.GoBench {
+		pkg := strings.NewReplacer("./", "", "/", "_").Replace(b.Package)
+		for unit, v := range b.Values {
+			key := "go_" + pkg + "_" + b.Name + "_" + unit
+			key = strings.Map(func(c rune) rune {
+				if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' {
+					return c
+				}
+				return '_'
+			}, key)
+			f[key] = v
+		}
+	}
+	return f
+}
+
+func round(x float64, digits int) float64 {
+	p, err := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
+	if err != nil {
+		return x
+	}
+	return p
+}
