@@ -47,6 +47,8 @@ func newPlot(title, x, y string) *plot.Plot {
 	p.X.Label.Text = x
 	p.Y.Label.Text = y
 	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.TextStyle.Font.Size = vg.Points(9)
 	p.Add(plotter.NewGrid())
 	return p
 }
@@ -113,8 +115,21 @@ func throughputPlot(r *Run, path string) error {
 	if err := addLine(p, "target 5,000/s at 16 callers", plotter.XYs{{X: 16, Y: 5000}}, 5, false); err != nil {
 		return err
 	}
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	// Linear axis from zero, with room above the lines for the legend.
+	top := 5000.0
+	for _, c := range levels {
+		for _, alg := range []string{"", "EdDSA", "ES256"} {
+			if l := r.level(alg, c); l != nil {
+				top = max(top, l.PerSecond)
+			}
+		}
+	}
+	for _, alg := range []string{"EdDSA", "ES256"} {
+		if _, ps, ok := r.floor(alg); ok {
+			top = max(top, ps)
+		}
+	}
+	p.Y.Min, p.Y.Max = 0, top*1.6
 	return p.Save(8*vg.Inch, 5*vg.Inch, path)
 }
 
