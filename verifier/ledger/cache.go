@@ -69,12 +69,35 @@ type EndpointState struct {
 	SeenAt time.Time
 }
 
+// didMethod is one verification method of a cached DID version: its id
+// relative to the DID ("#key-1"), and its key when it is an assertionMethod.
+type didMethod struct {
+	frag      string
+	key       keys.PublicKey
+	assertion bool
+}
+
+// didVersion is a compiled DID version, kept small (1M DIDs fit in memory):
+// validity as Unix nanoseconds (until 0 = open) and a slice of methods.
 type didVersion struct {
-	from, until time.Time
+	from, until int64
 	deactivated bool
-	assertion   map[string]keys.PublicKey
-	methods     map[string]bool
-	ordered     []Key
+	methods     []didMethod
+}
+
+func (v *didVersion) contains(t time.Time) bool {
+	n := t.UnixNano()
+	return n >= v.from && (v.until == 0 || n < v.until)
+}
+
+// method returns the method with id frag ("#..."), if any.
+func (v *didVersion) method(frag string) (didMethod, bool) {
+	for _, m := range v.methods {
+		if m.frag == frag {
+			return m, true
+		}
+	}
+	return didMethod{}, false
 }
 
 type accrKey struct{ issuer, vct string }
@@ -100,7 +123,7 @@ type Cache struct {
 	sync      Sync
 	epoch     [numKinds]uint64
 	invalidAt [numKinds]int64
-	dids      map[string][]*didVersion
+	dids      map[string][]didVersion
 	nDIDs     int
 	accr      map[accrKey][]accrAnswer
 	rps       map[string]*RelyingParty
@@ -149,7 +172,7 @@ func NewCache(cfg Config, endpoints ...Endpoint) (*Cache, error) {
 }
 
 func (c *Cache) resetLocked() {
-	c.dids = make(map[string][]*didVersion)
+	c.dids = make(map[string][]didVersion)
 	c.nDIDs = 0
 	c.accr = make(map[accrKey][]accrAnswer)
 	c.rps = make(map[string]*RelyingParty)
@@ -237,7 +260,7 @@ func (c *Cache) invalidateLocked(ch Change, height int64) {
 	switch ch.Kind {
 	case KindDID:
 		if ch.Key == "" {
-			c.dids, c.nDIDs = make(map[string][]*didVersion), 0
+			c.dids, c.nDIDs = make(map[string][]didVersion), 0
 			return
 		}
 		c.nDIDs -= len(c.dids[ch.Key])
@@ -366,7 +389,8 @@ func (c *Cache) IssuerKey(ctx context.Context, iss, kid string, at time.Time) (k
 	if strings.HasPrefix(kid, "#") {
 		kid = iss + kid
 	}
-	if did, _, _ := strings.Cut(kid, "#"); did != iss {
+	did, frag, _ := strings.Cut(kid, "#")
+	if did != iss || frag == "" {
 		return keys.PublicKey{}, fmt.Errorf("kid %q is not a key of %q: %w", kid, iss, sdjwtvc.ErrUnknownKey)
 	}
 	v, err := c.didAt(ctx, iss, at)
@@ -376,19 +400,20 @@ func (c *Cache) IssuerKey(ctx context.Context, iss, kid string, at time.Time) (k
 	if err != nil {
 		return keys.PublicKey{}, err
 	}
-	if k, ok := v.assertion[kid]; ok {
-		// A deactivated DID signs nothing any more, whatever the iat claims.
-		if cur, err := c.didAt(ctx, iss, c.cfg.Now()); err != nil && !errors.Is(err, ErrNotFound) {
-			return keys.PublicKey{}, err
-		} else if err == nil && cur.deactivated {
-			return keys.PublicKey{}, fmt.Errorf("%s is deactivated: %w", iss, sdjwtvc.ErrUnknownKey)
-		}
-		return k, nil
-	}
-	if v.methods[kid] {
+	m, ok := v.method("#" + frag)
+	switch {
+	case !ok:
+		return keys.PublicKey{}, fmt.Errorf("%s: %w", kid, sdjwtvc.ErrUnknownKey)
+	case !m.assertion:
 		return keys.PublicKey{}, fmt.Errorf("%s: %w", kid, sdjwtvc.ErrNotAssertionMethod)
 	}
-	return keys.PublicKey{}, fmt.Errorf("%s: %w", kid, sdjwtvc.ErrUnknownKey)
+	// A deactivated DID signs nothing any more, whatever the iat claims.
+	if cur, err := c.didAt(ctx, iss, c.cfg.Now()); err != nil && !errors.Is(err, ErrNotFound) {
+		return keys.PublicKey{}, err
+	} else if err == nil && cur.deactivated {
+		return keys.PublicKey{}, fmt.Errorf("%s is deactivated: %w", iss, sdjwtvc.ErrUnknownKey)
+	}
+	return m.key, nil
 }
 
 // AssertionKeys implements View.
@@ -397,16 +422,22 @@ func (c *Cache) AssertionKeys(ctx context.Context, did string, at time.Time) ([]
 	if err != nil {
 		return nil, err
 	}
-	return slices.Clone(v.ordered), nil
+	var out []Key
+	for _, m := range v.methods {
+		if m.assertion {
+			out = append(out, Key{ID: did + m.frag, Key: m.key})
+		}
+	}
+	return out, nil
 }
 
-func (c *Cache) didAt(ctx context.Context, did string, at time.Time) (*didVersion, error) {
+func (c *Cache) didAt(ctx context.Context, did string, at time.Time) (didVersion, error) {
 	if err := c.Fresh(); err != nil {
-		return nil, err
+		return didVersion{}, err
 	}
 	c.mu.RLock()
 	for _, v := range c.dids[did] {
-		if !at.Before(v.from) && (v.until.IsZero() || at.Before(v.until)) {
+		if v.contains(at) {
 			c.mu.RUnlock()
 			c.observe(KindDID, true)
 			return v, nil
@@ -420,18 +451,19 @@ func (c *Cache) didAt(ctx context.Context, did string, at time.Time) (*didVersio
 		return h, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("resolve %s: %w", did, err)
+		return didVersion{}, fmt.Errorf("resolve %s: %w", did, err)
 	}
-	v, err := compileVersion(did, dv)
-	if err != nil {
-		return nil, fmt.Errorf("resolve %s: %w", did, err)
-	}
+	v := compileVersion(did, dv)
 	c.mu.Lock()
 	if c.epoch[KindDID] == epoch {
 		if c.nDIDs >= c.cfg.MaxDIDs {
 			c.evictDIDLocked()
 		}
-		c.dids[did] = append(c.dids[did], v)
+		vs := c.dids[did]
+		if vs == nil {
+			vs = make([]didVersion, 0, 1)
+		}
+		c.dids[did] = append(vs, v)
 		c.nDIDs++
 	}
 	c.mu.Unlock()
@@ -446,32 +478,46 @@ func (c *Cache) evictDIDLocked() {
 	}
 }
 
-func compileVersion(did string, dv DIDVersion) (*didVersion, error) {
-	v := &didVersion{from: dv.ValidFrom, until: dv.ValidUntil, deactivated: dv.Deactivated,
-		assertion: map[string]keys.PublicKey{}, methods: map[string]bool{}}
+func compileVersion(did string, dv DIDVersion) didVersion {
+	v := didVersion{from: dv.ValidFrom.UnixNano(), deactivated: dv.Deactivated}
+	if !dv.ValidUntil.IsZero() {
+		v.until = dv.ValidUntil.UnixNano()
+	}
 	if dv.Deactivated || dv.Document == nil {
-		return v, nil
+		return v
 	}
-	abs := func(id string) string {
+	frag := func(id string) (string, bool) {
 		if strings.HasPrefix(id, "#") {
-			return did + id
+			return id, true
 		}
-		return id
+		if rest, ok := strings.CutPrefix(id, did); ok && strings.HasPrefix(rest, "#") {
+			return rest, true
+		}
+		return "", false // a method of another DID cannot sign for this one
 	}
-	for _, m := range dv.Document.VerificationMethods {
-		v.methods[abs(m.ID)] = true
-	}
-	for _, m := range dv.Document.MethodsFor(didcore.AssertionMethod) {
+	asserts := dv.Document.MethodsFor(didcore.AssertionMethod)
+	var buf [8]didMethod
+	v.methods = buf[:0]
+	for _, m := range asserts {
+		f, ok := frag(m.ID)
+		if !ok {
+			continue
+		}
 		k, err := m.PublicKey()
 		if err != nil {
 			continue // a key this verifier cannot use is no key
 		}
-		id := abs(m.ID)
-		v.methods[id] = true
-		v.assertion[id] = k
-		v.ordered = append(v.ordered, Key{ID: id, Key: k})
+		v.methods = append(v.methods, didMethod{frag: strings.Clone(f), key: k, assertion: true})
 	}
-	return v, nil
+	for _, m := range dv.Document.VerificationMethods {
+		if f, ok := frag(m.ID); ok {
+			if _, dup := v.method(f); !dup {
+				v.methods = append(v.methods, didMethod{frag: strings.Clone(f)})
+			}
+		}
+	}
+	v.methods = append([]didMethod(nil), v.methods...) // exact size, off the stack buffer
+	return v
 }
 
 // Accredited implements View.
