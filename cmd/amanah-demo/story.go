@@ -1,0 +1,368 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/amanah-id/amanah/credential/jws"
+	"github.com/amanah-id/amanah/credential/sdjwt"
+	"github.com/amanah-id/amanah/credential/sdjwtvc"
+	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/statuslist"
+	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/testutil/localnet/txclient"
+	"github.com/amanah-id/amanah/verifier/client"
+	statustypes "github.com/amanah-id/amanah/x/status/types"
+	trusttypes "github.com/amanah-id/amanah/x/trust/types"
+)
+
+// bankAudience is the audience the bank's checkout binds challenges to.
+const bankAudience = "https://checkout.bank.example"
+
+// disclosed are the only claims the citizen's wallet reveals to the bank.
+var disclosed = []string{"age_over_18", "given_name"}
+
+// story is the credential part of the demo: trust chain, issuance, presentation, verification
+// and revocation through the verifier service.
+type story struct {
+	d       *demo
+	net     *localnet.Net
+	l       *ledger
+	dir     string
+	council txclient.Signer
+
+	nrd, issuer, bank         string
+	nrdKey, issuerKey, holder keys.PrivateKey
+	operator                  txclient.Signer
+	listID                    uint64
+	credential                string
+	verifierCmd               *exec.Cmd
+	verifierAddr, bankAPIKey  string
+	verifierLog               string
+	verifierDone              chan struct{}
+	revocationLatency         time.Duration
+	revocationFromSubmit      time.Duration
+	revocationBlocks          int64
+}
+
+func (s *story) run(ctx context.Context) {
+	ok := s.d.run("the council accredits the National Registration Department", s.accreditDepartment)
+	ok = ok && s.d.run("the department accredits an issuer and registers a bank as relying party", s.accreditIssuer)
+	ok = ok && s.d.run("the issuer creates a revocation list and issues a national ID credential", func() (string, error) { return s.issue(ctx) })
+	ok = ok && s.d.run("start the verifier against the node", func() (string, error) { return s.startVerifier(ctx) })
+	ok = ok && s.d.run("the bank asks for a challenge; the wallet discloses only age_over_18 and given_name; verified", func() (string, error) { return s.verify(ctx) })
+	ok = ok && s.d.run("the issuer revokes; the verifier refuses the credential", func() (string, error) { return s.revoke(ctx) })
+	_ = ok
+}
+
+func (s *story) stop() {
+	if s.verifierCmd == nil || s.verifierCmd.Process == nil {
+		return
+	}
+	_ = s.verifierCmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.verifierDone:
+	case <-time.After(10 * time.Second):
+		_ = s.verifierCmd.Process.Kill()
+		<-s.verifierDone
+	}
+}
+
+func (s *story) accreditDepartment() (string, error) {
+	ctx := context.Background()
+	var err error
+	if s.nrd, s.nrdKey, err = s.l.createDID(ctx, s.council); err != nil {
+		return "", fmt.Errorf("department DID: %w", err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	gov := authtypes.NewModuleAddress(govtypes.ModuleName).String()
+	err = s.l.councilDecision(ctx, s.council, "Accredit the National Registration Department",
+		&trusttypes.MsgRegisterCredentialType{Signer: gov, Payload: trusttypes.CredentialTypePayload{
+			Vct: trusttypes.NationalIDVCT, Version: 1, DisplayName: "National identity credential",
+			Schema: `{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},` +
+				`"birthdate":{"type":"string"},"nationality":{"type":"string"},"age_over_18":{"type":"boolean"},"age_over_21":{"type":"boolean"}}}`,
+			SelectivelyDisclosable: []string{"given_name", "family_name", "birthdate", "nationality", "age_over_18", "age_over_21"},
+		}},
+		&trusttypes.MsgAccredit{Signer: gov, Payload: trusttypes.AccreditPayload{Id: "council-nrd", Accredited: s.nrd,
+			Role: trusttypes.ROLE_ACCREDITATION_BODY, Vcts: []string{trusttypes.NationalIDVCT},
+			ValidFrom: now.Add(-time.Hour), ValidUntil: now.AddDate(5, 0, 0)}})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s is an accreditation body for %s (council vote passed)", s.nrd, trusttypes.NationalIDVCT), nil
+}
+
+func (s *story) accreditIssuer() (string, error) {
+	ctx := context.Background()
+	var err error
+	if s.issuer, s.issuerKey, err = s.l.createDID(ctx, s.council); err != nil {
+		return "", fmt.Errorf("issuer DID: %w", err)
+	}
+	if s.bank, _, err = s.l.createDID(ctx, s.council); err != nil {
+		return "", fmt.Errorf("bank DID: %w", err)
+	}
+	if s.operator, err = s.l.client.NewMemSigner("issuer-operator"); err != nil {
+		return "", err
+	}
+	// The operator account needs to exist on chain to sign; a member funds it.
+	if _, err := s.l.deliver(ctx, s.council, banktypes.NewMsgSend(s.council.Address, s.operator.Address,
+		sdk.NewCoins(sdk.NewInt64Coin("uamn", 1)))); err != nil {
+		return "", fmt.Errorf("open the operator account: %w", err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	acc := &trusttypes.MsgAccredit{Signer: s.council.Address.String(), Payload: trusttypes.AccreditPayload{Id: "nrd-issuer",
+		Accreditor: s.nrd, Accredited: s.issuer, Role: trusttypes.ROLE_ISSUER, Vcts: []string{trusttypes.NationalIDVCT},
+		ValidFrom: now.Add(-time.Minute), ValidUntil: now.AddDate(1, 0, 0), Operator: s.operator.Address.String()}}
+	if acc.Signatures, err = s.l.didSign(acc, &acc.Payload, s.nrd+"#key-1", s.nrdKey); err != nil {
+		return "", err
+	}
+	if _, err := s.l.deliver(ctx, s.council, acc); err != nil {
+		return "", fmt.Errorf("accredit issuer: %w", err)
+	}
+	rp := &trusttypes.MsgRegisterRelyingParty{Signer: s.council.Address.String(), Payload: trusttypes.RelyingPartyPayload{
+		Did: s.bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: s.nrd, Version: 1,
+		Status:      trusttypes.RELYING_PARTY_STATUS_ACTIVE,
+		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: disclosed}}}}
+	if rp.Signatures, err = s.l.didSign(rp, &rp.Payload, s.nrd+"#key-1", s.nrdKey); err != nil {
+		return "", err
+	}
+	if _, err := s.l.deliver(ctx, s.council, rp); err != nil {
+		return "", fmt.Errorf("register bank: %w", err)
+	}
+	res, err := trusttypes.NewQueryClient(s.l.conn).IsAccredited(ctx, &trusttypes.QueryIsAccreditedRequest{Did: s.issuer, Vct: trusttypes.NationalIDVCT})
+	if err != nil {
+		return "", err
+	}
+	if !res.Accredited {
+		return "", fmt.Errorf("issuer not accredited: %s", res.Reason)
+	}
+	return fmt.Sprintf("issuer %s accredited (chain of %d links); bank %s may ask for %s",
+		s.issuer, len(res.Chain), s.bank, strings.Join(disclosed, ", ")), nil
+}
+
+func (s *story) issue(ctx context.Context) (string, error) {
+	sq := statustypes.NewQueryClient(s.l.conn)
+	seq, err := sq.Sequence(ctx, &statustypes.QuerySequenceRequest{Owner: s.issuer})
+	if err != nil {
+		return "", err
+	}
+	create := &statustypes.MsgCreateStatusList{Signer: s.operator.Address.String(), Payload: &statustypes.CreateStatusListPayload{
+		Owner: s.issuer, Purpose: statustypes.StatusPurpose_STATUS_PURPOSE_REVOCATION, Size_: statuslist.MinSize, Sequence: seq.Sequence}}
+	if create.Signatures, err = s.l.didSign(create, create.Payload, s.issuer+"#key-1", s.issuerKey); err != nil {
+		return "", err
+	}
+	if _, err := s.l.deliver(ctx, s.operator, create); err != nil {
+		return "", fmt.Errorf("create status list (signed by the issuer's operator account): %w", err)
+	}
+	lists, err := sq.ListsByOwner(ctx, &statustypes.QueryListsByOwnerRequest{Owner: s.issuer})
+	if err != nil || len(lists.Lists) == 0 {
+		return "", fmt.Errorf("status list not found: %v", err)
+	}
+	s.listID = lists.Lists[0].Id
+
+	if s.holder, err = keys.Generate(keys.Ed25519); err != nil {
+		return "", err
+	}
+	iss := &sdjwtvc.Issuer{DID: s.issuer, KeyID: s.issuer + "#key-1", Signer: jws.NewKeySigner(s.issuerKey)}
+	s.credential, err = iss.Issue(ctx, sdjwtvc.Credential{
+		VCT:     trusttypes.NationalIDVCT,
+		Claims:  map[string]any{"given_name": "Aisyah", "family_name": "Rahman", "birthdate": "1990-04-12", "nationality": "MY"},
+		Holder:  s.holder.Public(),
+		Status:  &sdjwtvc.StatusRef{Index: 42, URI: statustypes.ListURL(s.net.Node(0).RESTURL(), s.listID, "")},
+		Expires: time.Now().AddDate(1, 0, 0),
+	})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("list %d (%d entries); credential of %d bytes, status index 42, held in the citizen's wallet",
+		s.listID, statuslist.MinSize, len(s.credential)), nil
+}
+
+func (s *story) startVerifier(ctx context.Context) (string, error) {
+	bin := filepath.Join(filepath.Dir(s.net.Config.Binary), "amanah-verifier")
+	if _, err := os.Stat(bin); err != nil {
+		return "", fmt.Errorf("%s: run `make build` first: %w", bin, err)
+	}
+	grpcPort, err := freePort()
+	if err != nil {
+		return "", err
+	}
+	metricsPort, err := freePort()
+	if err != nil {
+		return "", err
+	}
+	s.verifierAddr = fmt.Sprintf("127.0.0.1:%d", grpcPort)
+	key := make([]byte, 16)
+	if _, err := rand.Read(key); err != nil {
+		return "", err
+	}
+	s.bankAPIKey = hex.EncodeToString(key)
+	nd := s.net.Node(0)
+	s.verifierLog = filepath.Join(s.dir, "verifier.log")
+	logFile, err := os.Create(s.verifierLog)
+	if err != nil {
+		return "", err
+	}
+	defer logFile.Close()
+	s.verifierCmd = exec.Command(bin,
+		"--listen", s.verifierAddr, "--rest", "off", "--metrics", fmt.Sprintf("127.0.0.1:%d", metricsPort),
+		"--node", fmt.Sprintf("node0=%s,%s", nd.GRPCAddr(), nd.RPCURL()),
+		"--api-key", s.bank+"="+s.bankAPIKey)
+	s.verifierCmd.Stdout, s.verifierCmd.Stderr = logFile, logFile
+	if err := s.verifierCmd.Start(); err != nil {
+		return "", err
+	}
+	s.verifierDone = make(chan struct{})
+	go func() { _ = s.verifierCmd.Wait(); close(s.verifierDone) }()
+	conn, err := grpc.NewClient(s.verifierAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	health := healthpb.NewHealthClient(conn)
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		cctx, cancel := context.WithTimeout(ctx, time.Second)
+		r, err := health.Check(cctx, &healthpb.HealthCheckRequest{})
+		cancel()
+		if err == nil && r.Status == healthpb.HealthCheckResponse_SERVING {
+			return fmt.Sprintf("amanah-verifier serving on %s, reading node0 over gRPC and its block events", s.verifierAddr), nil
+		}
+		select { // poll the just-started process until the deadline, unless it exits
+		case <-s.verifierDone:
+			return "", fmt.Errorf("verifier exited; its log ends:\n%s", tail(s.verifierLog, 15))
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return "", fmt.Errorf("verifier not SERVING within 60s; its log ends:\n%s", tail(s.verifierLog, 15))
+}
+
+// tail returns the last n lines of a file.
+func tail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// present answers a fresh challenge with the wallet's credential, disclosing only `disclosed`.
+func (s *story) present(ctx context.Context, c *client.Client) (*client.Result, error) {
+	ch, err := c.CreateChallenge(ctx, bankAudience, []string{trusttypes.NationalIDVCT}, disclosed)
+	if err != nil {
+		return nil, fmt.Errorf("challenge: %w", err)
+	}
+	cred, err := sdjwt.Parse(s.credential)
+	if err != nil {
+		return nil, err
+	}
+	pres, err := cred.Present(ctx, disclosed, &sdjwt.KeyBinding{Signer: jws.NewKeySigner(s.holder), Nonce: ch.Nonce, Audience: ch.Audience})
+	if err != nil {
+		return nil, err
+	}
+	return c.Verify(ctx, pres, ch.Nonce, client.Policy{AcceptedVCTs: []string{trusttypes.NationalIDVCT}, RequiredClaims: disclosed})
+}
+
+func (s *story) dial() (*client.Client, error) {
+	return client.Dial(s.verifierAddr, client.Options{APIKey: s.bankAPIKey})
+}
+
+func (s *story) verify(ctx context.Context) (string, error) {
+	c, err := s.dial()
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	res, err := s.present(ctx, c)
+	if err != nil {
+		return "", err
+	}
+	if !res.Verified {
+		return "", fmt.Errorf("not verified: %s", res.Reason)
+	}
+	var names []string
+	for k := range res.Claims {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if strings.Join(names, ",") != "age_over_18,given_name" {
+		return "", fmt.Errorf("verifier returned claims %v, want exactly %v", names, disclosed)
+	}
+	return fmt.Sprintf("verified at ledger height %d: age_over_18=%v given_name=%v (birth date, family name, nationality never left the wallet)",
+		res.Height, res.Claims["age_over_18"], res.Claims["given_name"]), nil
+}
+
+func (s *story) revoke(ctx context.Context) (string, error) {
+	sq := statustypes.NewQueryClient(s.l.conn)
+	seq, err := sq.Sequence(ctx, &statustypes.QuerySequenceRequest{Owner: s.issuer})
+	if err != nil {
+		return "", err
+	}
+	upd := &statustypes.MsgUpdateStatusList{Signer: s.operator.Address.String(), Payload: &statustypes.UpdateStatusListPayload{
+		ListId: s.listID, Sequence: seq.Sequence, Indices: []uint32{42}, Values: []byte{1}}}
+	if upd.Signatures, err = s.l.didSign(upd, upd.Payload, s.issuer+"#key-1", s.issuerKey); err != nil {
+		return "", err
+	}
+	submitted := time.Now()
+	out, err := s.l.deliver(ctx, s.operator, upd)
+	if err != nil {
+		return "", fmt.Errorf("revoke: %w", err)
+	}
+	committed := time.Now()
+	c, err := s.dial()
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	deadline := committed.Add(30 * time.Second)
+	for attempt := 0; time.Now().Before(deadline) && attempt < 300; attempt++ {
+		res, err := s.present(ctx, c)
+		if err != nil {
+			return "", err
+		}
+		if !res.Verified {
+			if res.Reason != "revoked" {
+				return "", fmt.Errorf("refused with reason %q, want revoked", res.Reason)
+			}
+			s.revocationLatency = time.Since(committed)
+			s.revocationFromSubmit = time.Since(submitted)
+			s.revocationBlocks = res.Height - out.Height
+			return fmt.Sprintf("revoked in block %d; refused with reason %q at ledger height %d: %d ms after the demo saw the commit, %d ms after submitting the revocation (%d block(s) after the revoking block)",
+				out.Height, res.Reason, res.Height, s.revocationLatency.Milliseconds(), s.revocationFromSubmit.Milliseconds(), s.revocationBlocks), nil
+		}
+		time.Sleep(50 * time.Millisecond) // re-ask until the verifier has seen the block, bounded by deadline
+	}
+	return "", errors.New("the verifier still accepts the revoked credential after 30s")
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
