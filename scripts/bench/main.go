@@ -628,7 +628,7 @@ func (r *Run) flatten() map[string]any {
 	if c := r.Chain; c != nil {
 		f["did_create_tps"] = round(c.DIDCreateTPS, 1)
 		f["bank_send_tps"] = round(c.BankSendTPS, 1)
-		f["did_over_bank_ratio"] = round(c.DIDOverBank, 3)
+		f["did_over_bank_ratio"] = round(c.DIDOverBank, 4)
 		f["did_create_gas_used"] = c.DID.GasUsed
 		f["bank_send_gas_used"] = c.Bank.GasUsed
 		f["state_bytes_per_did"] = round(c.StateBytesPerDID, 0)
