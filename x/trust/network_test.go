@@ -2,7 +2,6 @@ package trust_test
 
 import (
 	"context"
-	"strconv"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 
-	"github.com/amanah-id/amanah/app"
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/testutil/network"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
@@ -65,7 +63,7 @@ func TestTrustChainNetwork(t *testing.T) {
 
 	// Council decision: the national id type and the department as accreditation body.
 	now := latestBlockTime(t, n)
-	id := submitProposal(t, n,
+	id := network.SubmitProposal(t, n,
 		&types.MsgRegisterCredentialType{Signer: gov, Payload: types.CredentialTypePayload{
 			Vct: types.NationalIDVCT, Version: 1, DisplayName: "National identity credential",
 			Schema:                 `{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},"birthdate":{"type":"string"},"age_over_18":{"type":"boolean"}}}`,
@@ -74,8 +72,8 @@ func TestTrustChainNetwork(t *testing.T) {
 		&types.MsgAccredit{Signer: gov, Payload: types.AccreditPayload{Id: "council-nrd", Accredited: nrd,
 			Role: types.ROLE_ACCREDITATION_BODY, Vcts: []string{types.NationalIDVCT},
 			ValidFrom: now.Add(-time.Hour), ValidUntil: now.AddDate(5, 0, 0)}})
-	network.Deliver(t, n, val, "node0", govv1.NewMsgVote(val.Address, id, govv1.OptionYes, ""))
-	requireProposalPassed(t, n, id)
+	network.VoteYes(t, n, id, 0)
+	network.RequireProposalStatus(t, n, id, govv1.StatusPassed, votingPeriod)
 
 	// The department accredits the issuer (signed with its DID key; any writer pays the fee)
 	// and makes the issuer's operator account a writer.
@@ -115,10 +113,10 @@ func TestTrustChainNetwork(t *testing.T) {
 	require.Equal(t, types.ReasonExpired, ask(&after).Reason, "after validity")
 
 	// The council revokes the middle link: the issuer is no longer accredited.
-	id = submitProposal(t, n, &types.MsgSetAccreditationStatus{Signer: gov, Payload: types.AccreditationStatusPayload{
+	id = network.SubmitProposal(t, n, &types.MsgSetAccreditationStatus{Signer: gov, Payload: types.AccreditationStatusPayload{
 		Id: "council-nrd", Status: types.ACCREDITATION_STATUS_REVOKED, Sequence: 1, Reason: "audit"}})
-	network.Deliver(t, n, val, "node0", govv1.NewMsgVote(val.Address, id, govv1.OptionYes, ""))
-	requireProposalPassed(t, n, id)
+	network.VoteYes(t, n, id, 0)
+	network.RequireProposalStatus(t, n, id, govv1.StatusPassed, votingPeriod)
 	revoked := ask(nil)
 	require.False(t, revoked.Accredited)
 	require.Equal(t, types.ReasonAccreditorNotAccredited, revoked.Reason)
@@ -131,43 +129,4 @@ func latestBlockTime(t *testing.T, n *network.Network) time.Time {
 	st, err := n.Validators[0].RPCClient.Status(context.Background())
 	require.NoError(t, err)
 	return st.SyncInfo.LatestBlockTime.UTC().Truncate(time.Second)
-}
-
-func submitProposal(t *testing.T, n *network.Network, msgs ...sdk.Msg) uint64 {
-	t.Helper()
-	val := n.Validators[0]
-	msg, err := govv1.NewMsgSubmitProposal(msgs, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1000)),
-		val.Address.String(), "", "trust registry", "council decision", false)
-	require.NoError(t, err)
-	out := network.Deliver(t, n, val, "node0", msg)
-	for _, ev := range out.Events {
-		if ev.Type != govtypes.EventTypeSubmitProposal {
-			continue
-		}
-		for _, a := range ev.Attributes {
-			if a.Key == govtypes.AttributeKeyProposalID {
-				id, err := strconv.ParseUint(a.Value, 10, 64)
-				require.NoError(t, err)
-				return id
-			}
-		}
-	}
-	t.Fatal("no proposal id in events")
-	return 0
-}
-
-func requireProposalPassed(t *testing.T, n *network.Network, id uint64) {
-	t.Helper()
-	q := govv1.NewQueryClient(n.Validators[0].ClientCtx)
-	deadline := time.Now().Add(votingPeriod + 60*time.Second)
-	for time.Now().Before(deadline) {
-		res, err := q.Proposal(context.Background(), &govv1.QueryProposalRequest{ProposalId: id})
-		require.NoError(t, err)
-		if s := res.Proposal.Status; s != govv1.StatusVotingPeriod && s != govv1.StatusDepositPeriod {
-			require.Equal(t, govv1.StatusPassed, s, "proposal %d: %s", id, res.Proposal.FailedReason)
-			return
-		}
-		require.NoError(t, n.WaitForNextBlock())
-	}
-	t.Fatalf("proposal %d not decided", id)
 }
