@@ -191,7 +191,7 @@ func Verify(ctx context.Context, presentation string, issuerKey IssuerKeyFunc, o
 			discs = append(discs, d)
 		}
 	}
-	p := processor{discs: discs, used: make([]bool, len(discs)), seen: make(map[string]struct{}, 16)}
+	p := processor{discs: discs, used: make([]bool, len(discs)), seenList: make([]string, 0, 16)}
 	if len(discs) > smallDisclosures {
 		p.byDigest = make(map[string]int, len(discs))
 	}
@@ -299,8 +299,12 @@ type processor struct {
 	discs    []Disclosure
 	byDigest map[string]int // nil for few disclosures
 	used     []bool
-	seen     map[string]struct{} // every digest met in the payload or in disclosed values
+	seenList []string            // every digest met in the payload or in disclosed values...
+	seen     map[string]struct{} // ...moved to a map once there are many
 }
+
+// seenListMax is the number of digests checked by linear scan before a map is used.
+const seenListMax = 32
 
 // lookup returns the index of the disclosure with digest dg.
 func (p *processor) lookup(dg string) (int, bool) {
@@ -317,6 +321,21 @@ func (p *processor) lookup(dg string) (int, bool) {
 }
 
 func (p *processor) markDigest(dg string) error {
+	if p.seen == nil {
+		for _, s := range p.seenList {
+			if s == dg {
+				return Fail(ReasonDigestCollision, "digest %s appears more than once", dg)
+			}
+		}
+		if len(p.seenList) < seenListMax {
+			p.seenList = append(p.seenList, dg)
+			return nil
+		}
+		p.seen = make(map[string]struct{}, 2*seenListMax)
+		for _, s := range p.seenList {
+			p.seen[s] = struct{}{}
+		}
+	}
 	if _, dup := p.seen[dg]; dup {
 		return Fail(ReasonDigestCollision, "digest %s appears more than once", dg)
 	}

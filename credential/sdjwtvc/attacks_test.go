@@ -209,6 +209,13 @@ func attacks() []attack {
 		{"same digest twice in _sd", minted(nil, func(p map[string]any, ds *[]sdjwt.Disclosure) {
 			p["_sd"] = append(p["_sd"].([]any), pick(*ds, "given_name")[0].Digest)
 		}), sdjwt.ReasonDigestCollision},
+		{"same digest twice among many", minted(nil, func(p map[string]any, ds *[]sdjwt.Disclosure) {
+			sd := p["_sd"].([]any)
+			for i := range 40 {
+				sd = append(sd, sdjwt.DigestOf(strings.Repeat("d", i+1)))
+			}
+			p["_sd"] = append(sd, sdjwt.DigestOf("d"))
+		}), sdjwt.ReasonDigestCollision},
 		{"disclosure named _sd", func(t *testing.T, f *fixture) string {
 			enc := b64.EncodeToString([]byte(`["c2FsdHNhbHRzYWx0","_sd",["x"]]`))
 			jwt, _ := f.mint(t, nil, func(p map[string]any, _ *[]sdjwt.Disclosure) {
