@@ -42,12 +42,24 @@ func SubmitProposal(t testing.TB, n *Network, msgs ...sdk.Msg) uint64 {
 	return 0
 }
 
-// VoteYes has the given validators (by index) vote Yes on proposal id.
+// VoteYes has the given validators (by index) vote Yes on proposal id. The votes are
+// broadcast together (one account each) and then awaited, so they land in one or two blocks
+// even on a loaded machine.
 func VoteYes(t testing.TB, n *Network, id uint64, validators ...int) {
 	t.Helper()
+	hashes := make([]string, 0, len(validators))
 	for _, i := range validators {
 		v := n.Validators[i]
-		Deliver(t, n, v, "node"+strconv.Itoa(i), govv1.NewMsgVote(v.Address, id, govv1.OptionYes, ""))
+		res := Broadcast(t, n, v, "node"+strconv.Itoa(i), govv1.NewMsgVote(v.Address, id, govv1.OptionYes, ""))
+		if res.Code != 0 {
+			t.Fatalf("vote of validator %d refused: %s", i, res.RawLog)
+		}
+		hashes = append(hashes, res.TxHash)
+	}
+	for _, h := range hashes {
+		if out := WaitTx(t, n, h); out.Code != 0 {
+			t.Fatalf("vote failed: %s", out.RawLog)
+		}
 	}
 }
 

@@ -28,7 +28,7 @@ func TestCouncilNetwork(t *testing.T) {
 	if testing.Short() {
 		t.Skip("in-process network")
 	}
-	const votingPeriod = 12 * time.Second
+	const votingPeriod = 20 * time.Second
 	n := network.New(t, network.DefaultConfig(t, 4, votingPeriod))
 	val0 := n.Validators[0]
 	ctx := context.Background()
