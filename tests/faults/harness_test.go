@@ -40,6 +40,11 @@ func TestMain(m *testing.M) {
 
 // newScenario starts an n-validator network and waits until every node has committed height 2.
 func newScenario(t *testing.T, n int, budget time.Duration) *scenario {
+	return newScenarioWith(t, n, budget, 0)
+}
+
+// newScenarioWith is newScenario with a gov voting period (0: the localnet default).
+func newScenarioWith(t *testing.T, n int, budget, votingPeriod time.Duration) *scenario {
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	t.Cleanup(cancel)
 	s := &scenario{t: t, ctx: ctx, start: time.Now()}
@@ -47,7 +52,7 @@ func newScenario(t *testing.T, n int, budget time.Duration) *scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := localnet.Init(ctx, localnet.Config{Binary: binary, Dir: t.TempDir(), N: n, BasePorts: ports})
+	net, err := localnet.Init(ctx, localnet.Config{Binary: binary, Dir: t.TempDir(), N: n, BasePorts: ports, VotingPeriod: votingPeriod})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +123,9 @@ func (s *scenario) advance(blocks int64, timeout time.Duration, nodes ...int) in
 	return target
 }
 
-// stream starts a bank-send stream from every agency.
+// stream creates an issuer DID with a revocation list, then starts the identity stream from
+// every agency: agency 1 flips bits on the list, the others alternate DID creations and bank
+// sends.
 func (s *scenario) stream() *Stream {
 	var signers []txclient.Signer
 	var addrs []sdk.AccAddress
@@ -128,7 +135,10 @@ func (s *scenario) stream() *Stream {
 		signers = append(signers, sg)
 		addrs = append(addrs, sg.Address)
 	}
-	st := &Stream{net: s.net, c: s.c, signers: signers, w: &bankSends{c: s.c, addrs: addrs}, logf: s.logf}
+	network := s.didNetwork()
+	w := &identityMix{chainID: s.c.ChainID, network: network, bank: &bankSends{c: s.c, addrs: addrs},
+		owner: s.createStatusOwner(network, signers[1]), statusSender: 1, dids: map[[2]int]string{}}
+	st := &Stream{net: s.net, c: s.c, signers: signers, w: w, logf: s.logf}
 	st.Start(s.ctx)
 	s.logf("stream started: %s from %d agencies, one transaction in flight each", st.w.Name(), len(signers))
 	return st
@@ -169,7 +179,12 @@ func (s *scenario) checkConverged(st *Stream) {
 		}
 		s.must(st.w.Verify(s.ctx, rpc, h, acked))
 	}
-	s.logf("all %d acknowledged transactions found on every node; %s balances at height %d as expected on every node", len(acked), st.w.Name(), h)
+	dids, updates, sends := 0, 0, 0
+	if w, ok := st.w.(*identityMix); ok {
+		dids, updates, sends = w.counts(acked)
+	}
+	s.logf("all %d acknowledged transactions found on every node, and at height %d on every node: %d DIDs resolve, the entries of %d status updates read as written, balances of %d bank sends as expected",
+		len(acked), h, dids, updates, sends)
 }
 
 // sameChain checks that nodes agree on the block hash at every height from 1 to h.
