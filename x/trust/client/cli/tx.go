@@ -39,7 +39,7 @@ const (
 	FlagDescription = "description"
 	FlagSD          = "sd"
 	FlagClaims      = "claims"
-	FlagVersion     = "version"
+	FlagVersion     = "registration-version"
 	FlagStatus      = "status"
 	FlagReason      = "reason"
 	FlagSequence    = "history-length"
