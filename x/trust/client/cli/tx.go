@@ -307,7 +307,7 @@ func StatusCmd(use string, st types.AccreditationStatus, short string) *cobra.Co
 func RegisterRPCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "register-rp [did] [legal-name] [registration-number] --claims VCT=claim1,claim2 [--claims ...] " +
-			"[--version N] [--status active|suspended|revoked] (--key k.jwk --method DIDURL | --council)",
+			"[--registration-version N] [--status active|suspended|revoked] (--key k.jwk --method DIDURL | --council)",
 		Short: "Register or update a relying party and the claims it may request per credential type",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
