@@ -25,9 +25,11 @@ test: build
 test-unit:
 	$(GO) test -short -count=1 $(PKGS)
 
-## test-faults: real amanahd processes killed, paused and restarted
+## test-faults: real amanahd processes killed, paused and restarted; then the determinism sims
+## (same blocks on two apps, export/import; app/sim_test.go, tag sims)
 test-faults: build
 	$(GO) test -tags faults -count=1 -timeout 40m -p 1 ./tests/faults/...
+	$(GO) test -tags sims -run 'TestAppStateDeterminism|TestAppImportExport' -count=1 -timeout 10m ./app/...
 
 bench:
 	$(GO) run ./scripts/bench
