@@ -42,12 +42,12 @@ func jwkMembers(m map[string]string) []byte {
 }
 
 func (k PublicKey) jwkMap() (map[string]string, error) {
-	switch k.curve {
+	switch k.Curve() {
 	case Ed25519:
-		return map[string]string{"kty": "OKP", "crv": string(Ed25519), "x": b64.EncodeToString(k.raw)}, nil
+		return map[string]string{"kty": "OKP", "crv": string(Ed25519), "x": b64.EncodeToString(k.raw[:Ed25519PublicKeySize])}, nil
 	case P256, Secp256k1:
 		x, y := k.ecPoint()
-		return map[string]string{"kty": "EC", "crv": string(k.curve), "x": b64.EncodeToString(x), "y": b64.EncodeToString(y)}, nil
+		return map[string]string{"kty": "EC", "crv": string(k.Curve()), "x": b64.EncodeToString(x), "y": b64.EncodeToString(y)}, nil
 	}
 	return nil, fmt.Errorf("%w: JWK of zero or unknown key", ErrInvalidKey)
 }
@@ -113,7 +113,7 @@ func ParsePrivateJWK(b []byte) (PrivateKey, error) {
 	if err != nil {
 		return PrivateKey{}, err
 	}
-	priv, err := PrivateKeyFromBytes(pub.curve, d)
+	priv, err := PrivateKeyFromBytes(pub.Curve(), d)
 	if err != nil {
 		return PrivateKey{}, fmt.Errorf("%w: member \"d\": %w", ErrInvalidJWK, err)
 	}

@@ -64,28 +64,67 @@ func (c Curve) Algorithm() string {
 }
 
 // PublicKey is an immutable, validated public key; the zero value is not a valid key.
+//
+// It is a small value (48 bytes on 64-bit) with the canonical bytes inline, so an Ed25519
+// key costs no allocation of its own: caches holding millions of keys stay compact.
 type PublicKey struct {
-	curve Curve
-	raw   []byte               // canonical bytes: 32 (Ed25519) or 33 (compressed EC)
-	p256  *ecdsa.PublicKey     // set for P256
-	k1    *secp256k1.PublicKey // set for Secp256k1
+	ec    *ecKey                // parsed point, set for P256 and Secp256k1
+	raw   [ECPublicKeySize]byte // canonical bytes: 32 (Ed25519) or 33 (compressed EC), zero padded
+	curve curveID
 }
 
+// ecKey is the parsed point of an EC public key.
+type ecKey struct {
+	p256 *ecdsa.PublicKey     // set for P256
+	k1   *secp256k1.PublicKey // set for Secp256k1
+}
+
+// curveID is the compact form of a Curve inside a PublicKey.
+type curveID uint8
+
+const (
+	noCurve curveID = iota
+	idEd25519
+	idP256
+	idSecp256k1
+)
+
 // Curve returns the key's curve ("" for the zero value).
-func (k PublicKey) Curve() Curve { return k.curve }
+func (k PublicKey) Curve() Curve {
+	switch k.curve {
+	case idEd25519:
+		return Ed25519
+	case idP256:
+		return P256
+	case idSecp256k1:
+		return Secp256k1
+	}
+	return ""
+}
+
+// size is the length of the canonical encoding.
+func (k *PublicKey) size() int {
+	switch k.curve {
+	case idEd25519:
+		return Ed25519PublicKeySize
+	case idP256, idSecp256k1:
+		return ECPublicKeySize
+	}
+	return 0
+}
 
 // Bytes returns a copy of the canonical raw encoding (32-byte Ed25519, 33-byte compressed EC).
-func (k PublicKey) Bytes() []byte { return append([]byte(nil), k.raw...) }
+func (k PublicKey) Bytes() []byte { return append([]byte(nil), k.raw[:k.size()]...) }
 
 // Algorithm returns the JOSE "alg": EdDSA, ES256 or ES256K.
-func (k PublicKey) Algorithm() string { return k.curve.Algorithm() }
+func (k PublicKey) Algorithm() string { return k.Curve().Algorithm() }
 
 // IsZero reports whether k is the zero (invalid) PublicKey.
-func (k PublicKey) IsZero() bool { return k.curve == "" }
+func (k PublicKey) IsZero() bool { return k.curve == noCurve }
 
 // Equal reports whether k and o are the same key on the same curve.
 func (k PublicKey) Equal(o PublicKey) bool {
-	return k.curve == o.curve && len(k.raw) == len(o.raw) && subtle.ConstantTimeCompare(k.raw, o.raw) == 1
+	return k.curve == o.curve && subtle.ConstantTimeCompare(k.raw[:], o.raw[:]) == 1
 }
 
 // String returns the Multikey form, for logs and errors.
@@ -99,13 +138,13 @@ func (k PublicKey) String() string {
 // CryptoPublicKey returns ed25519.PublicKey, *ecdsa.PublicKey (P-256) or *secp256k1.PublicKey.
 func (k PublicKey) CryptoPublicKey() crypto.PublicKey {
 	switch k.curve {
-	case Ed25519:
+	case idEd25519:
 		return stded25519.PublicKey(k.Bytes())
-	case P256:
-		c := *k.p256
+	case idP256:
+		c := *k.ec.p256
 		return &c
-	case Secp256k1:
-		c := *k.k1
+	case idSecp256k1:
+		c := *k.ec.k1
 		return &c
 	}
 	return nil
@@ -114,23 +153,23 @@ func (k PublicKey) CryptoPublicKey() crypto.PublicKey {
 // Verify checks sig over msg; it returns nil or an error wrapping ErrInvalidSignature.
 func (k PublicKey) Verify(msg, sig []byte) error {
 	if len(sig) != SignatureSize {
-		return fmt.Errorf("%w: %s signature is %d bytes, want %d", ErrInvalidSignature, k.curve, len(sig), SignatureSize)
+		return fmt.Errorf("%w: %s signature is %d bytes, want %d", ErrInvalidSignature, k.Curve(), len(sig), SignatureSize)
 	}
 	switch k.curve {
-	case Ed25519:
-		if !voied25519.VerifyWithOptions(voied25519.PublicKey(k.raw), msg, sig, ed25519VerifyOptions) {
+	case idEd25519:
+		if !voied25519.VerifyWithOptions(voied25519.PublicKey(k.raw[:Ed25519PublicKeySize]), msg, sig, ed25519VerifyOptions) {
 			return fmt.Errorf("%w: Ed25519 verification failed", ErrInvalidSignature)
 		}
 		return nil
-	case P256:
+	case idP256:
 		r := new(big.Int).SetBytes(sig[:scalarSize])
 		s := new(big.Int).SetBytes(sig[scalarSize:])
 		h := sha256.Sum256(msg)
-		if !ecdsa.Verify(k.p256, h[:], r, s) {
+		if !ecdsa.Verify(k.ec.p256, h[:], r, s) {
 			return fmt.Errorf("%w: ES256 verification failed", ErrInvalidSignature)
 		}
 		return nil
-	case Secp256k1:
+	case idSecp256k1:
 		var r, s secp256k1.ModNScalar
 		if r.SetByteSlice(sig[:scalarSize]) || s.SetByteSlice(sig[scalarSize:]) {
 			return fmt.Errorf("%w: ES256K r or s not below the group order", ErrInvalidSignature)
@@ -142,7 +181,7 @@ func (k PublicKey) Verify(msg, sig []byte) error {
 			return fmt.Errorf("%w: ES256K high-S signature", ErrInvalidSignature)
 		}
 		h := sha256.Sum256(msg)
-		if !k1ecdsa.NewSignature(&r, &s).Verify(h[:], k.k1) {
+		if !k1ecdsa.NewSignature(&r, &s).Verify(h[:], k.ec.k1) {
 			return fmt.Errorf("%w: ES256K verification failed", ErrInvalidSignature)
 		}
 		return nil
@@ -181,7 +220,9 @@ func ed25519FromBytes(raw []byte) (PublicKey, error) {
 	if p.IsSmallOrder() {
 		return PublicKey{}, fmt.Errorf("%w: Ed25519 key is a small-order point", ErrInvalidKey)
 	}
-	return PublicKey{curve: Ed25519, raw: append([]byte(nil), raw...)}, nil
+	k := PublicKey{curve: idEd25519}
+	copy(k.raw[:], raw)
+	return k, nil
 }
 
 func p256FromBytes(raw []byte) (PublicKey, error) {
@@ -211,15 +252,15 @@ func p256FromBytes(raw []byte) (PublicKey, error) {
 	if err != nil {
 		return PublicKey{}, fmt.Errorf("%w: P-256: %w", ErrInvalidKey, err)
 	}
-	return PublicKey{curve: P256, raw: compressUncompressed(uncompressed), p256: pk}, nil
+	k := PublicKey{curve: idP256, ec: &ecKey{p256: pk}}
+	compressUncompressed(&k.raw, uncompressed)
+	return k, nil
 }
 
-// compressUncompressed turns a 65-byte SEC1 point into its 33-byte compressed form.
-func compressUncompressed(u []byte) []byte {
-	out := make([]byte, ECPublicKeySize)
+// compressUncompressed writes the 33-byte compressed form of a 65-byte SEC1 point u to out.
+func compressUncompressed(out *[ECPublicKeySize]byte, u []byte) {
 	out[0] = 0x02 | (u[64] & 1)
 	copy(out[1:], u[1:33])
-	return out
 }
 
 func secp256k1FromBytes(raw []byte) (PublicKey, error) {
@@ -233,17 +274,19 @@ func secp256k1FromBytes(raw []byte) (PublicKey, error) {
 	if err != nil {
 		return PublicKey{}, fmt.Errorf("%w: secp256k1: %w", ErrInvalidKey, err)
 	}
-	return PublicKey{curve: Secp256k1, raw: pk.SerializeCompressed(), k1: pk}, nil
+	k := PublicKey{curve: idSecp256k1, ec: &ecKey{k1: pk}}
+	copy(k.raw[:], pk.SerializeCompressed())
+	return k, nil
 }
 
 // ecPoint returns the 32-byte affine x and y of an EC key.
 func (k PublicKey) ecPoint() (x, y []byte) {
 	var u []byte
 	switch k.curve {
-	case P256:
-		u, _ = k.p256.Bytes() // cannot fail for a validated key
-	case Secp256k1:
-		u = k.k1.SerializeUncompressed()
+	case idP256:
+		u, _ = k.ec.p256.Bytes() // cannot fail for a validated key
+	case idSecp256k1:
+		u = k.ec.k1.SerializeUncompressed()
 	default:
 		return nil, nil
 	}

@@ -32,11 +32,11 @@ func multicodecPrefix(c Curve) []byte {
 
 // Multikey returns the multibase base58btc ('z') encoding of the multicodec-prefixed Bytes().
 func (k PublicKey) Multikey() string {
-	p := multicodecPrefix(k.curve)
+	p := multicodecPrefix(k.Curve())
 	if p == nil {
 		return ""
 	}
-	s, _ := multibase.Encode(multibase.Base58BTC, append(append([]byte(nil), p...), k.raw...)) // cannot fail for Base58BTC
+	s, _ := multibase.Encode(multibase.Base58BTC, append(append([]byte(nil), p...), k.raw[:k.size()]...)) // cannot fail for Base58BTC
 	return s
 }
 

@@ -105,11 +105,11 @@ func privateFromSecp256k1(priv *secp256k1.PrivateKey) (PrivateKey, error) {
 func (k PrivateKey) Public() PublicKey { return k.pub }
 
 // Curve returns the key's curve ("" for the zero value).
-func (k PrivateKey) Curve() Curve { return k.pub.curve }
+func (k PrivateKey) Curve() Curve { return k.pub.Curve() }
 
 // Sign signs msg: Ed25519 over msg, ECDSA over SHA-256(msg) as 64-byte low-S r||s.
 func (k PrivateKey) Sign(msg []byte) ([]byte, error) {
-	switch k.pub.curve {
+	switch k.pub.Curve() {
 	case Ed25519:
 		return stded25519.Sign(k.ed, msg), nil
 	case P256:
@@ -139,7 +139,7 @@ func (k PrivateKey) Sign(msg []byte) ([]byte, error) {
 
 // CryptoSigner returns a crypto.Signer: ed25519.PrivateKey, *ecdsa.PrivateKey, or a secp256k1 DER signer.
 func (k PrivateKey) CryptoSigner() crypto.Signer {
-	switch k.pub.curve {
+	switch k.pub.Curve() {
 	case Ed25519:
 		return k.ed
 	case P256:
@@ -169,7 +169,7 @@ func (s secp256k1Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts
 
 // privateScalar returns the 32-byte "d" (EC scalar or Ed25519 seed).
 func (k PrivateKey) privateScalar() []byte {
-	switch k.pub.curve {
+	switch k.pub.Curve() {
 	case Ed25519:
 		return k.ed.Seed()
 	case P256:

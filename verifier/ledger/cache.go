@@ -72,8 +72,8 @@ type EndpointState struct {
 // didMethod is one verification method of a cached DID version: its id
 // relative to the DID ("#key-1"), and its key when it is an assertionMethod.
 type didMethod struct {
-	frag      string
 	key       keys.PublicKey
+	frag      string // interned by the didStore
 	assertion bool
 }
 
@@ -123,7 +123,7 @@ type Cache struct {
 	sync      Sync
 	epoch     [numKinds]uint64
 	invalidAt [numKinds]int64
-	dids      map[string][]didVersion
+	dids      *didStore
 	nDIDs     int
 	accr      map[accrKey][]accrAnswer
 	rps       map[string]*RelyingParty
@@ -172,7 +172,7 @@ func NewCache(cfg Config, endpoints ...Endpoint) (*Cache, error) {
 }
 
 func (c *Cache) resetLocked() {
-	c.dids = make(map[string][]didVersion)
+	c.dids = newDIDStore()
 	c.nDIDs = 0
 	c.accr = make(map[accrKey][]accrAnswer)
 	c.rps = make(map[string]*RelyingParty)
@@ -260,11 +260,10 @@ func (c *Cache) invalidateLocked(ch Change, height int64) {
 	switch ch.Kind {
 	case KindDID:
 		if ch.Key == "" {
-			c.dids, c.nDIDs = make(map[string][]didVersion), 0
+			c.dids, c.nDIDs = newDIDStore(), 0
 			return
 		}
-		c.nDIDs -= len(c.dids[ch.Key])
-		delete(c.dids, ch.Key)
+		c.nDIDs -= c.dids.remove(ch.Key)
 	case KindTrust:
 		c.accr = make(map[accrKey][]accrAnswer)
 		c.rps = make(map[string]*RelyingParty)
@@ -436,11 +435,14 @@ func (c *Cache) didAt(ctx context.Context, did string, at time.Time) (didVersion
 		return didVersion{}, err
 	}
 	c.mu.RLock()
-	for _, v := range c.dids[did] {
-		if v.contains(at) {
-			c.mu.RUnlock()
-			c.observe(KindDID, true)
-			return v, nil
+	if e := c.dids.lookup(did); e != nil {
+		for i := range e.len() {
+			if v := e.version(i); v.contains(at) {
+				out := *v
+				c.mu.RUnlock()
+				c.observe(KindDID, true)
+				return out, nil
+			}
 		}
 	}
 	c.mu.RUnlock()
@@ -459,11 +461,7 @@ func (c *Cache) didAt(ctx context.Context, did string, at time.Time) (didVersion
 		if c.nDIDs >= c.cfg.MaxDIDs {
 			c.evictDIDLocked()
 		}
-		vs := c.dids[did]
-		if vs == nil {
-			vs = make([]didVersion, 0, 1)
-		}
-		c.dids[did] = append(vs, v)
+		c.dids.add(did, v)
 		c.nDIDs++
 	}
 	c.mu.Unlock()
@@ -471,11 +469,7 @@ func (c *Cache) didAt(ctx context.Context, did string, at time.Time) (didVersion
 }
 
 func (c *Cache) evictDIDLocked() {
-	for k, vs := range c.dids { // an arbitrary entry
-		c.nDIDs -= len(vs)
-		delete(c.dids, k)
-		return
-	}
+	c.nDIDs -= c.dids.removeAny() // an arbitrary entry
 }
 
 func compileVersion(did string, dv DIDVersion) didVersion {
@@ -507,12 +501,12 @@ func compileVersion(did string, dv DIDVersion) didVersion {
 		if err != nil {
 			continue // a key this verifier cannot use is no key
 		}
-		v.methods = append(v.methods, didMethod{frag: strings.Clone(f), key: k, assertion: true})
+		v.methods = append(v.methods, didMethod{frag: f, key: k, assertion: true})
 	}
 	for _, m := range dv.Document.VerificationMethods {
 		if f, ok := frag(m.ID); ok {
 			if _, dup := v.method(f); !dup {
-				v.methods = append(v.methods, didMethod{frag: strings.Clone(f)})
+				v.methods = append(v.methods, didMethod{frag: f})
 			}
 		}
 	}

@@ -1,0 +1,70 @@
+package ledger
+
+import (
+	"testing"
+
+	"github.com/mr-tron/base58"
+
+	"github.com/amanah-id/amanah/didcore"
+	"github.com/amanah-id/amanah/keys"
+)
+
+// TestDecodeAmanahID: the compact key decodes exactly the canonical base58btc of 16 bytes,
+// so two different DID strings never share a key.
+func TestDecodeAmanahID(t *testing.T) {
+	for range 200 {
+		k, err := keys.Generate(keys.Ed25519)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := didcore.AmanahID(k.Public())
+		got, ok := decodeAmanahID(id)
+		want, _ := base58.Decode(id)
+		if !ok || string(got[:]) != string(want) {
+			t.Fatalf("%s: %x %v, want %x", id, got, ok, want)
+		}
+	}
+	for _, b := range [][]byte{make([]byte, 16), append([]byte{0, 0}, make([]byte, 14)...), {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+		{255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255}} {
+		s := base58.Encode(b)
+		if got, ok := decodeAmanahID(s); !ok || string(got[:]) != string(b) {
+			t.Fatalf("%s: %x %v", s, got, ok)
+		}
+		for _, bad := range []string{"1" + s, s + "1", s[1:], s + "z", s[:len(s)-1] + "0", ""} {
+			if raw, err := base58.Decode(bad); err == nil && len(raw) == 16 && base58.Encode(raw) == bad {
+				continue // still canonical
+			}
+			if _, ok := decodeAmanahID(bad); ok {
+				t.Fatalf("%q accepted", bad)
+			}
+		}
+	}
+}
+
+// TestDIDStoreKeys: amanah DIDs on many networks, other DIDs, removal and reuse.
+func TestDIDStoreKeys(t *testing.T) {
+	s := newDIDStore()
+	k, _ := keys.Generate(keys.Ed25519)
+	a, b := didcore.AmanahDID("net-a", k.Public()), didcore.AmanahDID("net-b", k.Public())
+	other := "did:jwk:abc"
+	nonCanon := "did:amanah:net-a:1" + didcore.AmanahID(k.Public())
+	for i, d := range []string{a, b, other, nonCanon} {
+		s.add(d, didVersion{from: int64(i)})
+	}
+	for i, d := range []string{a, b, other, nonCanon} {
+		if e := s.lookup(d); e == nil || e.first.from != int64(i) {
+			t.Fatalf("%s: %+v", d, e)
+		}
+	}
+	if len(s.amanah) != 2 || len(s.others) != 2 {
+		t.Fatalf("amanah %d others %d", len(s.amanah), len(s.others))
+	}
+	if n := s.remove(a); n != 1 || s.lookup(a) != nil || s.lookup(b) == nil {
+		t.Fatal("remove")
+	}
+	s.add(a, didVersion{from: 7})
+	s.add(a, didVersion{from: 8})
+	if e := s.lookup(a); e == nil || e.len() != 2 || e.version(1).from != 8 || len(s.entries) != 4 {
+		t.Fatalf("reuse: %+v", e)
+	}
+}
