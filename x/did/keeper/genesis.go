@@ -8,7 +8,7 @@ import (
 	"github.com/amanah-id/amanah/x/did/types"
 )
 
-// InitGenesis writes the params and every version, and rebuilds the heads.
+// InitGenesis writes the params and every version.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
@@ -31,8 +31,8 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	gs := &types.GenesisState{Params: p}
-	err = k.Versions.Walk(ctx, nil, func(_ collections.Pair[string, uint64], v types.DidDocumentVersion) (bool, error) {
-		gs.Versions = append(gs.Versions, v)
+	err = k.Versions.Walk(ctx, nil, func(key collections.Pair[string, uint64], v types.DidDocumentVersion) (bool, error) {
+		gs.Versions = append(gs.Versions, withKey(key, v))
 		return false, nil
 	})
 	return gs, err

@@ -101,8 +101,8 @@ func (q queryServer) Versions(ctx context.Context, req *types.QueryVersionsReque
 		return nil, status.Error(codes.Internal, err.Error())
 	}
 	out, page, err := query.CollectionPaginate(ctx, q.k.Versions, req.Pagination,
-		func(_ collections.Pair[string, uint64], v types.DidDocumentVersion) (types.DocumentMetadata, error) {
-			return metadata(h, v), nil
+		func(key collections.Pair[string, uint64], v types.DidDocumentVersion) (types.DocumentMetadata, error) {
+			return metadata(h, withKey(key, v)), nil
 		}, query.WithCollectionPaginationPairPrefix[string, uint64](req.Did))
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())

@@ -25,10 +25,11 @@ type Keeper struct {
 
 	Schema collections.Schema
 	Params collections.Item[types.Params]
-	// Versions maps (did, sequence) to the stored version.
+	// Versions maps (did, sequence) to the stored version. A stored value omits what its key
+	// gives (did, sequence, version_id, previous_version_id): read versions through the
+	// keeper, which fills them in (withKey). The newest version of a DID is its head (latest
+	// sequence, deactivation): there is no separate head index.
 	Versions collections.Map[collections.Pair[string, uint64], types.DidDocumentVersion]
-	// Heads maps a DID to its latest sequence and deactivation flag.
-	Heads collections.Map[string, types.DidHead]
 }
 
 // NewKeeper builds the DID registry keeper.
@@ -41,7 +42,6 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, add
 		Versions: collections.NewMap(sb, types.VersionsKey, "versions",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key),
 			codec.CollValue[types.DidDocumentVersion](cdc)),
-		Heads: collections.NewMap(sb, types.HeadsKey, "heads", collections.StringKey, codec.CollValue[types.DidHead](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -65,8 +65,8 @@ func (k Keeper) Network(ctx context.Context) (string, error) {
 
 // IsActive reports whether did exists and is not deactivated.
 func (k Keeper) IsActive(ctx context.Context, did string) (bool, error) {
-	h, err := k.Heads.Get(ctx, did)
-	if errors.Is(err, collections.ErrNotFound) {
+	h, err := k.head(ctx, did)
+	if errors.Is(err, types.ErrDidNotFound) {
 		return false, nil
 	}
 	if err != nil {
@@ -75,22 +75,64 @@ func (k Keeper) IsActive(ctx context.Context, did string) (bool, error) {
 	return !h.Deactivated, nil
 }
 
-// head returns the head of did, or ErrDidNotFound.
+// exists reports whether did has been created (its first version is stored).
+func (k Keeper) exists(ctx context.Context, did string) (bool, error) {
+	return k.Versions.Has(ctx, collections.Join(did, uint64(1)))
+}
+
+// head returns the head of did (from its newest version), or ErrDidNotFound.
 func (k Keeper) head(ctx context.Context, did string) (types.DidHead, error) {
-	h, err := k.Heads.Get(ctx, did)
-	if errors.Is(err, collections.ErrNotFound) {
-		return h, errorsmod.Wrap(types.ErrDidNotFound, did)
+	v, err := k.latest(ctx, did)
+	if err != nil {
+		return types.DidHead{}, err
 	}
-	return h, err
+	return types.DidHead{LatestSequence: v.Sequence, Deactivated: v.Deactivated}, nil
+}
+
+// latest returns the newest version of did, or ErrDidNotFound.
+func (k Keeper) latest(ctx context.Context, did string) (types.DidDocumentVersion, error) {
+	rng := collections.NewPrefixedPairRange[string, uint64](did).Descending()
+	it, err := k.Versions.Iterate(ctx, rng)
+	if err != nil {
+		return types.DidDocumentVersion{}, err
+	}
+	defer it.Close()
+	if !it.Valid() {
+		return types.DidDocumentVersion{}, errorsmod.Wrap(types.ErrDidNotFound, did)
+	}
+	kv, err := it.KeyValue()
+	if err != nil {
+		return types.DidDocumentVersion{}, err
+	}
+	return withKey(kv.Key, kv.Value), nil
 }
 
 // version returns version seq of did, or ErrVersionNotFound.
 func (k Keeper) version(ctx context.Context, did string, seq uint64) (types.DidDocumentVersion, error) {
-	v, err := k.Versions.Get(ctx, collections.Join(did, seq))
+	key := collections.Join(did, seq)
+	v, err := k.Versions.Get(ctx, key)
 	if errors.Is(err, collections.ErrNotFound) {
 		return v, errorsmod.Wrapf(types.ErrVersionNotFound, "%s version %d", did, seq)
 	}
-	return v, err
+	return withKey(key, v), err
+}
+
+// withKey fills in the fields of a stored version that its key gives: the DID, the sequence,
+// the version id and the previous version id (the sequence before it).
+func withKey(key collections.Pair[string, uint64], v types.DidDocumentVersion) types.DidDocumentVersion {
+	v.Did, v.Sequence = key.K1(), key.K2()
+	v.VersionId = types.VersionID(v.Sequence)
+	v.PreviousVersionId = ""
+	if v.Sequence > 1 {
+		v.PreviousVersionId = types.VersionID(v.Sequence - 1)
+	}
+	return v
+}
+
+// stored returns v as it is stored: without the fields its key gives.
+func stored(v types.DidDocumentVersion) types.DidDocumentVersion {
+	v.Did, v.Sequence, v.VersionId, v.PreviousVersionId = "", 0, "", ""
+	return v
 }
 
 // metadata returns the metadata of v, with the next version id from the head.
@@ -186,12 +228,12 @@ func (k Keeper) versionAt(ctx context.Context, did string, at time.Time) (types.
 	}
 	defer it.Close()
 	for ; it.Valid(); it.Next() {
-		v, err := it.Value()
+		kv, err := it.KeyValue()
 		if err != nil {
 			return types.DidDocumentVersion{}, false, err
 		}
-		if !v.Updated.After(at) {
-			return v, true, nil
+		if !kv.Value.Updated.After(at) {
+			return withKey(kv.Key, kv.Value), true, nil
 		}
 	}
 	return types.DidDocumentVersion{}, false, nil

@@ -38,7 +38,7 @@ func (s msgServer) CreateDid(ctx context.Context, msg *types.MsgCreateDid) (*typ
 	if err := types.CheckNewDocumentID(doc, network); err != nil {
 		return nil, err
 	}
-	if has, err := s.k.Heads.Has(ctx, doc.ID); err != nil {
+	if has, err := s.k.exists(ctx, doc.ID); err != nil {
 		return nil, err
 	} else if has {
 		return nil, errorsmod.Wrap(types.ErrDidExists, doc.ID)
@@ -220,12 +220,9 @@ func (k Keeper) next(ctx context.Context, cur types.DidDocumentVersion, canon []
 	return v, k.write(ctx, v)
 }
 
-// write stores v and makes it the DID's head.
+// write stores v (without the fields its key gives); the newest version is the DID's head.
 func (k Keeper) write(ctx context.Context, v types.DidDocumentVersion) error {
-	if err := k.Versions.Set(ctx, collections.Join(v.Did, v.Sequence), v); err != nil {
-		return err
-	}
-	return k.Heads.Set(ctx, v.Did, types.DidHead{LatestSequence: v.Sequence, Deactivated: v.Deactivated})
+	return k.Versions.Set(ctx, collections.Join(v.Did, v.Sequence), stored(v))
 }
 
 // idKeyMethods returns the capabilityInvocation methods whose key the document's id derives from.

@@ -15,7 +15,9 @@ const (
 var (
 	ParamsKey   = collections.NewPrefix(0)
 	VersionsKey = collections.NewPrefix(1)
-	HeadsKey    = collections.NewPrefix(2)
+	// HeadsKey was the head index (latest sequence per DID); it is no longer written (the
+	// newest version is the head) and stays reserved.
+	HeadsKey = collections.NewPrefix(2)
 )
 
 // Payload and signature bounds, checked before any parsing.
