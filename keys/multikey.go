@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"hash/maphash"
+	"strings"
+	"sync"
 
 	"github.com/multiformats/go-multibase"
 )
@@ -40,8 +43,43 @@ func (k PublicKey) Multikey() string {
 	return s
 }
 
+// parsedMultikeys memoises ParseMultikey's successful answers (a pure function of the
+// string): a DID transaction parses the same key several times (document rules, id check,
+// authorisation) and again in DeliverTx after CheckTx, and point decompression dominates.
+// Direct-mapped: an entry holds the whole string and is only used on an exact match.
+var parsedMultikeys struct {
+	mu   sync.Mutex
+	seed maphash.Seed
+	e    [1024]struct {
+		s string
+		k PublicKey
+	}
+}
+
+func init() { parsedMultikeys.seed = maphash.MakeSeed() }
+
 // ParseMultikey decodes a Multikey string (base58btc, multicodec-prefixed, EC keys compressed).
 func ParseMultikey(s string) (PublicKey, error) {
+	c := &parsedMultikeys
+	i := maphash.String(c.seed, s) % uint64(len(c.e))
+	c.mu.Lock()
+	if e := &c.e[i]; e.s == s && s != "" {
+		k := e.k
+		c.mu.Unlock()
+		return k, nil
+	}
+	c.mu.Unlock()
+	k, err := parseMultikey(s)
+	if err != nil {
+		return k, err
+	}
+	c.mu.Lock()
+	c.e[i].s, c.e[i].k = strings.Clone(s), k
+	c.mu.Unlock()
+	return k, nil
+}
+
+func parseMultikey(s string) (PublicKey, error) {
 	if len(s) == 0 || len(s) > maxMultikeyLen {
 		return PublicKey{}, fmt.Errorf("%w: length %d", ErrInvalidMultikey, len(s))
 	}
