@@ -192,6 +192,7 @@ func (s *Stream) commit(ctx context.Context, first int, tx txclient.SignedTx) (l
 	nodes := len(s.net.Nodes)
 	deadline := time.Now().Add(txDeadline)
 	var lastSubmit time.Time
+	var lastRefusal string
 	target := first % nodes
 	for attempt := 0; time.Now().Before(deadline); attempt++ {
 		if ctx.Err() != nil {
@@ -200,7 +201,13 @@ func (s *Stream) commit(ctx context.Context, first int, tx txclient.SignedTx) (l
 		if time.Since(lastSubmit) > resubmitGap {
 			// Errors are expected here (node down or paused, "tx already in cache",
 			// a restarted node still catching up): the next node gets it later.
-			_, _ = s.net.Node(target).RPC().BroadcastSync(ctx, tx.Bytes)
+			res, err := s.net.Node(target).RPC().BroadcastSync(ctx, tx.Bytes)
+			switch {
+			case err != nil:
+				lastRefusal = fmt.Sprintf("node%d: %v", target, err)
+			case res.Code != 0:
+				lastRefusal = fmt.Sprintf("node%d: CheckTx %s %d: %s", target, res.Codespace, res.Code, res.Log)
+			}
 			lastSubmit = time.Now()
 			target = (target + 1) % nodes
 		}
@@ -210,5 +217,5 @@ func (s *Stream) commit(ctx context.Context, first int, tx txclient.SignedTx) (l
 		}
 		time.Sleep(150 * time.Millisecond)
 	}
-	return localnet.TxResult{}, fmt.Errorf("not committed within %s", txDeadline)
+	return localnet.TxResult{}, fmt.Errorf("not committed within %s (last refusal: %s)", txDeadline, lastRefusal)
 }
