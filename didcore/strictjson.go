@@ -20,7 +20,111 @@ type member struct {
 }
 
 // jsonObject splits one JSON object into its members, rejecting duplicates and trailing data.
+// Valid JSON (the usual case) is split by a direct scan; anything else goes through the
+// token decoder, which gives the error.
 func jsonObject(b []byte) ([]member, error) {
+	if !json.Valid(b) {
+		return jsonObjectTokens(b)
+	}
+	i := skipSpace(b, 0)
+	if b[i] != '{' {
+		return nil, errors.New("not a JSON object")
+	}
+	b = bytes.Clone(b) // the values must not alias the caller's bytes
+	var out []member
+	var seen map[string]bool
+	for i = skipSpace(b, i+1); b[i] != '}'; i = skipSpace(b, i) {
+		if b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+		end := stringEnd(b, i)
+		name, err := jsonString(b[i:end])
+		if err != nil {
+			return nil, err
+		}
+		if len(out) >= 16 && seen == nil {
+			seen = make(map[string]bool, 2*len(out))
+			for _, m := range out {
+				seen[m.name] = true
+			}
+		}
+		dup := seen[name]
+		if seen == nil {
+			for _, m := range out {
+				dup = dup || m.name == name
+			}
+		}
+		if dup {
+			return nil, fmt.Errorf("duplicate member %q", name)
+		}
+		if seen != nil {
+			seen[name] = true
+		}
+		i = skipSpace(b, skipSpace(b, end)+1) // past the colon
+		end = valueEnd(b, i)
+		out = append(out, member{name, json.RawMessage(b[i:end:end])})
+		i = end
+	}
+	return out, nil
+}
+
+// skipSpace returns the index of the first byte at or after i that is not JSON whitespace.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the JSON string starting at b[i] (valid JSON).
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// valueEnd returns the index just past the JSON value starting at b[i] (valid JSON).
+func valueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = stringEnd(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(b) { // number or literal
+		switch b[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// jsonObjectTokens is jsonObject through the token decoder (and its errors).
+func jsonObjectTokens(b []byte) ([]member, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	tok, err := dec.Token()
 	if err != nil {
@@ -65,9 +169,22 @@ func jsonArray(b []byte) ([]json.RawMessage, error) {
 	if len(b) == 0 || b[0] != '[' {
 		return nil, errors.New("not a JSON array")
 	}
-	var out []json.RawMessage
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, err
+	if !json.Valid(b) {
+		var out []json.RawMessage
+		if err := json.Unmarshal(b, &out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	b = bytes.Clone(b) // the elements must not alias the caller's bytes
+	out := []json.RawMessage{}
+	for i := skipSpace(b, 1); b[i] != ']'; i = skipSpace(b, i) {
+		if b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+		end := valueEnd(b, i)
+		out = append(out, json.RawMessage(b[i:end:end]))
+		i = end
 	}
 	return out, nil
 }
@@ -78,11 +195,28 @@ func jsonString(b []byte) (string, error) {
 	if len(b) == 0 || b[0] != '"' {
 		return "", errors.New("not a JSON string")
 	}
+	if plainJSONString(b) {
+		return string(b[1 : len(b)-1]), nil
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return "", err
 	}
 	return s, nil
+}
+
+// plainJSONString reports whether b is a quoted string of printable ASCII without escapes
+// (its value is then the bytes between the quotes).
+func plainJSONString(b []byte) bool {
+	if len(b) < 2 || b[len(b)-1] != '"' {
+		return false
+	}
+	for _, c := range b[1 : len(b)-1] {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // jsonStrings decodes a JSON string or, if allowArray, a non-empty array of strings.
@@ -221,6 +355,14 @@ func canonicalValue(dec *json.Decoder, buf *bytes.Buffer, depth int) error {
 // writeString writes s as a JSON string, escaping <, > and & as encoding/json
 // does, so that json.Marshal(doc) and doc.MarshalJSON() give the same bytes.
 func writeString(buf *bytes.Buffer, s string) {
-	b, _ := json.Marshal(s) // strings always encode
-	buf.Write(b)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // strings always encode
+			buf.Write(b)
+			return
+		}
+	}
+	buf.WriteByte('"') // printable ASCII needing no escape: as it is
+	buf.WriteString(s)
+	buf.WriteByte('"')
 }
