@@ -252,6 +252,9 @@ func (d *decoder) str() (string, error) {
 			if !ascii && !utf8.Valid(s) {
 				return "", ErrInvalidUTF8
 			}
+			if k, ok := commonString(s); ok {
+				return k, nil
+			}
 			return string(s), nil
 		case c == '\\':
 			return d.strSlow(start)
@@ -351,4 +354,82 @@ func (d *decoder) hex4() (rune, bool) {
 	}
 	d.pos += 4
 	return r, true
+}
+
+// commonString returns the constant for the member names and values every JOSE header,
+// SD-JWT VC and key-binding JWT carries, so decoding them allocates nothing.
+func commonString(b []byte) (string, bool) {
+	switch string(b) { // no allocation: the compiler compares the bytes
+	case "alg":
+		return "alg", true
+	case "typ":
+		return "typ", true
+	case "kid":
+		return "kid", true
+	case "iss":
+		return "iss", true
+	case "sub":
+		return "sub", true
+	case "aud":
+		return "aud", true
+	case "iat":
+		return "iat", true
+	case "nbf":
+		return "nbf", true
+	case "exp":
+		return "exp", true
+	case "nonce":
+		return "nonce", true
+	case "sd_hash":
+		return "sd_hash", true
+	case "vct":
+		return "vct", true
+	case "_sd":
+		return "_sd", true
+	case "_sd_alg":
+		return "_sd_alg", true
+	case "sha-256":
+		return "sha-256", true
+	case "cnf":
+		return "cnf", true
+	case "jwk":
+		return "jwk", true
+	case "kty":
+		return "kty", true
+	case "crv":
+		return "crv", true
+	case "x":
+		return "x", true
+	case "y":
+		return "y", true
+	case "OKP":
+		return "OKP", true
+	case "EC":
+		return "EC", true
+	case "Ed25519":
+		return "Ed25519", true
+	case "P-256":
+		return "P-256", true
+	case "EdDSA":
+		return "EdDSA", true
+	case "ES256":
+		return "ES256", true
+	case "kb+jwt":
+		return "kb+jwt", true
+	case "dc+sd-jwt":
+		return "dc+sd-jwt", true
+	case "vc+sd-jwt":
+		return "vc+sd-jwt", true
+	case "status":
+		return "status", true
+	case "status_list":
+		return "status_list", true
+	case "idx":
+		return "idx", true
+	case "uri":
+		return "uri", true
+	case "...":
+		return "...", true
+	}
+	return "", false
 }

@@ -202,10 +202,24 @@ func (s *Service) CreateChallenge(ctx context.Context, req *verifierpb.CreateCha
 // verdict accumulates check results.
 type verdict struct {
 	resp *verifierpb.VerifyPresentationResponse
+	// results backs the check results: one allocation for a verification's checks.
+	results []verifierpb.CheckResult
 }
 
+// verdictChecks is the capacity reserved for check results (a full verification's count).
+const verdictChecks = 16
+
 func (v *verdict) add(c reason.Check, r reason.Code) {
-	v.resp.Checks = append(v.resp.Checks, &verifierpb.CheckResult{Check: string(c), Ok: r == "", Reason: string(r)})
+	if len(v.results) == cap(v.results) { // a new block; earlier results keep their addresses
+		v.results = make([]verifierpb.CheckResult, 0, verdictChecks)
+	}
+	if v.resp.Checks == nil {
+		v.resp.Checks = make([]*verifierpb.CheckResult, 0, verdictChecks)
+	}
+	v.results = v.results[:len(v.results)+1]
+	cr := &v.results[len(v.results)-1]
+	cr.Check, cr.Ok, cr.Reason = string(c), r == "", string(r)
+	v.resp.Checks = append(v.resp.Checks, cr)
 	if r != "" && v.resp.Reason == "" {
 		v.resp.Reason = string(r)
 	}
