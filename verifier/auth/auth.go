@@ -20,7 +20,8 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
-	"google.golang.org/grpc/status"
+
+	"github.com/amanah-id/amanah/verifier/reason"
 )
 
 // APIKeyHeader is the metadata key (HTTP header) carrying an API key; the
@@ -135,12 +136,13 @@ func PartyFrom(ctx context.Context) (string, bool) {
 	return did, ok && did != ""
 }
 
-// AuthFunc is the go-grpc-middleware auth function: UNAUTHENTICATED unless
-// the caller is a known relying party.
+// AuthFunc is the go-grpc-middleware auth function: UNAUTHENTICATED (reason
+// unauthenticated in a google.rpc.ErrorInfo detail) unless the caller is a
+// known relying party.
 func (a *Authenticator) AuthFunc(ctx context.Context) (context.Context, error) {
 	did, err := a.Authenticate(ctx)
 	if err != nil {
-		return nil, status.Error(codes.Unauthenticated, err.Error())
+		return nil, reason.Error(codes.Unauthenticated, reason.Unauthenticated, "%v", err)
 	}
 	return WithParty(ctx, did), nil
 }
@@ -180,4 +182,16 @@ func (l *Limiter) Limit(ctx context.Context) error {
 		return fmt.Errorf("%w: relying party %s over %v requests/s", ErrRateLimited, did, float64(l.rate))
 	}
 	return nil
+}
+
+// UnaryServerInterceptor refuses a call over its party's rate with
+// RESOURCE_EXHAUSTED, reason rate_limited in a google.rpc.ErrorInfo detail.
+// It must run after the authentication interceptor.
+func (l *Limiter) UnaryServerInterceptor() grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		if err := l.Limit(ctx); err != nil {
+			return nil, reason.Error(codes.ResourceExhausted, reason.RateLimited, "%v; retry later", err)
+		}
+		return handler(ctx, req)
+	}
 }

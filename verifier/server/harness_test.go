@@ -58,12 +58,14 @@ func (s *syncBuffer) String() string {
 
 type options struct {
 	limiter *auth.Limiter
-	svc     func(verifierpb.VerifierServer) verifierpb.VerifierServer
-	nodes   int
-	server  func(*server.Config)
-	dial    []grpc.DialOption
-	noWait  bool
-	down    bool
+	// challenges configures the challenge store (its clock is the harness's).
+	challenges challenge.Config
+	svc        func(verifierpb.VerifierServer) verifierpb.VerifierServer
+	nodes      int
+	server     func(*server.Config)
+	dial       []grpc.DialOption
+	noWait     bool
+	down       bool
 }
 
 type harness struct {
@@ -105,7 +107,8 @@ func newHarness(t *testing.T, o options) *harness {
 	go func() { h.cache.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	svc, err := service.New(service.Config{View: h.cache, Challenges: challenge.NewStore(challenge.Config{Now: h.clock.Now}),
+	o.challenges.Now = h.clock.Now
+	svc, err := service.New(service.Config{View: h.cache, Challenges: challenge.NewStore(o.challenges),
 		Audit: audit.New(h.audit), Recorder: h.metrics, Options: sdjwt.Options{Now: h.clock.Now}})
 	if err != nil {
 		t.Fatal(err)

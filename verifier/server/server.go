@@ -17,7 +17,6 @@ import (
 	gateway "github.com/cosmos/gogogateway"
 	gogoproto "github.com/cosmos/gogoproto/proto"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/ratelimit"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"github.com/grpc-ecosystem/grpc-gateway/runtime"
@@ -99,7 +98,7 @@ func New(cfg Config) *Server {
 	}
 	chain = append(chain, selector.UnaryServerInterceptor(cfg.Auth.UnaryServerInterceptor(), selector.MatchFunc(open)))
 	if cfg.Limiter != nil {
-		chain = append(chain, selector.UnaryServerInterceptor(ratelimit.UnaryServerInterceptor(cfg.Limiter), selector.MatchFunc(open)))
+		chain = append(chain, selector.UnaryServerInterceptor(cfg.Limiter.UnaryServerInterceptor(), selector.MatchFunc(open)))
 	}
 	opts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(chain...),

@@ -26,6 +26,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/amanah-id/amanah/verifier/auth"
+	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/reason"
 	"github.com/amanah-id/amanah/verifier/server"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
@@ -36,15 +37,18 @@ func TestUnauthenticated(t *testing.T) {
 	h := newHarness(t, options{})
 	req := &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}}
 	_, err := h.client.CreateChallenge(context.Background(), req)
-	wantCode(t, err, codes.Unauthenticated, "")
+	wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
 	_, err = h.client.CreateChallenge(ctxKey("not-a-known-api-key-at-all"), req)
-	wantCode(t, err, codes.Unauthenticated, "")
+	wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
+	if !strings.HasPrefix(status.Convert(err).Message(), string(reason.Unauthenticated)+": ") {
+		t.Errorf("message %q lacks the reason prefix", status.Convert(err).Message())
+	}
 	_, err = h.client.VerifyPresentation(context.Background(), &verifierpb.VerifyPresentationRequest{Presentation: "x~", Nonce: "n"})
-	wantCode(t, err, codes.Unauthenticated, "")
+	wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
 	_, err = h.client.ResolveDid(context.Background(), &verifierpb.ResolveDidRequest{Did: h.env.IssuerDID})
-	wantCode(t, err, codes.Unauthenticated, "")
+	wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
 	_, err = h.client.CheckStatus(context.Background(), &verifierpb.CheckStatusRequest{Uri: verifiertest.ListURI})
-	wantCode(t, err, codes.Unauthenticated, "")
+	wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
 	// Health needs no credentials.
 	if _, err := healthpb.NewHealthClient(h.conn).Check(context.Background(), &healthpb.HealthCheckRequest{}); err != nil {
 		t.Fatalf("health without credentials: %v", err)
@@ -69,11 +73,51 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 	_, err := h.client.CreateChallenge(rp(), req)
-	wantCode(t, err, codes.ResourceExhausted, "")
+	wantCode(t, err, codes.ResourceExhausted, reason.RateLimited)
+	if !strings.HasPrefix(status.Convert(err).Message(), string(reason.RateLimited)+": ") {
+		t.Errorf("message %q lacks the reason prefix", status.Convert(err).Message())
+	}
 	// Another relying party has its own bucket.
 	if _, err := h.client.CreateChallenge(ctxKey(verifiertest.OtherKey), req); status.Code(err) == codes.ResourceExhausted {
 		t.Fatalf("other party limited: %v", err)
 	}
+}
+
+// TestChallengeStoreFull: a relying party with too many outstanding
+// challenges (or a full store) is refused with RESOURCE_EXHAUSTED,
+// rate_limited, until its challenges expire.
+func TestChallengeStoreFull(t *testing.T) {
+	req := &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}}
+	t.Run("per party", func(t *testing.T) {
+		h := newHarness(t, options{challenges: challenge.Config{MaxPerParty: 2}})
+		for i := range 2 {
+			if _, err := h.client.CreateChallenge(rp(), req); err != nil {
+				t.Fatalf("call %d: %v", i, err)
+			}
+		}
+		_, err := h.client.CreateChallenge(rp(), req)
+		wantCode(t, err, codes.ResourceExhausted, reason.RateLimited)
+		// Another relying party has room of its own.
+		if _, err := h.client.CreateChallenge(ctxKey(verifiertest.OtherKey), req); err != nil {
+			t.Fatalf("other party: %v", err)
+		}
+		// Once the challenges expire, the party may ask again.
+		h.clock.Advance(challenge.DefaultTTL)
+		h.commit() // keep the ledger view within its freshness bound
+		if _, err := h.client.CreateChallenge(rp(), req); err != nil {
+			t.Fatalf("after expiry: %v", err)
+		}
+	})
+	t.Run("whole store", func(t *testing.T) {
+		h := newHarness(t, options{challenges: challenge.Config{Max: 2}})
+		for i, key := range []string{verifiertest.RPKey, verifiertest.OtherKey} {
+			if _, err := h.client.CreateChallenge(ctxKey(key), req); err != nil {
+				t.Fatalf("call %d: %v", i, err)
+			}
+		}
+		_, err := h.client.CreateChallenge(rp(), req)
+		wantCode(t, err, codes.ResourceExhausted, reason.RateLimited)
+	})
 }
 
 type panicky struct{ verifierpb.VerifierServer }
@@ -367,6 +411,9 @@ func TestMutualTLS(t *testing.T) {
 			_, err := h.client.CreateChallenge(context.Background(), &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}})
 			if status.Code(err) != c.want {
 				t.Fatalf("code %v (%v), want %v", status.Code(err), err, c.want)
+			}
+			if c.want == codes.Unauthenticated {
+				wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
 			}
 		})
 	}

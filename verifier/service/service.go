@@ -10,14 +10,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"time"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/amanah-id/amanah/credential/sdjwt"
 	"github.com/amanah-id/amanah/credential/sdjwtvc"
@@ -31,7 +28,7 @@ import (
 )
 
 // ErrorDomain is the ErrorInfo domain of the service's gRPC errors.
-const ErrorDomain = "verifier.amanah.id"
+const ErrorDomain = reason.ErrorDomain
 
 // Request limits (INVALID_ARGUMENT beyond them).
 const (
@@ -102,26 +99,11 @@ func New(cfg Config) (*Service, error) {
 // Error returns a gRPC status error with code c whose message starts with
 // the reason and which carries an ErrorInfo detail naming it.
 func Error(c codes.Code, r reason.Code, format string, args ...any) error {
-	st := status.New(c, string(r)+": "+fmt.Sprintf(format, args...))
-	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: string(r), Domain: ErrorDomain}); err == nil {
-		st = d
-	}
-	return st.Err()
+	return reason.Error(c, r, format, args...)
 }
 
 // ReasonOfError returns the reason carried by a gRPC error of this service.
-func ReasonOfError(err error) reason.Code {
-	st, ok := status.FromError(err)
-	if !ok {
-		return ""
-	}
-	for _, d := range st.Details() {
-		if ei, ok := d.(*errdetails.ErrorInfo); ok && ei.Domain == ErrorDomain {
-			return reason.Code(ei.Reason)
-		}
-	}
-	return ""
-}
+func ReasonOfError(err error) reason.Code { return reason.OfError(err) }
 
 func party(ctx context.Context) (string, error) {
 	did, ok := auth.PartyFrom(ctx)
