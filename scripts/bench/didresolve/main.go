@@ -1,0 +1,894 @@
+// Command didresolve measures x/did resolution through a node's gRPC with many DIDs stored: on
+// a one-node local network (testutil/localnet: a real amanahd process, free loopback ports, a
+// temporary directory, 1 s blocks) it
+//
+//  1. fills the ledger with -dids DIDs (default 100,000): each a MsgCreateDid of the default
+//     document of a fresh Ed25519 key, signed by that key (x/did/types.Sign), -batch of them per
+//     transaction, sent by -senders writer accounts over CometBFT RPC broadcast_tx_sync, and
+//     checks from block_results that every transaction was committed with code 0;
+//  2. times, over one gRPC connection dialled with the SDK codec (as cmd/amanah-demo does),
+//     -n sequential x/did Query/Resolve calls for DIDs drawn at random from those stored, then
+//     -cn calls from -c concurrent callers; beside them, in the same run and with the same
+//     protocol, the bank Query/Balance of a funded account (a gRPC query that reads one store
+//     key: the baseline). Every Resolve answer must carry a document and no resolution error;
+//  3. reports application.db growth over the fill divided by the DIDs stored
+//     (state_bytes_per_did at that size).
+//
+// With -early K (default 1,000) the same sequential measurement is also made once the first K
+// DIDs are stored, before the rest of the fill, to show how latency changes with the store's
+// size.
+//
+// The result is one JSON object on stdout; progress goes to stderr. The node is stopped and its
+// directory removed before the command returns (unless -keep).
+//
+//	go run ./scripts/bench/didresolve -dids 100000 > resolve.json
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/testutil/localnet/txclient"
+	counciltypes "github.com/amanah-id/amanah/x/council/types"
+	didtypes "github.com/amanah-id/amanah/x/did/types"
+)
+
+// Latency is one timed series of gRPC calls.
+type Latency struct {
+	Query     string  `json:"query"`
+	Callers   int     `json:"callers"`
+	Calls     int     `json:"calls"`
+	Errors    int64   `json:"errors"`
+	Seconds   float64 `json:"seconds"`
+	PerSecond float64 `json:"per_second"`
+	P50       float64 `json:"p50_us"`
+	P90       float64 `json:"p90_us"`
+	P99       float64 `json:"p99_us"`
+	P999      float64 `json:"p999_us"`
+	Max       float64 `json:"max_us"`
+	// RespBytes is the mean size of the answer's did_document (Resolve only).
+	RespBytes float64 `json:"mean_document_bytes,omitempty"`
+}
+
+// Stage is the measurement at one store size.
+type Stage struct {
+	DIDs          int      `json:"dids_stored"`
+	Height        int64    `json:"height"`
+	ResolveSeq    Latency  `json:"resolve_sequential"`
+	BalanceSeq    Latency  `json:"balance_sequential"`
+	ResolveConc   *Latency `json:"resolve_concurrent,omitempty"`
+	BalanceConc   *Latency `json:"balance_concurrent,omitempty"`
+	ResolveOverBl float64  `json:"resolve_p50_over_balance_p50"`
+	LoadAvg       string   `json:"loadavg"`
+}
+
+// Fill describes how the DIDs were written.
+type Fill struct {
+	DIDs          int     `json:"dids"`
+	Txs           int     `json:"txs"`
+	FailedTxs     int     `json:"failed_txs"`
+	Batch         int     `json:"dids_per_tx"`
+	Senders       int     `json:"senders"`
+	GasUsedPerTx  uint64  `json:"gas_used_per_tx"`
+	GasLimit      uint64  `json:"gas_limit_per_tx"`
+	Seconds       float64 `json:"seconds"`
+	FirstHeight   int64   `json:"first_height"`
+	LastHeight    int64   `json:"last_height"`
+	BlockSeconds  float64 `json:"block_time_span_seconds"`
+	DIDsPerSecond float64 `json:"committed_dids_per_second"`
+	MaxDIDsBlock  int     `json:"max_dids_per_block"`
+	MeanBacklog   float64 `json:"mean_mempool_backlog_txs"`
+}
+
+// Result is the whole run.
+type Result struct {
+	Started          time.Time `json:"started"`
+	Nodes            int       `json:"nodes"`
+	BlockTime        string    `json:"block_time"`
+	DBBackend        string    `json:"db_backend"`
+	Transport        string    `json:"transport"`
+	Fills            []Fill    `json:"fills"`
+	Early            *Stage    `json:"early,omitempty"`
+	Full             Stage     `json:"full"`
+	AppDBBefore      int64     `json:"application_db_bytes_before"`
+	AppDBAfter       int64     `json:"application_db_bytes_after"`
+	StateBytesPerDID float64   `json:"state_bytes_per_did"`
+	BlockBytesPerDID float64   `json:"blockstore_bytes_per_did"`
+	StateBytesMethod string    `json:"state_bytes_method"`
+	Method           string    `json:"method"`
+	LoadAvg          string    `json:"loadavg_at_start"`
+	LoadAvgEnd       string    `json:"loadavg_at_end"`
+	// The headline figures, flat (full store).
+	DIDsStored      int     `json:"dids_stored"`
+	ResolveP50      float64 `json:"did_resolve_p50_us"`
+	ResolveP99      float64 `json:"did_resolve_p99_us"`
+	ResolveRPSConc  float64 `json:"did_resolve_rps_concurrent"`
+	BalanceP50      float64 `json:"grpc_balance_p50_us"`
+	BalanceP99      float64 `json:"grpc_balance_p99_us"`
+	BalanceRPSConc  float64 `json:"grpc_balance_rps_concurrent"`
+	ConcCallers     int     `json:"concurrent_callers"`
+	EarlyResolveP50 float64 `json:"did_resolve_p50_us_early,omitempty"`
+	EarlyResolveP99 float64 `json:"did_resolve_p99_us_early,omitempty"`
+	EarlyDIDs       int     `json:"early_dids,omitempty"`
+}
+
+type config struct {
+	dids, early, batch, senders, backlog int
+	n, cn, c                             int
+	gasFactor                            float64
+	seed                                 uint64
+	keep                                 bool
+}
+
+func main() {
+	var cfg config
+	flag.IntVar(&cfg.dids, "dids", 100_000, "DIDs to store before the measurement")
+	flag.IntVar(&cfg.early, "early", 1000, "also measure (sequential) once this many DIDs are stored; 0: no")
+	flag.IntVar(&cfg.batch, "batch", 10, "MsgCreateDid per transaction")
+	flag.IntVar(&cfg.senders, "senders", 4, "writer accounts sending in parallel")
+	flag.IntVar(&cfg.backlog, "backlog", 300, "mempool size (transactions) above which senders pause")
+	flag.IntVar(&cfg.n, "n", 5000, "sequential queries per series")
+	flag.IntVar(&cfg.cn, "cn", 20000, "queries per concurrent series")
+	flag.IntVar(&cfg.c, "c", 8, "concurrent callers")
+	flag.Float64Var(&cfg.gasFactor, "gas-factor", 1.2, "gas limit per fill transaction over the gas one used")
+	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the random DID choice")
+	flag.BoolVar(&cfg.keep, "keep", false, "keep the network directory")
+	budget := flag.Duration("timeout", 20*time.Minute, "bound on the whole run")
+	flag.Parse()
+	if cfg.batch < 1 || cfg.senders < 1 || cfg.dids < cfg.batch || cfg.n < 1 || cfg.c < 1 || cfg.cn < cfg.c || cfg.early >= cfg.dids {
+		fmt.Fprintln(os.Stderr, "didresolve: bad flags")
+		os.Exit(2)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *budget)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := run(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "didresolve:", err)
+		os.Exit(1)
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(res); err != nil {
+		fmt.Fprintln(os.Stderr, "didresolve:", err)
+		os.Exit(1)
+	}
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s didresolve: %s\n", time.Now().UTC().Format("15:04:05.000"), fmt.Sprintf(format, args...))
+}
+
+func loadavg() string {
+	la, _ := os.ReadFile("/proc/loadavg")
+	return strings.TrimSpace(string(la))
+}
+
+// bench is one run: the network, the clients, the writers and the DIDs stored so far.
+type bench struct {
+	cfg     config
+	net     *localnet.Net
+	rpc     localnet.RPC
+	c       *txclient.Client
+	conn    *grpc.ClientConn
+	agency  txclient.Signer
+	senders []txclient.Signer
+	accNums []uint64
+	seqs    []uint64
+	network string
+	dids    []string // stored (committed) DIDs
+	gasUsed uint64
+}
+
+func run(ctx context.Context, cfg config) (res Result, err error) {
+	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", LoadAvg: loadavg(),
+		Transport: "gRPC over TCP loopback to the node's gRPC server (app.toml grpc.address), one connection, SDK proto codec"}
+	bctx, bcancel := context.WithTimeout(ctx, 10*time.Minute)
+	bin, err := localnet.BuildBinary(bctx)
+	bcancel()
+	if err != nil {
+		return res, err
+	}
+	dir, err := os.MkdirTemp("", "amanah-didresolve")
+	if err != nil {
+		return res, err
+	}
+	ports, err := localnet.FreeBasePorts(1)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return res, err
+	}
+	net, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: 1, BasePorts: ports, BlockTime: time.Second})
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return res, err
+	}
+	defer func() {
+		if err != nil {
+			logf("node log tail:\n%s", net.LogTail(0, 25))
+		}
+		if serr := net.StopAll(); serr != nil {
+			logf("stop: %v", serr)
+		}
+		if cfg.keep {
+			logf("network kept in %s", dir)
+		} else {
+			_ = os.RemoveAll(dir)
+		}
+	}()
+	home := net.Node(0).Home
+	res.DBBackend = dbBackend(home)
+	if err := net.StartAll(); err != nil {
+		return res, err
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 90*time.Second)
+	err = net.WaitHeight(wctx, 0, 2)
+	wcancel()
+	if err != nil {
+		return res, err
+	}
+	logf("one-node network up (rpc %s, grpc %s, %s), load average %s", net.Node(0).RPCURL(), net.Node(0).GRPCAddr(), dir, res.LoadAvg)
+	b := &bench{cfg: cfg, net: net, rpc: net.Node(0).RPC()}
+	if b.c, err = txclient.New(net.Config.ChainID); err != nil {
+		return res, err
+	}
+	b.conn, err = grpc.NewClient(net.Node(0).GRPCAddr(),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.ForceCodec(codec.NewProtoCodec(b.c.Codec.InterfaceRegistry()).GRPCCodec())))
+	if err != nil {
+		return res, err
+	}
+	defer b.conn.Close()
+	if err := b.setup(ctx); err != nil {
+		return res, fmt.Errorf("setup: %w", err)
+	}
+	if err := b.advance(ctx, 1); err != nil {
+		return res, err
+	}
+	appBefore, blkBefore := dirSize(filepath.Join(home, "data", "application.db")), dirSize(filepath.Join(home, "data", "blockstore.db"))
+	res.AppDBBefore = appBefore
+
+	// One batch with a generous limit gives the gas a batch uses; its DIDs count as stored.
+	if err := b.measureGas(ctx); err != nil {
+		return res, fmt.Errorf("gas: %w", err)
+	}
+	if cfg.early > 0 {
+		f, err := b.fill(ctx, cfg.early-len(b.dids))
+		if err != nil {
+			return res, err
+		}
+		res.Fills = append(res.Fills, f)
+		st, err := b.measure(ctx, false)
+		if err != nil {
+			return res, err
+		}
+		res.Early = &st
+		res.EarlyDIDs, res.EarlyResolveP50, res.EarlyResolveP99 = st.DIDs, st.ResolveSeq.P50, st.ResolveSeq.P99
+	}
+	f, err := b.fill(ctx, cfg.dids-len(b.dids))
+	if err != nil {
+		return res, err
+	}
+	res.Fills = append(res.Fills, f)
+	// Two more blocks so that the last DIDs' state is flushed by Commit.
+	if err := b.advance(ctx, 2); err != nil {
+		return res, err
+	}
+	appAfter, blkAfter := dirSize(filepath.Join(home, "data", "application.db")), dirSize(filepath.Join(home, "data", "blockstore.db"))
+	res.AppDBAfter = appAfter
+	res.DIDsStored = len(b.dids)
+	res.StateBytesPerDID = float64(appAfter-appBefore) / float64(len(b.dids))
+	res.BlockBytesPerDID = float64(blkAfter-blkBefore) / float64(len(b.dids))
+	res.StateBytesMethod = fmt.Sprintf("growth of the node's data/application.db (%s) from before the first DID to two blocks after the last, "+
+		"divided by the DIDs stored (%d): IAVL nodes of every version (pruning default), the writers' sequence updates and the empty "+
+		"blocks' versions included; files not yet compacted counted as they lie", res.DBBackend, len(b.dids))
+
+	full, err := b.measure(ctx, true)
+	if err != nil {
+		return res, err
+	}
+	res.Full = full
+	res.ResolveP50, res.ResolveP99, res.ResolveRPSConc = full.ResolveSeq.P50, full.ResolveSeq.P99, full.ResolveConc.PerSecond
+	res.BalanceP50, res.BalanceP99, res.BalanceRPSConc = full.BalanceSeq.P50, full.BalanceSeq.P99, full.BalanceConc.PerSecond
+	res.ConcCallers = cfg.c
+	res.Method = fmt.Sprintf("x/did Query/Resolve (latest version) over gRPC for DIDs drawn uniformly at random (seed %d) from the %d stored, "+
+		"%d sequential calls, then %d calls from %d concurrent callers on the same connection; each Resolve answer checked "+
+		"(document present, no resolution error). Baseline in the same run, same protocol: bank Query/Balance of a funded account. "+
+		"Warm-up of 300 calls of each before timing. The node makes an empty block every second during the measurement; "+
+		"client and node share the machine's cores", cfg.seed, len(b.dids), cfg.n, cfg.cn, cfg.c)
+	res.LoadAvgEnd = loadavg()
+	return res, nil
+}
+
+// setup funds the sender accounts and authorises them as writers, in one agency transaction.
+func (b *bench) setup(ctx context.Context) error {
+	var err error
+	if b.agency, err = b.c.AgencySigner(b.net, 0); err != nil {
+		return err
+	}
+	var msgs []sdk.Msg
+	for i := range b.cfg.senders {
+		s, err := b.c.NewMemSigner(fmt.Sprintf("writer%d", i))
+		if err != nil {
+			return err
+		}
+		b.senders = append(b.senders, s)
+		msgs = append(msgs,
+			banktypes.NewMsgSend(b.agency.Address, s.Address, sdk.NewCoins(sdk.NewInt64Coin(localnet.TestDenom, 10_000_000))),
+			&counciltypes.MsgAuthorizeWriter{Granter: b.agency.Address.String(), Address: s.Address.String(), Note: "resolve benchmark writer"})
+	}
+	num, seq, err := b.c.Account(ctx, b.rpc, b.agency.Address)
+	if err != nil {
+		return err
+	}
+	tx, err := b.c.Sign(b.agency, num, seq, "didresolve", msgs...)
+	if err != nil {
+		return err
+	}
+	if err := b.submitWait(ctx, tx); err != nil {
+		return err
+	}
+	for _, s := range b.senders {
+		num, seq, err := b.c.Account(ctx, b.rpc, s.Address)
+		if err != nil {
+			return err
+		}
+		b.accNums, b.seqs = append(b.accNums, num), append(b.seqs, seq)
+	}
+	p, err := didtypes.NewQueryClient(b.conn).Params(ctx, &didtypes.QueryParamsRequest{})
+	if err != nil {
+		return fmt.Errorf("x/did params over gRPC: %w", err)
+	}
+	b.network = p.Params.Network
+	logf("%d writer accounts funded and authorised; did network %q", len(b.senders), b.network)
+	return nil
+}
+
+func (b *bench) submitWait(ctx context.Context, tx txclient.SignedTx) error {
+	br, err := b.rpc.BroadcastSync(ctx, tx.Bytes)
+	if err != nil {
+		return err
+	}
+	if br.Code != 0 {
+		return fmt.Errorf("check tx: code %d %s: %s", br.Code, br.Codespace, br.Log)
+	}
+	r, err := txclient.WaitTx(ctx, b.rpc, tx.Hash)
+	if err != nil {
+		return err
+	}
+	if r.Code != 0 {
+		return fmt.Errorf("tx %s: code %d: %s", tx.Hash, r.Code, r.Log)
+	}
+	return nil
+}
+
+// batchTx returns sender i's next transaction: n MsgCreateDid, each of a fresh Ed25519 key's
+// default document signed by that key, with the given gas limit; and the DIDs it creates.
+func (b *bench) batchTx(i, n int, gas uint64) (txclient.SignedTx, []string, error) {
+	msgs := make([]sdk.Msg, 0, n)
+	ids := make([]string, 0, n)
+	for range n {
+		priv, err := keys.Generate(keys.Ed25519)
+		if err != nil {
+			return txclient.SignedTx{}, nil, err
+		}
+		doc := didtypes.NewDocument(b.network, priv.Public())
+		raw, err := doc.MarshalJSON()
+		if err != nil {
+			return txclient.SignedTx{}, nil, err
+		}
+		m := &didtypes.MsgCreateDid{Signer: b.senders[i].Address.String(), Payload: didtypes.CreateDidPayload{Document: raw}}
+		sig, err := didtypes.Sign(b.c.ChainID, didtypes.TypeURLMsgCreateDid, &m.Payload, doc.ID+"#key-1", priv)
+		if err != nil {
+			return txclient.SignedTx{}, nil, err
+		}
+		m.Signatures = []didtypes.DidSignature{sig}
+		msgs = append(msgs, m)
+		ids = append(ids, doc.ID)
+	}
+	tx, err := b.sign(b.senders[i], b.accNums[i], b.seqs[i], gas, msgs...)
+	if err != nil {
+		return tx, nil, err
+	}
+	b.seqs[i]++
+	return tx, ids, nil
+}
+
+// sign is txclient.Client.Sign with a chosen gas limit.
+func (b *bench) sign(s txclient.Signer, accNum, seq, gas uint64, msgs ...sdk.Msg) (txclient.SignedTx, error) {
+	tb := b.c.TxConfig.NewTxBuilder()
+	if err := tb.SetMsgs(msgs...); err != nil {
+		return txclient.SignedTx{}, err
+	}
+	tb.SetGasLimit(gas)
+	f := clienttx.Factory{}.WithTxConfig(b.c.TxConfig).WithKeybase(s.Keyring).WithChainID(b.c.ChainID).
+		WithAccountNumber(accNum).WithSequence(seq).WithSignMode(signing.SignMode_SIGN_MODE_DIRECT)
+	if err := clienttx.Sign(context.Background(), f, s.Name, tb, true); err != nil {
+		return txclient.SignedTx{}, err
+	}
+	raw, err := b.c.TxConfig.TxEncoder()(tb.GetTx())
+	if err != nil {
+		return txclient.SignedTx{}, err
+	}
+	sum := sha256.Sum256(raw)
+	return txclient.SignedTx{Bytes: raw, Hash: strings.ToUpper(hex.EncodeToString(sum[:]))}, nil
+}
+
+// measureGas commits one full batch from sender 0 with a 20M gas limit and keeps the gas it used.
+func (b *bench) measureGas(ctx context.Context) error {
+	tx, ids, err := b.batchTx(0, b.cfg.batch, 20_000_000)
+	if err != nil {
+		return err
+	}
+	if err := b.submitWait(ctx, tx); err != nil {
+		return err
+	}
+	hb, err := hex.DecodeString(tx.Hash)
+	if err != nil {
+		return err
+	}
+	var r struct {
+		TxResult struct {
+			GasUsed string `json:"gas_used"`
+		} `json:"tx_result"`
+	}
+	if err := b.rpc.Call(ctx, "tx", map[string]any{"hash": hb, "prove": false}, &r); err != nil {
+		return err
+	}
+	if b.gasUsed, err = strconv.ParseUint(r.TxResult.GasUsed, 10, 64); err != nil {
+		return err
+	}
+	b.dids = append(b.dids, ids...)
+	logf("gas used by one transaction of %d MsgCreateDid: %d", b.cfg.batch, b.gasUsed)
+	return nil
+}
+
+func (b *bench) height(ctx context.Context) (int64, error) {
+	st, err := b.rpc.Status(ctx)
+	return st.LatestBlockHeight, err
+}
+
+func (b *bench) mempoolSize(ctx context.Context) (int, error) {
+	var r struct {
+		NTxs string `json:"n_txs"`
+	}
+	if err := b.rpc.Call(ctx, "num_unconfirmed_txs", nil, &r); err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(r.NTxs)
+}
+
+// advance waits for n more committed blocks.
+func (b *bench) advance(ctx context.Context, n int64) error {
+	h, err := b.height(ctx)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, time.Duration(n)*5*time.Second+10*time.Second)
+	defer cancel()
+	return b.net.WaitHeight(wctx, 0, h+n)
+}
+
+// fill creates count more DIDs (a multiple of the batch, rounded up), waits until every
+// transaction is committed and checks from block_results that none failed.
+func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
+	nTx := (count + b.cfg.batch - 1) / b.cfg.batch
+	f := Fill{Txs: nTx, Batch: b.cfg.batch, Senders: len(b.senders), GasUsedPerTx: b.gasUsed,
+		GasLimit: uint64(float64(b.gasUsed)*b.cfg.gasFactor) + 5000}
+	if nTx == 0 {
+		return f, nil
+	}
+	h0, err := b.height(ctx)
+	if err != nil {
+		return f, err
+	}
+	start := time.Now()
+	logf("fill: %d DIDs in %d transactions of %d from %d writers (gas limit %d each), %d stored so far",
+		nTx*b.cfg.batch, nTx, b.cfg.batch, len(b.senders), f.GasLimit, len(b.dids))
+	fctx, fcancel := context.WithCancel(ctx)
+	defer fcancel()
+	var backlog, samples, sampleSum atomic.Int64
+	monDone := make(chan struct{})
+	go func() { // mempool monitor
+		defer close(monDone)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if n, err := b.mempoolSize(fctx); err == nil {
+				backlog.Store(int64(n))
+				samples.Add(1)
+				sampleSum.Add(int64(n))
+			}
+			select {
+			case <-fctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	var next, sent atomic.Int64
+	progDone := make(chan struct{})
+	go func() { // progress
+		defer close(progDone)
+		tick := time.NewTicker(15 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-fctx.Done():
+				return
+			case <-tick.C:
+				h, _ := b.height(fctx)
+				logf("fill: %d of %d transactions accepted after %s, height %d, mempool %d, load %s",
+					sent.Load(), nTx, time.Since(start).Round(time.Second), h, backlog.Load(), loadavg())
+			}
+		}
+	}()
+	made := make([][]string, len(b.senders))
+	errs := make([]error, len(b.senders))
+	var wg sync.WaitGroup
+	for i := range b.senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for fctx.Err() == nil {
+				if next.Add(1) > int64(nTx) {
+					return
+				}
+				tx, ids, err := b.batchTx(i, b.cfg.batch, f.GasLimit)
+				if err == nil {
+					err = b.submit(fctx, tx, &backlog)
+				}
+				if err != nil {
+					errs[i] = err
+					fcancel()
+					return
+				}
+				made[i] = append(made[i], ids...)
+				sent.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		fcancel()
+		<-monDone
+		<-progDone
+		return f, fmt.Errorf("fill: %w", err)
+	}
+	if ctx.Err() != nil {
+		fcancel()
+		<-monDone
+		<-progDone
+		return f, ctx.Err()
+	}
+	// Drain: every transaction is committed before the measurement.
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		n, err := b.mempoolSize(ctx)
+		if err == nil && n == 0 {
+			break
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			fcancel()
+			<-monDone
+			<-progDone
+			return f, fmt.Errorf("fill: mempool not drained (%d left, err %v)", n, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	fcancel()
+	<-monDone
+	<-progDone
+	if s := samples.Load(); s > 0 {
+		f.MeanBacklog = float64(sampleSum.Load()) / float64(s)
+	}
+	if err := b.advance(ctx, 1); err != nil {
+		return f, err
+	}
+	f.Seconds = time.Since(start).Seconds()
+	hEnd, err := b.height(ctx)
+	if err != nil {
+		return f, err
+	}
+	committed, firstTxs := 0, 0
+	var firstT, lastT time.Time
+	for h := h0 + 1; h <= hEnd; h++ {
+		bm, err := b.block(ctx, h)
+		if err != nil {
+			return f, err
+		}
+		if bm.ok+bm.bad == 0 {
+			continue
+		}
+		if f.FirstHeight == 0 {
+			f.FirstHeight, firstT, firstTxs = h, bm.time, bm.ok+bm.bad
+		}
+		f.LastHeight, lastT = h, bm.time
+		committed += bm.ok + bm.bad
+		f.FailedTxs += bm.bad
+		f.MaxDIDsBlock = max(f.MaxDIDsBlock, (bm.ok+bm.bad)*b.cfg.batch)
+	}
+	if committed != nTx || f.FailedTxs != 0 {
+		return f, fmt.Errorf("fill: %d transactions sent, %d committed, %d failed", nTx, committed, f.FailedTxs)
+	}
+	for _, ids := range made {
+		b.dids = append(b.dids, ids...)
+	}
+	f.DIDs = nTx * b.cfg.batch
+	// The rate over the blocks holding the fill (the first block's DIDs start the clock).
+	f.BlockSeconds = lastT.Sub(firstT).Seconds()
+	if f.BlockSeconds > 0 {
+		f.DIDsPerSecond = float64(f.DIDs-b.cfg.batch*firstTxs) / f.BlockSeconds
+	}
+	logf("fill: %d DIDs committed in %.0f s (heights %d..%d, %.0f DIDs/s over the blocks, fullest block %d DIDs, mean backlog %.0f txs); %d stored",
+		f.DIDs, f.Seconds, f.FirstHeight, f.LastHeight, f.DIDsPerSecond, f.MaxDIDsBlock, f.MeanBacklog, len(b.dids))
+	return f, nil
+}
+
+// submit broadcasts tx, pausing while the mempool holds more than cfg.backlog transactions
+// and retrying a full mempool or a transport error.
+func (b *bench) submit(ctx context.Context, tx txclient.SignedTx, backlog *atomic.Int64) error {
+	for ctx.Err() == nil {
+		if backlog.Load() > int64(b.cfg.backlog) {
+			pause(ctx, 20*time.Millisecond)
+			continue
+		}
+		br, err := b.rpc.BroadcastSync(ctx, tx.Bytes)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			// The tx may or may not be in the mempool; resend (a duplicate is "already in cache").
+			pause(ctx, 50*time.Millisecond)
+		case br.Code == 0, strings.Contains(br.Log, "already exists in cache"), strings.Contains(br.Log, "tx already exists"):
+			return nil
+		case strings.Contains(strings.ToLower(br.Log), "mempool is full"):
+			pause(ctx, 50*time.Millisecond)
+		default:
+			return fmt.Errorf("check tx: code %d %s: %s", br.Code, br.Codespace, br.Log)
+		}
+	}
+	return ctx.Err()
+}
+
+func pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// blockMeta is one block's header time and transaction outcomes.
+type blockMeta struct {
+	time    time.Time
+	ok, bad int
+}
+
+func (b *bench) block(ctx context.Context, h int64) (blockMeta, error) {
+	var blk struct {
+		Block struct {
+			Header struct {
+				Time time.Time `json:"time"`
+			} `json:"header"`
+		} `json:"block"`
+	}
+	hs := strconv.FormatInt(h, 10)
+	if err := b.rpc.Call(ctx, "block", map[string]any{"height": hs}, &blk); err != nil {
+		return blockMeta{}, err
+	}
+	var r struct {
+		TxsResults []struct {
+			Code uint32 `json:"code"`
+		} `json:"txs_results"`
+	}
+	if err := b.rpc.Call(ctx, "block_results", map[string]any{"height": hs}, &r); err != nil {
+		return blockMeta{}, err
+	}
+	m := blockMeta{time: blk.Block.Header.Time}
+	for _, x := range r.TxsResults {
+		if x.Code == 0 {
+			m.ok++
+		} else {
+			m.bad++
+		}
+	}
+	return m, nil
+}
+
+// measure times Resolve and the Balance baseline over gRPC at the current store size:
+// sequential series, and with conc the concurrent series too.
+func (b *bench) measure(ctx context.Context, conc bool) (Stage, error) {
+	st := Stage{DIDs: len(b.dids)}
+	var err error
+	if st.Height, err = b.height(ctx); err != nil {
+		return st, err
+	}
+	dq := didtypes.NewQueryClient(b.conn)
+	bq := banktypes.NewQueryClient(b.conn)
+	balReq := &banktypes.QueryBalanceRequest{Address: b.senders[0].Address.String(), Denom: localnet.TestDenom}
+	dids := b.dids
+	// call returns the answer's document size for Resolve, 0 for Balance.
+	resolve := func(ctx context.Context, rng *rand.Rand) (int, error) {
+		did := dids[rng.IntN(len(dids))]
+		r, err := dq.Resolve(ctx, &didtypes.QueryResolveRequest{Did: did})
+		if err != nil {
+			return 0, err
+		}
+		if r.DidResolutionMetadata.Error != "" || len(r.DidDocument) == 0 {
+			return 0, fmt.Errorf("resolve %s: %q %s", did, r.DidResolutionMetadata.Error, r.DidResolutionMetadata.ErrorMessage)
+		}
+		return len(r.DidDocument), nil
+	}
+	balance := func(ctx context.Context, _ *rand.Rand) (int, error) {
+		r, err := bq.Balance(ctx, balReq)
+		if err != nil {
+			return 0, err
+		}
+		if r.Balance == nil || !r.Balance.Amount.IsPositive() {
+			return 0, errors.New("balance: empty answer")
+		}
+		return 0, nil
+	}
+	// Warm-up (connection, caches on both sides), not timed.
+	rng := rand.New(rand.NewPCG(b.cfg.seed, 99))
+	for range 300 {
+		if _, err := resolve(ctx, rng); err != nil {
+			return st, fmt.Errorf("warm-up: %w", err)
+		}
+		if _, err := balance(ctx, rng); err != nil {
+			return st, fmt.Errorf("warm-up: %w", err)
+		}
+	}
+	if st.BalanceSeq, err = series(ctx, "bank.v1beta1.Query/Balance", balance, 1, b.cfg.n, b.cfg.seed); err != nil {
+		return st, err
+	}
+	if st.ResolveSeq, err = series(ctx, "amanah.did.v1.Query/Resolve", resolve, 1, b.cfg.n, b.cfg.seed); err != nil {
+		return st, err
+	}
+	if conc {
+		bc, err := series(ctx, "bank.v1beta1.Query/Balance", balance, b.cfg.c, b.cfg.cn, b.cfg.seed)
+		if err != nil {
+			return st, err
+		}
+		rc, err := series(ctx, "amanah.did.v1.Query/Resolve", resolve, b.cfg.c, b.cfg.cn, b.cfg.seed)
+		if err != nil {
+			return st, err
+		}
+		st.BalanceConc, st.ResolveConc = &bc, &rc
+	}
+	if st.BalanceSeq.P50 > 0 {
+		st.ResolveOverBl = round(st.ResolveSeq.P50/st.BalanceSeq.P50, 2)
+	}
+	st.LoadAvg = loadavg()
+	logf("%d DIDs stored: Resolve p50 %.0f µs p99 %.0f µs (Balance p50 %.0f µs p99 %.0f µs), sequential %d",
+		st.DIDs, st.ResolveSeq.P50, st.ResolveSeq.P99, st.BalanceSeq.P50, st.BalanceSeq.P99, b.cfg.n)
+	if conc {
+		logf("%d DIDs stored, %d callers: Resolve %.0f/s p50 %.0f µs p99 %.0f µs; Balance %.0f/s p50 %.0f µs p99 %.0f µs",
+			st.DIDs, b.cfg.c, st.ResolveConc.PerSecond, st.ResolveConc.P50, st.ResolveConc.P99,
+			st.BalanceConc.PerSecond, st.BalanceConc.P50, st.BalanceConc.P99)
+	}
+	return st, nil
+}
+
+// series makes calls calls of call from callers goroutines and returns the latency
+// distribution. An error answer counts in Errors (more than 1% of the calls fails the series).
+func series(ctx context.Context, name string, call func(context.Context, *rand.Rand) (int, error), callers, calls int, seed uint64) (Latency, error) {
+	l := Latency{Query: name, Callers: callers, Calls: calls}
+	lat := make([]time.Duration, calls)
+	var next atomic.Int64
+	var errs, docBytes atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	start := time.Now()
+	for g := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(g)))
+			for ctx.Err() == nil {
+				k := next.Add(1) - 1
+				if k >= int64(calls) {
+					return
+				}
+				cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				t0 := time.Now()
+				n, err := call(cctx, rng)
+				lat[k] = time.Since(t0)
+				cancel()
+				if err != nil {
+					errs.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+				}
+				docBytes.Add(int64(n))
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	if ctx.Err() != nil {
+		return l, ctx.Err()
+	}
+	l.Errors = errs.Load()
+	l.Seconds = round(el.Seconds(), 3)
+	l.PerSecond = round(float64(calls)/el.Seconds(), 1)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	q := func(p float64) float64 {
+		k := min(int(p*float64(len(lat))), len(lat)-1)
+		return round(float64(lat[k].Nanoseconds())/1000, 1)
+	}
+	l.P50, l.P90, l.P99, l.P999 = q(0.50), q(0.90), q(0.99), q(0.999)
+	l.Max = round(float64(lat[len(lat)-1].Nanoseconds())/1000, 1)
+	if d := docBytes.Load(); d > 0 {
+		l.RespBytes = round(float64(d)/float64(calls-int(l.Errors)), 1)
+	}
+	if l.Errors*100 > int64(calls) {
+		return l, fmt.Errorf("%s: %d of %d calls failed, first: %v", name, l.Errors, calls, firstErr.Load())
+	}
+	return l, nil
+}
+
+func round(x float64, digits int) float64 {
+	p, err := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
+	if err != nil {
+		return x
+	}
+	return p
+}
+
+// dirSize sums the sizes of the regular files under dir.
+func dirSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// dbBackend reads db_backend from the node's config.toml.
+func dbBackend(home string) string {
+	raw, err := os.ReadFile(filepath.Join(home, "config", "config.toml"))
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == "db_backend" {
+			return strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	return "unknown"
+}
