@@ -2,8 +2,10 @@
 // statuslist, x/status gas, x/did, the verifier service), the verifier load generator
 // (verifier/loadtest: EdDSA and ES256 at 1, 16 and 64 callers beside a gRPC echo and the
 // signature floor of the same run), the verifier cache memory measurement
-// (scripts/bench/verifiermem, 1M DIDs) and the chain load test (scripts/bench/chainload: bank
-// sends and DID creations on one one-node local network), one after the other on this machine.
+// (scripts/bench/verifiermem, 1M DIDs), the chain load test (scripts/bench/chainload: bank
+// sends and DID creations on one one-node local network) and the DID resolution test
+// (scripts/bench/didresolve: x/did Resolve over the node's gRPC with 100k DIDs stored, on a
+// second one-node network), one after the other on this machine.
 // It writes build/bench/results.json (one flat JSON object), keeps each tool's raw output
 // beside it, and regenerates docs/benchmarks.md and the plots in docs/bench/.
 //
@@ -11,7 +13,7 @@
 // sent SIGTERM (then SIGKILL) when the step's time is up or the run is interrupted; the chain
 // load test stops its amanahd node itself. Only loopback addresses are used.
 //
-//	go run ./scripts/bench                 # everything (about 15-25 minutes on 2 cores)
+//	go run ./scripts/bench                 # everything (about 20-30 minutes on 2 cores)
 //	go run ./scripts/bench -skip chain,mem # a subset
 package main
 
@@ -42,6 +44,7 @@ type options struct {
 	chainDur    time.Duration
 	loadN       int
 	memDIDs     int
+	resolveDIDs int
 	budget      time.Duration
 	noDocs      bool
 	benchFilter string
@@ -49,13 +52,14 @@ type options struct {
 
 func main() {
 	var o options
-	skip := flag.String("skip", "", "comma-separated steps to skip: gobench,load,mem,chain")
+	skip := flag.String("skip", "", "comma-separated steps to skip: gobench,load,mem,chain,resolve")
 	flag.StringVar(&o.out, "out", "build/bench", "directory of results.json and raw outputs")
 	flag.StringVar(&o.docs, "docs", "docs", "directory of benchmarks.md (plots go to <docs>/bench)")
 	flag.IntVar(&o.count, "count", 3, "go test -count for the Go benchmarks")
 	flag.DurationVar(&o.chainDur, "chain-duration", 30*time.Second, "submission time of each chain load phase")
 	flag.IntVar(&o.loadN, "load-n", 20000, "verifier load generator requests per level")
 	flag.IntVar(&o.memDIDs, "mem-dids", 1_000_000, "DIDs in the verifier cache memory measurement")
+	flag.IntVar(&o.resolveDIDs, "resolve-dids", 100_000, "DIDs stored on the node before timing x/did Resolve over gRPC")
 	flag.DurationVar(&o.budget, "timeout", 55*time.Minute, "bound on the whole run")
 	flag.BoolVar(&o.noDocs, "no-docs", false, "do not rewrite docs/benchmarks.md and the plots")
 	flag.StringVar(&o.benchFilter, "packages", "", "only the Go benchmark packages whose path contains this")
@@ -89,6 +93,7 @@ type Run struct {
 	Load              *LoadReport
 	Mem               *MemReport
 	Chain             *ChainReport
+	Resolve           *ResolveReport
 	Errors            []string
 }
 
@@ -117,7 +122,8 @@ func run(ctx context.Context, o options) error {
 	}
 	// Build the tools first: their compile time is not in any step's measurement.
 	bins := map[string]string{}
-	for name, pkg := range map[string]string{"loadtest": "./verifier/loadtest", "verifiermem": "./scripts/bench/verifiermem", "chainload": "./scripts/bench/chainload"} {
+	for name, pkg := range map[string]string{"loadtest": "./verifier/loadtest", "verifiermem": "./scripts/bench/verifiermem", "chainload": "./scripts/bench/chainload",
+		"didresolve": "./scripts/bench/didresolve"} {
 		bin := filepath.Join(tools, name)
 		if _, err := command(ctx, 10*time.Minute, nil, "go", "build", "-o", bin, pkg); err != nil {
 			return fmt.Errorf("build %s: %w", pkg, err)
@@ -165,6 +171,19 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			r.Chain = nil
 			fail("chain load", err)
+		}
+	}
+	if !o.skip["resolve"] && ctx.Err() == nil {
+		logf("DID resolution: one node, %d DIDs stored, Resolve over gRPC", o.resolveDIDs)
+		out, err := command(ctx, 25*time.Minute, os.Stderr, bins["didresolve"], "-dids", strconv.Itoa(o.resolveDIDs), "-timeout", "24m")
+		if err == nil {
+			_ = os.WriteFile(filepath.Join(o.out, "did-resolve.json"), out, 0o644)
+			r.Resolve = &ResolveReport{}
+			err = json.Unmarshal(out, r.Resolve)
+		}
+		if err != nil {
+			r.Resolve = nil
+			fail("DID resolution", err)
 		}
 	}
 	r.Finished = time.Now()
@@ -509,6 +528,69 @@ type ChainReport struct {
 	LoadAvgEnd        string     `json:"loadavg_at_end"`
 }
 
+// ResolveLatency mirrors one timed series of scripts/bench/didresolve's JSON.
+type ResolveLatency struct {
+	Query     string  `json:"query"`
+	Callers   int     `json:"callers"`
+	Calls     int     `json:"calls"`
+	Errors    int64   `json:"errors"`
+	PerSecond float64 `json:"per_second"`
+	P50       float64 `json:"p50_us"`
+	P90       float64 `json:"p90_us"`
+	P99       float64 `json:"p99_us"`
+	P999      float64 `json:"p999_us"`
+	Max       float64 `json:"max_us"`
+	DocBytes  float64 `json:"mean_document_bytes"`
+}
+
+// ResolveStage mirrors one store size of scripts/bench/didresolve's JSON.
+type ResolveStage struct {
+	DIDs        int             `json:"dids_stored"`
+	ResolveSeq  ResolveLatency  `json:"resolve_sequential"`
+	BalanceSeq  ResolveLatency  `json:"balance_sequential"`
+	ResolveConc *ResolveLatency `json:"resolve_concurrent"`
+	BalanceConc *ResolveLatency `json:"balance_concurrent"`
+}
+
+// ResolveFill mirrors one fill of scripts/bench/didresolve's JSON.
+type ResolveFill struct {
+	DIDs          int     `json:"dids"`
+	Txs           int     `json:"txs"`
+	Batch         int     `json:"dids_per_tx"`
+	Senders       int     `json:"senders"`
+	GasUsedPerTx  uint64  `json:"gas_used_per_tx"`
+	Seconds       float64 `json:"seconds"`
+	DIDsPerSecond float64 `json:"committed_dids_per_second"`
+}
+
+// ResolveReport mirrors scripts/bench/didresolve's JSON.
+type ResolveReport struct {
+	Transport        string        `json:"transport"`
+	DBBackend        string        `json:"db_backend"`
+	Fills            []ResolveFill `json:"fills"`
+	Early            *ResolveStage `json:"early"`
+	Full             ResolveStage  `json:"full"`
+	StateBytesPerDID float64       `json:"state_bytes_per_did"`
+	BlockBytesPerDID float64       `json:"blockstore_bytes_per_did"`
+	StateBytesMethod string        `json:"state_bytes_method"`
+	Method           string        `json:"method"`
+	LoadAvg          string        `json:"loadavg_at_start"`
+	LoadAvgEnd       string        `json:"loadavg_at_end"`
+	DIDsStored       int           `json:"dids_stored"`
+	ConcCallers      int           `json:"concurrent_callers"`
+}
+
+// sizeKey is the results.json suffix of a store size: 100000 -> "100k", 1000000 -> "1m".
+func sizeKey(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dm", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return strconv.Itoa(n)
+}
+
 // bench returns the medians of package pkg's benchmark name, or nil.
 func (r *Run) bench(pkg, name string) map[string]float64 {
 	for _, b := range r.GoBench {
@@ -636,6 +718,38 @@ func (r *Run) flatten() map[string]any {
 		f["revocation_visible_ms"] = round(c.RevocationMS, 1)
 		f["revocation_visible_ms_max"] = round(c.RevocationMaxMS, 1)
 		f["revocation_submit_to_visible_ms"] = round(c.RevocationSubmit, 1)
+	}
+	if d := r.Resolve; d != nil && d.Full.ResolveConc != nil && d.Full.BalanceConc != nil {
+		sz, c := sizeKey(d.DIDsStored), d.ConcCallers
+		fl := d.Full
+		f["did_resolve_dids_stored"] = d.DIDsStored
+		f["did_resolve_p50_us_"+sz] = fl.ResolveSeq.P50
+		f["did_resolve_p99_us_"+sz] = fl.ResolveSeq.P99
+		f[fmt.Sprintf("did_resolve_rps_c%d_%s", c, sz)] = round(fl.ResolveConc.PerSecond, 1)
+		f[fmt.Sprintf("did_resolve_p99_us_c%d_%s", c, sz)] = fl.ResolveConc.P99
+		f["did_resolve_errors_"+sz] = fl.ResolveSeq.Errors + fl.ResolveConc.Errors
+		f["grpc_balance_p50_us_"+sz] = fl.BalanceSeq.P50
+		f["grpc_balance_p99_us_"+sz] = fl.BalanceSeq.P99
+		f[fmt.Sprintf("grpc_balance_rps_c%d_%s", c, sz)] = round(fl.BalanceConc.PerSecond, 1)
+		if fl.BalanceSeq.P50 > 0 {
+			f["did_resolve_p50_over_balance_"+sz] = round(fl.ResolveSeq.P50/fl.BalanceSeq.P50, 2)
+		}
+		if e := d.Early; e != nil {
+			esz := sizeKey(e.DIDs)
+			f["did_resolve_p50_us_"+esz] = e.ResolveSeq.P50
+			f["did_resolve_p99_us_"+esz] = e.ResolveSeq.P99
+			f["grpc_balance_p50_us_"+esz] = e.BalanceSeq.P50
+		}
+		f["state_bytes_per_did_"+sz] = round(d.StateBytesPerDID, 0)
+		var dids int
+		var secs float64
+		for _, x := range d.Fills {
+			dids += x.DIDs
+			secs += x.Seconds
+		}
+		if secs > 0 {
+			f["did_resolve_fill_dids_per_s"] = round(float64(dids)/secs, 1)
+		}
 	}
 	for _, b := range r.GoBench {
 		pkg := strings.NewReplacer("./", "", "/", "_").Replace(b.Package)
