@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -127,6 +128,7 @@ type Cache struct {
 	nDIDs     int
 	accr      map[accrKey][]accrAnswer
 	rps       map[string]*RelyingParty
+	schemas   map[string]*Schema // nil: no such credential type
 	lists     map[string]ListInfo
 	pages     map[string]map[uint32][]byte
 	nPages    int
@@ -176,6 +178,7 @@ func (c *Cache) resetLocked() {
 	c.nDIDs = 0
 	c.accr = make(map[accrKey][]accrAnswer)
 	c.rps = make(map[string]*RelyingParty)
+	c.schemas = make(map[string]*Schema)
 	c.lists = make(map[string]ListInfo)
 	c.pages = make(map[string]map[uint32][]byte)
 	c.nPages = 0
@@ -267,6 +270,7 @@ func (c *Cache) invalidateLocked(ch Change, height int64) {
 	case KindTrust:
 		c.accr = make(map[accrKey][]accrAnswer)
 		c.rps = make(map[string]*RelyingParty)
+		c.schemas = make(map[string]*Schema)
 	case KindStatus:
 		if ch.Key == "" {
 			c.lists, c.pages, c.nPages = make(map[string]ListInfo), make(map[string]map[uint32][]byte), 0
@@ -588,6 +592,46 @@ func (c *Cache) RelyingParty(ctx context.Context, did string) (*RelyingParty, er
 	}
 	c.mu.Unlock()
 	return rp, nil
+}
+
+// CredentialSchema implements View. Answers, "not registered" included, are
+// kept until the trust registry changes.
+func (c *Cache) CredentialSchema(ctx context.Context, vct string) (Schema, error) {
+	if err := c.Fresh(); err != nil {
+		return Schema{}, err
+	}
+	c.mu.RLock()
+	sch, ok := c.schemas[vct]
+	c.mu.RUnlock()
+	c.observe(KindTrust, ok)
+	if !ok {
+		var got Schema
+		epoch, err := c.query(ctx, KindTrust, func(ctx context.Context, n Node) (h int64, err error) {
+			got, h, err = n.CredentialSchema(ctx, vct)
+			return h, err
+		})
+		switch {
+		case errors.Is(err, ErrNotFound):
+			sch = nil
+		case err != nil:
+			return Schema{}, fmt.Errorf("credential type %s: %w", vct, err)
+		default:
+			got.VCT, got.SHA256 = vct, sha256.Sum256([]byte(got.JSON))
+			sch = &got
+		}
+		c.mu.Lock()
+		if c.epoch[KindTrust] == epoch {
+			if len(c.schemas) >= c.cfg.MaxEntries {
+				clear(c.schemas)
+			}
+			c.schemas[vct] = sch
+		}
+		c.mu.Unlock()
+	}
+	if sch == nil {
+		return Schema{}, fmt.Errorf("credential type %s: %w", vct, ErrNotFound)
+	}
+	return *sch, nil
 }
 
 // Status implements View.

@@ -26,6 +26,9 @@ type Node interface {
 	StatusPage(ctx context.Context, listID string, page uint32) ([]byte, int64, error)
 	// RelyingParty returns a relying party's registration; ErrNotFound if none.
 	RelyingParty(ctx context.Context, did string) (RelyingParty, int64, error)
+	// CredentialSchema returns the schema of the latest version of the
+	// credential type vct (SHA256 need not be set); ErrNotFound if none.
+	CredentialSchema(ctx context.Context, vct string) (Schema, int64, error)
 }
 
 // Events delivers a node's committed blocks in height order. The channel is
@@ -100,7 +103,8 @@ func (k Kind) String() string {
 }
 
 // Change names a changed object: a DID, a status list with its changed
-// indices, or the trust registry. An empty Key invalidates every object of
+// indices, or the trust registry (accreditations, relying parties and
+// credential types). An empty Key invalidates every object of
 // the kind.
 type Change struct {
 	Kind Kind

@@ -39,6 +39,9 @@ type View interface {
 	Status(ctx context.Context, uri string, idx uint32) (value uint8, height int64, err error)
 	// RelyingParty returns a relying party's registration; ErrNotFound if none.
 	RelyingParty(ctx context.Context, did string) (*RelyingParty, error)
+	// CredentialSchema returns the JSON Schema of the latest version of the
+	// credential type vct registered in x/trust; ErrNotFound if none.
+	CredentialSchema(ctx context.Context, vct string) (Schema, error)
 	// Sync returns how current the view is.
 	Sync() Sync
 	// Fresh returns an error wrapping ErrStale unless the view is synced and
@@ -87,4 +90,16 @@ func (rp *RelyingParty) Allows(vct, claim string) bool {
 		}
 	}
 	return false
+}
+
+// Schema is the JSON Schema of a credential type version in x/trust.
+type Schema struct {
+	// VCT is the credential type.
+	VCT string
+	// Version is the credential type's version.
+	Version uint32
+	// JSON is the schema's text.
+	JSON string
+	// SHA256 is the SHA-256 of JSON (computed by the view, not taken from the node).
+	SHA256 [32]byte
 }

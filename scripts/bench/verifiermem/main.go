@@ -74,6 +74,10 @@ func (n *node) RelyingParty(context.Context, string) (ledger.RelyingParty, int64
 	return ledger.RelyingParty{}, 1, ledger.ErrNotFound
 }
 
+func (n *node) CredentialSchema(context.Context, string) (ledger.Schema, int64, error) {
+	return ledger.Schema{}, 1, ledger.ErrNotFound
+}
+
 // Subscribe implements ledger.Events; the blocks are applied by hand.
 func (n *node) Subscribe(ctx context.Context) (<-chan ledger.Block, error) {
 	ch := make(chan ledger.Block)

@@ -36,6 +36,7 @@ type Chain struct {
 	dids    map[string][]ledger.DIDVersion
 	accr    map[[2]string][]ledger.Window
 	rps     map[string]ledger.RelyingParty
+	schemas map[string][]string // vct -> schema of each version
 	lists   map[string]*list // by uri
 	nodes   []*Node
 }
@@ -46,7 +47,7 @@ func NewChain(now func() time.Time) *Chain {
 		now = time.Now
 	}
 	return &Chain{now: now, dids: map[string][]ledger.DIDVersion{}, accr: map[[2]string][]ledger.Window{},
-		rps: map[string]ledger.RelyingParty{}, lists: map[string]*list{}}
+		rps: map[string]ledger.RelyingParty{}, schemas: map[string][]string{}, lists: map[string]*list{}}
 }
 
 // PutDID makes doc the current version of its DID from time from.
@@ -99,6 +100,15 @@ func (c *Chain) PutRelyingParty(rp ledger.RelyingParty) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.rps[rp.DID] = rp
+	c.pending = append(c.pending, ledger.Change{Kind: ledger.KindTrust})
+}
+
+// PutCredentialType registers the next version of the credential type vct
+// with the JSON Schema schema.
+func (c *Chain) PutCredentialType(vct, schema string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.schemas[vct] = append(c.schemas[vct], schema)
 	c.pending = append(c.pending, ledger.Change{Kind: ledger.KindTrust})
 }
 
@@ -363,4 +373,19 @@ func (n *Node) RelyingParty(_ context.Context, did string) (ledger.RelyingParty,
 		return ledger.RelyingParty{}, h, ledger.ErrNotFound
 	}
 	return rp, h, nil
+}
+
+// CredentialSchema implements ledger.Node: the latest version's schema.
+func (n *Node) CredentialSchema(_ context.Context, vct string) (ledger.Schema, int64, error) {
+	h, err := n.begin()
+	if err != nil {
+		return ledger.Schema{}, 0, err
+	}
+	n.chain.mu.Lock()
+	defer n.chain.mu.Unlock()
+	vs := n.chain.schemas[vct]
+	if len(vs) == 0 {
+		return ledger.Schema{}, h, ledger.ErrNotFound
+	}
+	return ledger.Schema{VCT: vct, Version: uint32(len(vs)), JSON: vs[len(vs)-1]}, h, nil
 }

@@ -89,6 +89,10 @@ func TestRealNetwork(t *testing.T) {
 	ok, err := cache.Accredited(ctx, owner, "https://amanah.example/vct/x", time.Now())
 	require.NoError(t, err)
 	require.False(t, ok)
+	_, err = cache.CredentialSchema(ctx, "https://amanah.example/vct/x")
+	require.True(t, errors.Is(err, ledger.ErrNotFound), "%v", err)
+	_, err = cache.CredentialSchema(ctx, "not a vct")
+	require.True(t, errors.Is(err, ledger.ErrNotFound), "%v", err)
 
 	// x/status: valid, then revoked in a transaction; the block's event drops the page.
 	v, _, err := cache.Status(ctx, uri, 70000)

@@ -74,7 +74,7 @@ func heightOf(md metadata.MD) int64 {
 
 // notFound are the module errors that mean "no such object"; over gRPC the
 // SDK sends them as code Unknown with "codespace <m> code <n>" in the message.
-var notFound = []*errorsmod.Error{statustypes.ErrListNotFound, trusttypes.ErrRelyingPartyNotFound,
+var notFound = []*errorsmod.Error{statustypes.ErrListNotFound, trusttypes.ErrRelyingPartyNotFound, trusttypes.ErrCredentialTypeNotFound,
 	trusttypes.ErrAccreditationNotFound, didtypes.ErrDidNotFound, didtypes.ErrVersionNotFound}
 
 func mapErr(err error) error {
@@ -218,4 +218,19 @@ func (c *Client) RelyingParty(ctx context.Context, did string) (ledger.RelyingPa
 		out.AllowedClaims[p.Vct] = append(out.AllowedClaims[p.Vct], p.Claims...)
 	}
 	return out, heightOf(md), nil
+}
+
+// CredentialSchema implements ledger.Node: the schema of the latest version
+// of the credential type vct in x/trust.
+func (c *Client) CredentialSchema(ctx context.Context, vct string) (ledger.Schema, int64, error) {
+	var md metadata.MD
+	resp, err := c.trust.CredentialType(ctx, &trusttypes.QueryCredentialTypeRequest{Vct: vct}, grpc.Header(&md))
+	if status.Code(err) == codes.InvalidArgument { // not a valid vct: none can be registered
+		return ledger.Schema{}, heightOf(md), fmt.Errorf("%w: %v", ledger.ErrNotFound, err)
+	}
+	if err != nil {
+		return ledger.Schema{}, 0, mapErr(err)
+	}
+	ct := resp.CredentialType
+	return ledger.Schema{VCT: ct.Vct, Version: ct.Version, JSON: ct.Schema}, heightOf(md), nil
 }
