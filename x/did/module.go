@@ -22,7 +22,8 @@ import (
 )
 
 // ConsensusVersion is the DID registry state's version.
-const ConsensusVersion = 1
+// Version 2: version records without the fields their key gives, no head index (Migrate1to2).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -78,6 +79,9 @@ func (AppModule) GetQueryCmd() *cobra.Command { return cli.GetQueryCmd() }
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServer(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error { return am.keeper.Migrate1to2(ctx) }); err != nil {
+		panic(fmt.Sprintf("x/did: register migration 1 -> 2: %v", err))
+	}
 }
 
 // DefaultGenesis returns a registry without DIDs on the local network.

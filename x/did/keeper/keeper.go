@@ -22,6 +22,7 @@ import (
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	addressCodec address.Codec
+	storeService corestore.KVStoreService
 
 	Schema collections.Schema
 	Params collections.Item[types.Params]
@@ -38,6 +39,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, add
 	k := &Keeper{
 		cdc:          cdc,
 		addressCodec: addressCodec,
+		storeService: storeService,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Versions: collections.NewMap(sb, types.VersionsKey, "versions",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key),
