@@ -533,6 +533,7 @@ type ResolveLatency struct {
 	Query     string  `json:"query"`
 	Callers   int     `json:"callers"`
 	Calls     int     `json:"calls"`
+	Rounds    int     `json:"rounds"`
 	Errors    int64   `json:"errors"`
 	PerSecond float64 `json:"per_second"`
 	P50       float64 `json:"p50_us"`

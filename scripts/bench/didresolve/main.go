@@ -65,6 +65,7 @@ type Latency struct {
 	Query     string  `json:"query"`
 	Callers   int     `json:"callers"`
 	Calls     int     `json:"calls"`
+	Rounds    int     `json:"rounds"`
 	Errors    int64   `json:"errors"`
 	Seconds   float64 `json:"seconds"`
 	PerSecond float64 `json:"per_second"`
@@ -321,7 +322,9 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 	res.ConcCallers = cfg.c
 	res.Method = fmt.Sprintf("x/did Query/Resolve (latest version) over gRPC for DIDs drawn uniformly at random (seed %d) from the %d stored, "+
 		"%d sequential calls, then %d calls from %d concurrent callers on the same connection; each Resolve answer checked "+
-		"(document present, no resolution error). Baseline in the same run, same protocol: bank Query/Balance of a funded account. "+
+		"(document present, no resolution error). Baseline in the same run, same protocol: bank Query/Balance of a funded account, "+
+		"alternating with Resolve in rounds (sequential: rounds of 50 calls; concurrent: 8 rounds of each) so that background load falls on both alike; "+
+		"calls/s is calls over the summed time of that query's rounds. "+
 		"Warm-up of 300 calls of each before timing. The node makes an empty block every second during the measurement; "+
 		"client and node share the machine's cores", cfg.seed, len(b.dids), cfg.n, cfg.cn, cfg.c)
 	res.LoadAvgEnd = loadavg()
@@ -769,18 +772,15 @@ func (b *bench) measure(ctx context.Context, conc bool) (Stage, error) {
 			return st, fmt.Errorf("warm-up: %w", err)
 		}
 	}
-	if st.BalanceSeq, err = series(ctx, "bank.v1beta1.Query/Balance", balance, 1, b.cfg.n, b.cfg.seed); err != nil {
-		return st, err
-	}
-	if st.ResolveSeq, err = series(ctx, "amanah.did.v1.Query/Resolve", resolve, 1, b.cfg.n, b.cfg.seed); err != nil {
+	bal := query{"cosmos.bank.v1beta1.Query/Balance", balance}
+	res := query{"amanah.did.v1.Query/Resolve", resolve}
+	// Sequential: rounds of 50 calls, alternating Balance and Resolve.
+	if st.BalanceSeq, st.ResolveSeq, err = pair(ctx, bal, res, 1, b.cfg.n, b.cfg.n/50, b.cfg.seed); err != nil {
 		return st, err
 	}
 	if conc {
-		bc, err := series(ctx, "bank.v1beta1.Query/Balance", balance, b.cfg.c, b.cfg.cn, b.cfg.seed)
-		if err != nil {
-			return st, err
-		}
-		rc, err := series(ctx, "amanah.did.v1.Query/Resolve", resolve, b.cfg.c, b.cfg.cn, b.cfg.seed)
+		// Concurrent: 8 rounds of each, alternating.
+		bc, rc, err := pair(ctx, bal, res, b.cfg.c, b.cfg.cn, 8, b.cfg.seed+1)
 		if err != nil {
 			return st, err
 		}
@@ -800,13 +800,25 @@ func (b *bench) measure(ctx context.Context, conc bool) (Stage, error) {
 	return st, nil
 }
 
-// series makes calls calls of call from callers goroutines and returns the latency
-// distribution. An error answer counts in Errors (more than 1% of the calls fails the series).
-func series(ctx context.Context, name string, call func(context.Context, *rand.Rand) (int, error), callers, calls int, seed uint64) (Latency, error) {
-	l := Latency{Query: name, Callers: callers, Calls: calls}
+// query is one kind of timed call: it returns the answer's document size (Resolve) or 0.
+type query struct {
+	name string
+	call func(context.Context, *rand.Rand) (int, error)
+}
+
+// tally accumulates one query's timed calls over the rounds of a series.
+type tally struct {
+	lat      []time.Duration
+	elapsed  time.Duration
+	errs     int64
+	docBytes int64
+	firstErr string
+}
+
+// round makes calls calls of q from callers goroutines and adds them to t.
+func (t *tally) round(ctx context.Context, q query, callers, calls int, seed, stream uint64) {
 	lat := make([]time.Duration, calls)
-	var next atomic.Int64
-	var errs, docBytes atomic.Int64
+	var next, errs, docBytes atomic.Int64
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -814,7 +826,7 @@ func series(ctx context.Context, name string, call func(context.Context, *rand.R
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, uint64(g)))
+			rng := rand.New(rand.NewPCG(seed, stream*1000+uint64(g)))
 			for ctx.Err() == nil {
 				k := next.Add(1) - 1
 				if k >= int64(calls) {
@@ -822,7 +834,7 @@ func series(ctx context.Context, name string, call func(context.Context, *rand.R
 				}
 				cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 				t0 := time.Now()
-				n, err := call(cctx, rng)
+				n, err := q.call(cctx, rng)
 				lat[k] = time.Since(t0)
 				cancel()
 				if err != nil {
@@ -834,27 +846,60 @@ func series(ctx context.Context, name string, call func(context.Context, *rand.R
 		}()
 	}
 	wg.Wait()
-	el := time.Since(start)
-	if ctx.Err() != nil {
-		return l, ctx.Err()
+	t.elapsed += time.Since(start)
+	t.lat = append(t.lat, lat...)
+	t.errs += errs.Load()
+	t.docBytes += docBytes.Load()
+	if e, ok := firstErr.Load().(string); ok && t.firstErr == "" {
+		t.firstErr = e
 	}
-	l.Errors = errs.Load()
-	l.Seconds = round(el.Seconds(), 3)
-	l.PerSecond = round(float64(calls)/el.Seconds(), 1)
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	q := func(p float64) float64 {
-		k := min(int(p*float64(len(lat))), len(lat)-1)
-		return round(float64(lat[k].Nanoseconds())/1000, 1)
+}
+
+// pair times queries a and b, calls calls of each from callers goroutines, alternating between
+// them in rounds (a, b, a, b, ...) so that a change of the machine's background load during
+// the series falls on both alike. Calls/s is calls over the summed time of the query's rounds.
+// An error answer counts in Errors; more than 1% of the calls failing fails the series.
+func pair(ctx context.Context, a, b query, callers, calls, rounds int, seed uint64) (la, lb Latency, err error) {
+	rounds = max(min(rounds, calls/callers), 1)
+	ts := []*tally{{}, {}}
+	qs := []query{a, b}
+	for r := range rounds {
+		n := calls/rounds + btoi(r < calls%rounds)
+		for k := range qs {
+			if ctx.Err() != nil {
+				return la, lb, ctx.Err()
+			}
+			ts[k].round(ctx, qs[k], callers, n, seed, uint64(2*r+k))
+		}
 	}
-	l.P50, l.P90, l.P99, l.P999 = q(0.50), q(0.90), q(0.99), q(0.999)
-	l.Max = round(float64(lat[len(lat)-1].Nanoseconds())/1000, 1)
-	if d := docBytes.Load(); d > 0 {
-		l.RespBytes = round(float64(d)/float64(calls-int(l.Errors)), 1)
+	out := make([]Latency, 2)
+	for k, t := range ts {
+		l := Latency{Query: qs[k].name, Callers: callers, Calls: len(t.lat), Errors: t.errs, Rounds: rounds}
+		l.Seconds = round(t.elapsed.Seconds(), 3)
+		l.PerSecond = round(float64(len(t.lat))/t.elapsed.Seconds(), 1)
+		sort.Slice(t.lat, func(i, j int) bool { return t.lat[i] < t.lat[j] })
+		q := func(p float64) float64 {
+			i := min(int(p*float64(len(t.lat))), len(t.lat)-1)
+			return round(float64(t.lat[i].Nanoseconds())/1000, 1)
+		}
+		l.P50, l.P90, l.P99, l.P999 = q(0.50), q(0.90), q(0.99), q(0.999)
+		l.Max = round(float64(t.lat[len(t.lat)-1].Nanoseconds())/1000, 1)
+		if t.docBytes > 0 {
+			l.RespBytes = round(float64(t.docBytes)/float64(len(t.lat)-int(t.errs)), 1)
+		}
+		if t.errs*100 > int64(len(t.lat)) {
+			return la, lb, fmt.Errorf("%s: %d of %d calls failed, first: %s", l.Query, t.errs, len(t.lat), t.firstErr)
+		}
+		out[k] = l
 	}
-	if l.Errors*100 > int64(calls) {
-		return l, fmt.Errorf("%s: %d of %d calls failed, first: %v", name, l.Errors, calls, firstErr.Load())
+	return out[0], out[1], nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
 	}
-	return l, nil
+	return 0
 }
 
 func round(x float64, digits int) float64 {
