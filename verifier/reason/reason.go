@@ -50,6 +50,7 @@ const (
 	StatusStale          Code = "status_stale"
 	StatusMissing        Code = "status_missing"
 	SchemaInvalid        Code = "schema_invalid"
+	SchemaUnknown        Code = "schema_unknown"
 	// Transport-level (gRPC status details).
 	Unauthenticated Code = "unauthenticated"
 	RateLimited     Code = "rate_limited"

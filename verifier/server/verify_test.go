@@ -180,6 +180,9 @@ func TestVerifyReasons(t *testing.T) {
 			pres := h.present(h.holder(1), ch.Nonce)
 			h.env.Chain.Accredit("did:amanah:testnet:other", verifiertest.VCT, ledgerWindow()) // a trust change drops the trust cache
 			h.commit()
+			if _, err := h.cache.CredentialSchema(context.Background(), verifiertest.VCT); err != nil { // the schema is read again in time
+				t.Fatal(err)
+			}
 			h.env.Node.SetDown(true)
 			return h.verify(rp(), pres, ch.Nonce, nil)
 		}},

@@ -22,6 +22,7 @@ import (
 	"github.com/amanah-id/amanah/verifier/audit"
 	"github.com/amanah-id/amanah/verifier/auth"
 	"github.com/amanah-id/amanah/verifier/challenge"
+	"github.com/amanah-id/amanah/verifier/claimschema"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/reason"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
@@ -64,14 +65,18 @@ type Config struct {
 	// Options are the SD-JWT limits, algorithms and clock; Nonce and Audience
 	// come from each challenge. MaxSize also bounds the request's presentation.
 	Options sdjwt.Options
+	// Schemas caches compiled credential-type schemas
+	// (claimschema.NewCache(claimschema.DefaultCacheSize) if nil).
+	Schemas *claimschema.Cache
 }
 
 // Service implements verifierpb.VerifierServer.
 type Service struct {
 	verifierpb.UnimplementedVerifierServer
-	cfg Config
-	vc  *sdjwtvc.Verifier
-	now func() time.Time
+	cfg     Config
+	vc      *sdjwtvc.Verifier
+	schemas *claimschema.Cache
+	now     func() time.Time
 }
 
 var _ verifierpb.VerifierServer = (*Service)(nil)
@@ -93,7 +98,10 @@ func New(cfg Config) (*Service, error) {
 	}
 	view := cfg.View
 	vc := &sdjwtvc.Verifier{Resolver: sdjwtvc.IssuerKeyResolverFunc(view.IssuerKey), Options: cfg.Options}
-	return &Service{cfg: cfg, vc: vc, now: now}, nil
+	if cfg.Schemas == nil {
+		cfg.Schemas = claimschema.NewCache(claimschema.DefaultCacheSize)
+	}
+	return &Service{cfg: cfg, vc: vc, schemas: cfg.Schemas, now: now}, nil
 }
 
 // Error returns a gRPC status error with code c whose message starts with
@@ -288,13 +296,9 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 		resp.ExpiresAtUnix = res.ExpiresAt.Unix()
 	}
 
-	// schema: what Amanah requires of every credential.
-	switch {
-	case res.IssuedAt.IsZero(), !res.KeyBound, res.Status == nil, res.VCT == "":
-		v.add(reason.CheckSchema, reason.SchemaInvalid)
-	default:
-		v.add(reason.CheckSchema, "")
-	}
+	// schema: what Amanah requires of every credential, and the disclosed
+	// claims against the credential type's schema in x/trust.
+	v.add(reason.CheckSchema, s.schema(ctx, res))
 
 	// accreditation at issuance and now.
 	now := s.now()
@@ -313,6 +317,37 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 	pr, claims := s.policy(ctx, rpDID, ch, req.Policy, res)
 	v.add(reason.CheckPolicy, pr)
 	resp.DisclosedClaims = claims
+}
+
+// schema checks what Amanah requires of every credential, then each
+// disclosed claim against its subschema in the JSON Schema registered for
+// the credential's type (claimschema): an unregistered type, a claim the
+// schema does not define or a value it does not allow is schema_invalid; a
+// schema that cannot be read is schema_unknown.
+func (s *Service) schema(ctx context.Context, res *sdjwtvc.Result) reason.Code {
+	if res.IssuedAt.IsZero() || !res.KeyBound || res.Status == nil || res.VCT == "" {
+		return reason.SchemaInvalid
+	}
+	sch, err := s.cfg.View.CredentialSchema(ctx, res.VCT)
+	switch {
+	case errors.Is(err, ledger.ErrNotFound):
+		return reason.SchemaInvalid
+	case err != nil:
+		return reason.SchemaUnknown
+	}
+	cs, err := s.schemas.Get(res.VCT, sch.SHA256, sch.JSON)
+	if err != nil {
+		return reason.SchemaInvalid
+	}
+	for name, val := range res.Claims {
+		if registeredClaims[name] {
+			continue
+		}
+		if cs.ValidateClaim(name, val) != nil {
+			return reason.SchemaInvalid
+		}
+	}
+	return ""
 }
 
 func (s *Service) accreditation(ctx context.Context, iss, vct string, iat, now time.Time) reason.Code {

@@ -48,6 +48,16 @@ var Claims = map[string]any{
 	"address":     map[string]any{"city": "Kuala Lumpur", "postcode": "50450"},
 }
 
+// Schema is the JSON Schema registered for VCT and OtherVCT: the fixture's
+// claims and the age predicates derived from birthdate. Its `required` list
+// is not applied to presentations (they disclose a subset).
+const Schema = `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",` +
+	`"properties":{"given_name":{"type":"string","minLength":1},"family_name":{"type":"string"},` +
+	`"birthdate":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"nationality":{"type":"string","pattern":"^[A-Z]{2}$"},` +
+	`"address":{"type":"object","properties":{"city":{"type":"string"},"postcode":{"type":"string"}},"additionalProperties":false},` +
+	`"age_over_18":{"type":"boolean"},"age_over_21":{"type":"boolean"}},` +
+	`"required":["given_name","family_name","birthdate"]}`
+
 // Env is the in-memory world.
 type Env struct {
 	Chain     *ledgertest.Chain
@@ -87,6 +97,8 @@ func New(c keys.Curve) (*Env, error) {
 	ch.PutDID(doc, now.Add(-24*time.Hour))
 	ch.Accredit(did, VCT, ledger.Window{From: now.Add(-24 * time.Hour)})
 	ch.Accredit(did, OtherVCT, ledger.Window{From: now.Add(-24 * time.Hour)})
+	ch.PutCredentialType(VCT, Schema)
+	ch.PutCredentialType(OtherVCT, Schema)
 	ch.PutRelyingParty(ledger.RelyingParty{DID: RPDID, Name: "Bank One", AllowedClaims: map[string][]string{
 		VCT: AllowedClaims, OtherVCT: {"given_name"},
 	}})

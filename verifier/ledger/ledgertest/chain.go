@@ -37,7 +37,7 @@ type Chain struct {
 	accr    map[[2]string][]ledger.Window
 	rps     map[string]ledger.RelyingParty
 	schemas map[string][]string // vct -> schema of each version
-	lists   map[string]*list // by uri
+	lists   map[string]*list    // by uri
 	nodes   []*Node
 }
 
