@@ -198,15 +198,9 @@ func (s *story) issue(ctx context.Context) (string, error) {
 }
 
 func (s *story) startVerifier(ctx context.Context) (string, error) {
-	root, err := localnet.ModuleRoot(ctx)
+	bin, err := localnet.BuildCommand(ctx, "amanah-verifier")
 	if err != nil {
 		return "", err
-	}
-	bin := filepath.Join(root, "build", "amanah-verifier")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/amanah-verifier")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build amanah-verifier: %w: %s", err, out)
 	}
 	grpcPort, err := freePort()
 	if err != nil {

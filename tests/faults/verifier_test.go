@@ -306,14 +306,8 @@ type verifierProc struct {
 // process is stopped when the test ends.
 func (s *scenario) startVerifier(bank string, nodes ...int) verifierProc {
 	s.t.Helper()
-	root, err := localnet.ModuleRoot(s.ctx)
+	bin, err := localnet.BuildCommand(s.ctx, "amanah-verifier")
 	s.must(err)
-	bin := filepath.Join(s.t.TempDir(), "amanah-verifier")
-	build := exec.CommandContext(s.ctx, "go", "build", "-o", bin, "./cmd/amanah-verifier")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		s.t.Fatalf("build amanah-verifier: %v: %s", err, out)
-	}
 	port := func() int {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		s.must(err)

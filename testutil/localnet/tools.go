@@ -41,15 +41,21 @@ func BuildBinary(ctx context.Context) (string, error) {
 		}
 		return filepath.Abs(bin)
 	}
+	return BuildCommand(ctx, "amanahd")
+}
+
+// BuildCommand runs `go build -o <root>/build/<name> ./cmd/<name>` (a no-op when the binary
+// is up to date) and returns the binary's path; tests and the demo use it for amanah-verifier.
+func BuildCommand(ctx context.Context, name string) (string, error) {
 	root, err := ModuleRoot(ctx)
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(root, "build", "amanahd")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/amanahd")
+	bin := filepath.Join(root, "build", name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/"+name)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/amanahd: %w: %s", err, out)
+		return "", fmt.Errorf("go build ./cmd/%s: %w: %s", name, err, out)
 	}
 	return bin, nil
 }
