@@ -28,7 +28,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
+	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -148,11 +148,6 @@ func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s chainload: %s\n", time.Now().UTC().Format("15:04:05.000"), fmt.Sprintf(format, args...))
 }
 
-func loadavg() string {
-	la, _ := os.ReadFile("/proc/loadavg")
-	return strings.TrimSpace(string(la))
-}
-
 // lt is one load test: the network, the client and the sender accounts.
 type lt struct {
 	cfg     config
@@ -166,7 +161,7 @@ type lt struct {
 }
 
 func run(ctx context.Context, cfg config) (res Result, err error) {
-	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", Senders: cfg.senders, Duration: cfg.dur.String(), LoadAvg: loadavg()}
+	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", Senders: cfg.senders, Duration: cfg.dur.String(), LoadAvg: benchenv.LoadAvg()}
 	bctx, bcancel := context.WithTimeout(ctx, 10*time.Minute)
 	bin, err := localnet.BuildBinary(bctx)
 	bcancel()
@@ -199,7 +194,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 			_ = os.RemoveAll(dir)
 		}
 	}()
-	res.DBBackend = dbBackend(net.Node(0).Home)
+	res.DBBackend = benchenv.DBBackend(net.Node(0).Home)
 	if err := net.StartAll(); err != nil {
 		return res, err
 	}
@@ -230,7 +225,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 		return res, err
 	}
 	home := net.Node(0).Home
-	appBefore, blkBefore := dirSize(filepath.Join(home, "data", "application.db")), dirSize(filepath.Join(home, "data", "blockstore.db"))
+	appBefore, blkBefore := benchenv.DirSize(filepath.Join(home, "data", "application.db")), benchenv.DirSize(filepath.Join(home, "data", "blockstore.db"))
 	res.DID, err = t.phase(ctx, "did_create", didGas, t.didMsg)
 	if err != nil {
 		return res, err
@@ -239,7 +234,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 	if err := t.advance(ctx, 1); err != nil {
 		return res, err
 	}
-	appAfter, blkAfter := dirSize(filepath.Join(home, "data", "application.db")), dirSize(filepath.Join(home, "data", "blockstore.db"))
+	appAfter, blkAfter := benchenv.DirSize(filepath.Join(home, "data", "application.db")), benchenv.DirSize(filepath.Join(home, "data", "blockstore.db"))
 	if n := res.DID.Committed - res.DID.Failed; n > 0 {
 		res.StateBytesPerDID = float64(appAfter-appBefore) / float64(n)
 		res.BlockBytesPerDID = float64(blkAfter-blkBefore) / float64(n)
@@ -264,7 +259,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 		"validator's precommit timestamp for that block, from the next block's last commit) to the first poll (every 2 ms) of the " +
 		"node's x/status Entry query (ABCI query at the latest height, through CometBFT RPC) returning the revoked status; median of " +
 		"the samples. revocation_submit_to_visible_ms is from broadcast (just after a block) to readable"
-	res.LoadAvgEnd = loadavg()
+	res.LoadAvgEnd = benchenv.LoadAvg()
 	return res, nil
 }
 
@@ -690,7 +685,7 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 	p.WindowSeconds = blocks[last].time.Sub(blocks[first].time).Seconds()
 	p.TPS = float64(p.WindowTxs) / p.WindowSeconds
 	logf("%s: %.1f committed tx/s (%d txs in %d blocks over %.2fs, heights %d..%d, fullest block %d, mean backlog %.0f, %d failed, load %s)",
-		name, p.TPS, p.WindowTxs, p.WindowBlocks, p.WindowSeconds, p.FirstHeight+1, p.LastHeight, p.MaxTxsPerBlock, p.MeanBacklog, p.Failed, loadavg())
+		name, p.TPS, p.WindowTxs, p.WindowBlocks, p.WindowSeconds, p.FirstHeight+1, p.LastHeight, p.MaxTxsPerBlock, p.MeanBacklog, p.Failed, benchenv.LoadAvg())
 	return p, nil
 }
 
@@ -702,7 +697,7 @@ func (t *lt) submit(ctx context.Context, pool []txclient.SignedTx, backlog, subm
 			return nil
 		}
 		if backlog.Load() > int64(t.cfg.backlog) {
-			pause(ctx, 20*time.Millisecond)
+			benchenv.Pause(ctx, 20*time.Millisecond)
 			continue
 		}
 		br, err := t.rpc.BroadcastSync(ctx, pool[k].Bytes)
@@ -712,27 +707,18 @@ func (t *lt) submit(ctx context.Context, pool []txclient.SignedTx, backlog, subm
 		case err != nil:
 			// Transport error: the tx may or may not be in the mempool; resend (a duplicate
 			// is answered "already in cache").
-			pause(ctx, 50*time.Millisecond)
+			benchenv.Pause(ctx, 50*time.Millisecond)
 			continue
 		case br.Code == 0, strings.Contains(br.Log, "already exists in cache"), strings.Contains(br.Log, "tx already exists"):
 			k++
 			submitted.Add(1)
 		case strings.Contains(strings.ToLower(br.Log), "mempool is full"):
-			pause(ctx, 50*time.Millisecond)
+			benchenv.Pause(ctx, 50*time.Millisecond)
 		default:
 			return fmt.Errorf("check tx %d: code %d %s: %s", k, br.Code, br.Codespace, br.Log)
 		}
 	}
 	return nil
-}
-
-func pause(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // revocation creates an issuer DID and a revocation list, then times cfg.revocations single
@@ -841,34 +827,6 @@ func (t *lt) revocation(ctx context.Context) (visible, submit []float64, err err
 		logf("revocation %d: block %d, readable %.1f ms after its commit (precommit time), %.1f ms after submission", k, r.Height, ms, submit[len(submit)-1])
 	}
 	return visible, submit, nil
-}
-
-// dirSize sums the sizes of the regular files under dir.
-func dirSize(dir string) int64 {
-	var n int64
-	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			if fi, err := d.Info(); err == nil {
-				n += fi.Size()
-			}
-		}
-		return nil
-	})
-	return n
-}
-
-// dbBackend reads db_backend from the node's config.toml.
-func dbBackend(home string) string {
-	raw, err := os.ReadFile(filepath.Join(home, "config", "config.toml"))
-	if err != nil {
-		return "unknown"
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == "db_backend" {
-			return strings.Trim(strings.TrimSpace(v), `"`)
-		}
-	}
-	return "unknown"
 }
 
 func median(xs []float64) float64 {

@@ -32,7 +32,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
+	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 	"math/rand/v2"
 	"os"
 	"os/signal"
@@ -188,11 +188,6 @@ func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s didresolve: %s\n", time.Now().UTC().Format("15:04:05.000"), fmt.Sprintf(format, args...))
 }
 
-func loadavg() string {
-	la, _ := os.ReadFile("/proc/loadavg")
-	return strings.TrimSpace(string(la))
-}
-
 // bench is one run: the network, the clients, the writers and the DIDs stored so far.
 type bench struct {
 	cfg     config
@@ -210,7 +205,7 @@ type bench struct {
 }
 
 func run(ctx context.Context, cfg config) (res Result, err error) {
-	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", LoadAvg: loadavg(),
+	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", LoadAvg: benchenv.LoadAvg(),
 		Transport: "gRPC over TCP loopback to the node's gRPC server (app.toml grpc.address), one connection, SDK proto codec"}
 	bctx, bcancel := context.WithTimeout(ctx, 10*time.Minute)
 	bin, err := localnet.BuildBinary(bctx)
@@ -246,7 +241,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 		}
 	}()
 	home := net.Node(0).Home
-	res.DBBackend = dbBackend(home)
+	res.DBBackend = benchenv.DBBackend(home)
 	if err := net.StartAll(); err != nil {
 		return res, err
 	}
@@ -274,7 +269,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 	if err := b.advance(ctx, 1); err != nil {
 		return res, err
 	}
-	appBefore, blkBefore := dirSize(filepath.Join(home, "data", "application.db")), dirSize(filepath.Join(home, "data", "blockstore.db"))
+	appBefore, blkBefore := benchenv.DirSize(filepath.Join(home, "data", "application.db")), benchenv.DirSize(filepath.Join(home, "data", "blockstore.db"))
 	res.AppDBBefore = appBefore
 
 	// One batch with a generous limit gives the gas a batch uses; its DIDs count as stored.
@@ -303,7 +298,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 	if err := b.advance(ctx, 2); err != nil {
 		return res, err
 	}
-	appAfter, blkAfter := dirSize(filepath.Join(home, "data", "application.db")), dirSize(filepath.Join(home, "data", "blockstore.db"))
+	appAfter, blkAfter := benchenv.DirSize(filepath.Join(home, "data", "application.db")), benchenv.DirSize(filepath.Join(home, "data", "blockstore.db"))
 	res.AppDBAfter = appAfter
 	res.DIDsStored = len(b.dids)
 	res.StateBytesPerDID = float64(appAfter-appBefore) / float64(len(b.dids))
@@ -327,7 +322,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 		"calls/s is calls over the summed time of that query's rounds. "+
 		"Warm-up of 300 calls of each before timing. The node makes an empty block every second during the measurement; "+
 		"client and node share the machine's cores", cfg.seed, len(b.dids), cfg.n, cfg.cn, cfg.c)
-	res.LoadAvgEnd = loadavg()
+	res.LoadAvgEnd = benchenv.LoadAvg()
 	return res, nil
 }
 
@@ -550,7 +545,7 @@ func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
 			case <-tick.C:
 				h, _ := b.height(fctx)
 				logf("fill: %d of %d transactions accepted after %s, height %d, mempool %d, load %s",
-					sent.Load(), nTx, time.Since(start).Round(time.Second), h, backlog.Load(), loadavg())
+					sent.Load(), nTx, time.Since(start).Round(time.Second), h, backlog.Load(), benchenv.LoadAvg())
 			}
 		}
 	}()
@@ -661,7 +656,7 @@ func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
 func (b *bench) submit(ctx context.Context, tx txclient.SignedTx, backlog *atomic.Int64) error {
 	for ctx.Err() == nil {
 		if backlog.Load() > int64(b.cfg.backlog) {
-			pause(ctx, 20*time.Millisecond)
+			benchenv.Pause(ctx, 20*time.Millisecond)
 			continue
 		}
 		br, err := b.rpc.BroadcastSync(ctx, tx.Bytes)
@@ -670,25 +665,16 @@ func (b *bench) submit(ctx context.Context, tx txclient.SignedTx, backlog *atomi
 			return ctx.Err()
 		case err != nil:
 			// The tx may or may not be in the mempool; resend (a duplicate is "already in cache").
-			pause(ctx, 50*time.Millisecond)
+			benchenv.Pause(ctx, 50*time.Millisecond)
 		case br.Code == 0, strings.Contains(br.Log, "already exists in cache"), strings.Contains(br.Log, "tx already exists"):
 			return nil
 		case strings.Contains(strings.ToLower(br.Log), "mempool is full"):
-			pause(ctx, 50*time.Millisecond)
+			benchenv.Pause(ctx, 50*time.Millisecond)
 		default:
 			return fmt.Errorf("check tx: code %d %s: %s", br.Code, br.Codespace, br.Log)
 		}
 	}
 	return ctx.Err()
-}
-
-func pause(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // blockMeta is one block's header time and transaction outcomes.
@@ -789,7 +775,7 @@ func (b *bench) measure(ctx context.Context, conc bool) (Stage, error) {
 	if st.BalanceSeq.P50 > 0 {
 		st.ResolveOverBl = round(st.ResolveSeq.P50/st.BalanceSeq.P50, 2)
 	}
-	st.LoadAvg = loadavg()
+	st.LoadAvg = benchenv.LoadAvg()
 	logf("%d DIDs stored: Resolve p50 %.0f µs p99 %.0f µs (Balance p50 %.0f µs p99 %.0f µs), sequential %d",
 		st.DIDs, st.ResolveSeq.P50, st.ResolveSeq.P99, st.BalanceSeq.P50, st.BalanceSeq.P99, b.cfg.n)
 	if conc {
@@ -908,32 +894,4 @@ func round(x float64, digits int) float64 {
 		return x
 	}
 	return p
-}
-
-// dirSize sums the sizes of the regular files under dir.
-func dirSize(dir string) int64 {
-	var n int64
-	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			if fi, err := d.Info(); err == nil {
-				n += fi.Size()
-			}
-		}
-		return nil
-	})
-	return n
-}
-
-// dbBackend reads db_backend from the node's config.toml.
-func dbBackend(home string) string {
-	raw, err := os.ReadFile(filepath.Join(home, "config", "config.toml"))
-	if err != nil {
-		return "unknown"
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == "db_backend" {
-			return strings.Trim(strings.TrimSpace(v), `"`)
-		}
-	}
-	return "unknown"
 }
