@@ -2,6 +2,7 @@ package jsonstrict
 
 import (
 	"bytes"
+	"fmt"
 	"unicode/utf8"
 )
 
@@ -27,7 +28,7 @@ type scanner struct {
 // newScanner checks the size limit and returns a scanner at the first non-space byte.
 func newScanner(data []byte, lim Limits) (scanner, error) {
 	if lim.MaxBytes > 0 && len(data) > lim.MaxBytes {
-		return scanner{}, errAt(ErrTooLarge, lim.MaxBytes)
+		return scanner{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), lim.MaxBytes)
 	}
 	s := scanner{data: data, maxDepth: lim.MaxDepth}
 	if s.maxDepth <= 0 {

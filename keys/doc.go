@@ -19,7 +19,8 @@
 //   - secp256k1 rejects high-S signatures (S > n/2) as malleable; Sign emits
 //     low-S (RFC 6979 deterministic nonces, via dcrd).
 //
-// Parsers are strict: exact member names, no duplicate JSON members, unpadded
-// canonical base64url, exact lengths, points on the curve, and no private
-// material where a public key is expected.
+// Parsers are strict: JSON read by jsonstrict (no duplicate members, valid
+// UTF-8, no lone surrogate escapes, no trailing data), exact member names,
+// unpadded canonical base64url, exact lengths, points on the curve, and no
+// private material where a public key is expected.
 package keys

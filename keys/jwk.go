@@ -8,7 +8,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/amanah-id/amanah/jsonstrict"
 )
+
+// maxJWKBytes bounds JWK input; real public/private JWKs are far smaller.
+const maxJWKBytes = 4096
 
 var b64 = base64.RawURLEncoding.Strict()
 
@@ -123,13 +128,16 @@ func ParsePrivateJWK(b []byte) (PrivateKey, error) {
 	return priv, nil
 }
 
+// parseJWKObject reads a JWK's members strictly (jsonstrict: no duplicate names, valid
+// UTF-8, no lone surrogate escapes, no trailing data, at most maxJWKBytes).
 func parseJWKObject(b []byte) (map[string]json.RawMessage, error) {
-	if len(b) > maxJWKBytes {
-		return nil, fmt.Errorf("%w: %d bytes exceeds %d", ErrInvalidJWK, len(b), maxJWKBytes)
-	}
-	m, err := jsonObject(b)
+	members, err := jsonstrict.Members(b, jsonstrict.Limits{MaxBytes: maxJWKBytes})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidJWK, err)
+	}
+	m := make(map[string]json.RawMessage, len(members))
+	for _, mb := range members {
+		m[mb.Name] = mb.Value
 	}
 	return m, nil
 }
@@ -214,8 +222,8 @@ func checkJWKMetadata(m map[string]json.RawMessage, c Curve, private bool) error
 		}
 	}
 	if raw, ok := m["key_ops"]; ok {
-		var ops []string
-		if err := json.Unmarshal(raw, &ops); err != nil || ops == nil {
+		ops, err := jsonStrings(raw)
+		if err != nil {
 			return fmt.Errorf("%w: key_ops is not an array of strings", ErrInvalidJWK)
 		}
 		for _, op := range ops {
@@ -232,11 +240,26 @@ func jwkString(m map[string]json.RawMessage, name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%w: missing member %q", ErrInvalidJWK, name)
 	}
-	s, err := jsonString(raw)
+	s, err := jsonstrict.String(raw, jsonstrict.Limits{})
 	if err != nil {
 		return "", fmt.Errorf("%w: member %q: %w", ErrInvalidJWK, name, err)
 	}
 	return s, nil
+}
+
+// jsonStrings reads a JSON array of strings.
+func jsonStrings(raw []byte) ([]string, error) {
+	elems, err := jsonstrict.Elements(raw, jsonstrict.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(elems))
+	for i, e := range elems {
+		if out[i], err = jsonstrict.String(e, jsonstrict.Limits{}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func jwkBytes(m map[string]json.RawMessage, name string, size int) ([]byte, error) {
