@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"unicode/utf8"
+
+	"github.com/amanah-id/amanah/jsonstrict"
 )
 
 // ContextV1 is the required first @context entry of a DID document.
@@ -125,37 +126,34 @@ func (d *Document) decode(b []byte, strict bool) error {
 	if len(b) > MaxDecodeBytes {
 		return fmt.Errorf("document: %w: %d bytes exceeds %d", ErrTooLarge, len(b), MaxDecodeBytes)
 	}
-	if !utf8.Valid(b) {
-		return badJSON("document", fmt.Errorf("invalid UTF-8"))
-	}
 	members, err := jsonObject(b)
 	if err != nil {
 		return badJSON("document", err)
 	}
 	*d = Document{}
 	for _, m := range members {
-		if isNull(m.value) && docMembers[m.name] {
-			return badJSON(m.name, fmt.Errorf("null"))
+		if isNull(m.Value) && docMembers[m.Name] {
+			return badJSON(m.Name, fmt.Errorf("null"))
 		}
 		var err error
-		switch m.name {
+		switch m.Name {
 		case "@context":
-			d.Context, err = jsonStrings(m.value, true)
+			d.Context, err = jsonStrings(m.Value, true)
 		case "id":
-			d.ID, err = jsonString(m.value)
+			d.ID, err = jsonString(m.Value)
 		case "controller":
-			d.Controller, err = jsonStrings(m.value, true)
+			d.Controller, err = jsonStrings(m.Value, true)
 		case "alsoKnownAs":
-			d.AlsoKnownAs, err = jsonStrings(m.value, false)
+			d.AlsoKnownAs, err = jsonStrings(m.Value, false)
 		case "verificationMethod":
-			d.VerificationMethods, err = decodeMethods(m.value, strict)
+			d.VerificationMethods, err = decodeMethods(m.Value, strict)
 		case "authentication", "assertionMethod", "keyAgreement", "capabilityInvocation", "capabilityDelegation":
 			var refs []MethodRef
-			if refs, err = decodeRefs(m.name, m.value, strict); err == nil {
-				*d.relationship(Relationship(m.name)) = refs
+			if refs, err = decodeRefs(m.Name, m.Value, strict); err == nil {
+				*d.relationship(Relationship(m.Name)) = refs
 			}
 		case "service":
-			d.Service, err = decodeServices(m.value, strict)
+			d.Service, err = decodeServices(m.Value, strict)
 		default:
 			if err := addExtension(&d.Extensions, m, strict, "document"); err != nil {
 				return err
@@ -163,7 +161,7 @@ func (d *Document) decode(b []byte, strict bool) error {
 			continue
 		}
 		if err != nil {
-			return wrapField(m.name, err)
+			return wrapField(m.Name, err)
 		}
 	}
 	return nil
@@ -179,18 +177,18 @@ func wrapField(field string, err error) error {
 
 func isNull(b []byte) bool { return bytes.Equal(bytes.TrimSpace(b), []byte("null")) }
 
-func addExtension(ext *map[string]json.RawMessage, m member, strict bool, where string) error {
+func addExtension(ext *map[string]json.RawMessage, m jsonstrict.Member, strict bool, where string) error {
 	if strict {
-		return fmt.Errorf("%s: %w %q", where, ErrUnknownMember, m.name)
+		return fmt.Errorf("%s: %w %q", where, ErrUnknownMember, m.Name)
 	}
-	c, err := canonicalJSON(m.value)
+	c, err := canonicalJSON(m.Value)
 	if err != nil {
-		return badJSON(m.name, err)
+		return badJSON(m.Name, err)
 	}
 	if *ext == nil {
 		*ext = map[string]json.RawMessage{}
 	}
-	(*ext)[m.name] = c
+	(*ext)[m.Name] = c
 	return nil
 }
 
@@ -241,24 +239,24 @@ func (vm *VerificationMethod) decode(b []byte, strict bool) error {
 		return badJSON("verification method", err)
 	}
 	for _, m := range members {
-		if isNull(m.value) && methodMembers[m.name] {
-			return badJSON(m.name, fmt.Errorf("null"))
+		if isNull(m.Value) && methodMembers[m.Name] {
+			return badJSON(m.Name, fmt.Errorf("null"))
 		}
 		var err error
-		switch m.name {
+		switch m.Name {
 		case "id":
-			vm.ID, err = jsonString(m.value)
+			vm.ID, err = jsonString(m.Value)
 		case "type":
-			vm.Type, err = jsonString(m.value)
+			vm.Type, err = jsonString(m.Value)
 		case "controller":
-			vm.Controller, err = jsonString(m.value)
+			vm.Controller, err = jsonString(m.Value)
 		case "publicKeyMultibase":
-			vm.PublicKeyMultibase, err = jsonString(m.value)
+			vm.PublicKeyMultibase, err = jsonString(m.Value)
 		case "publicKeyJwk":
-			if t := bytes.TrimSpace(m.value); len(t) == 0 || t[0] != '{' {
+			if t := bytes.TrimSpace(m.Value); len(t) == 0 || t[0] != '{' {
 				err = fmt.Errorf("not a JSON object")
 			} else {
-				vm.PublicKeyJwk, err = canonicalJSON(m.value)
+				vm.PublicKeyJwk, err = canonicalJSON(m.Value)
 			}
 		default:
 			if err := addExtension(&vm.Extensions, m, strict, "verification method"); err != nil {
@@ -267,7 +265,7 @@ func (vm *VerificationMethod) decode(b []byte, strict bool) error {
 			continue
 		}
 		if err != nil {
-			return badJSON(m.name, err)
+			return badJSON(m.Name, err)
 		}
 	}
 	return nil
@@ -335,17 +333,17 @@ func (s *Service) decode(b []byte, strict bool) error {
 		return badJSON("service", err)
 	}
 	for _, m := range members {
-		if isNull(m.value) && serviceMembers[m.name] {
-			return badJSON(m.name, fmt.Errorf("null"))
+		if isNull(m.Value) && serviceMembers[m.Name] {
+			return badJSON(m.Name, fmt.Errorf("null"))
 		}
 		var err error
-		switch m.name {
+		switch m.Name {
 		case "id":
-			s.ID, err = jsonString(m.value)
+			s.ID, err = jsonString(m.Value)
 		case "type":
-			s.Type, err = jsonStrings(m.value, true)
+			s.Type, err = jsonStrings(m.Value, true)
 		case "serviceEndpoint":
-			err = s.ServiceEndpoint.decode(m.value, true)
+			err = s.ServiceEndpoint.decode(m.Value, true)
 		default:
 			if err := addExtension(&s.Extensions, m, strict, "service"); err != nil {
 				return err
@@ -353,7 +351,7 @@ func (s *Service) decode(b []byte, strict bool) error {
 			continue
 		}
 		if err != nil {
-			return badJSON(m.name, err)
+			return badJSON(m.Name, err)
 		}
 	}
 	return nil
@@ -389,11 +387,11 @@ func (e *ServiceEndpoint) decode(b []byte, allowSet bool) error {
 		}
 		m := make(map[string]json.RawMessage, len(members))
 		for _, mb := range members {
-			c, err := canonicalJSON(mb.value)
+			c, err := canonicalJSON(mb.Value)
 			if err != nil {
-				return fmt.Errorf("member %q: %w", mb.name, err)
+				return fmt.Errorf("member %q: %w", mb.Name, err)
 			}
-			m[mb.name] = c
+			m[mb.Name] = c
 		}
 		*e = ServiceEndpoint{Map: m}
 		return nil

@@ -269,14 +269,14 @@ func checkKeyShape(field string, vm *VerificationMethod) error {
 	}
 	hasKty := false
 	for _, m := range members {
-		switch m.name {
+		switch m.Name {
 		case "kty":
-			if _, err := jsonString(m.value); err != nil {
+			if _, err := jsonString(m.Value); err != nil {
 				return fmt.Errorf("%s.publicKeyJwk: %w: kty is not a string", field, ErrInvalidKeyMaterial)
 			}
 			hasKty = true
 		case "d", "p", "q", "dp", "dq", "qi", "oth", "k":
-			return fmt.Errorf("%s.publicKeyJwk: %w: private member %q", field, ErrInvalidKeyMaterial, m.name)
+			return fmt.Errorf("%s.publicKeyJwk: %w: private member %q", field, ErrInvalidKeyMaterial, m.Name)
 		}
 	}
 	if !hasKty {
@@ -371,11 +371,8 @@ func checkEndpoint(field string, e *ServiceEndpoint, top bool) error {
 			return fmt.Errorf("%s: %w: empty map", field, ErrInvalidServiceEndpoint)
 		}
 		for _, k := range sortedKeys(e.Map) {
-			var vals []string
-			var one string
-			if err := json.Unmarshal(e.Map[k], &one); err == nil {
-				vals = []string{one}
-			} else if err := json.Unmarshal(e.Map[k], &vals); err != nil {
+			vals, err := endpointMapValues(e.Map[k])
+			if err != nil {
 				return fmt.Errorf("%s.%s: %w: not a string or an array of strings", field, k, ErrInvalidServiceEndpoint)
 			}
 			for _, v := range vals {
