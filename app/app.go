@@ -179,6 +179,9 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 		feegrant.StoreKey, authzkeeper.StoreKey, counciltypes.StoreKey, didtypes.StoreKey,
 		trusttypes.StoreKey, statustypes.StoreKey,
 	)
+	// Transient stores of the identity modules: what the current block changed, reset at every
+	// commit; each module's EndBlock turns it into that height's change journal entry.
+	tkeys := storetypes.NewTransientStoreKeys(didtypes.TStoreKey, trusttypes.TStoreKey, statustypes.TStoreKey)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
 	}
@@ -225,15 +228,16 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 		app.SlashingKeeper.Hooks(),
 	))
 
-	app.DidKeeper = didkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[didtypes.StoreKey]), accCodec)
+	app.DidKeeper = didkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[didtypes.StoreKey]),
+		runtime.NewTransientStoreService(tkeys[didtypes.TStoreKey]), accCodec)
 
 	// The trust registry authorises by DID keys and makes accredited operators writers.
 	app.TrustKeeper = trustkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[trusttypes.StoreKey]),
-		app.DidKeeper, app.CouncilKeeper)
+		runtime.NewTransientStoreService(tkeys[trusttypes.TStoreKey]), app.DidKeeper, app.CouncilKeeper)
 
 	// Status lists are changed by signatures of their owner DID's assertionMethod keys.
 	app.StatusKeeper = statuskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[statustypes.StoreKey]),
-		accCodec, app.DidKeeper)
+		runtime.NewTransientStoreService(tkeys[statustypes.TStoreKey]), accCodec, app.DidKeeper)
 
 	app.FeeGrantKeeper = feegrantkeeper.NewKeeper(appCodec,
 		runtime.NewKVStoreService(keys[feegrant.StoreKey]), app.AccountKeeper)
@@ -291,8 +295,11 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
 	app.ModuleManager.SetOrderBeginBlockers(slashingtypes.ModuleName, evidencetypes.ModuleName,
 		stakingtypes.ModuleName, authz.ModuleName, genutiltypes.ModuleName)
+	// The identity modules end the block last: their EndBlock writes the block's change journal,
+	// which must include changes made by council decisions that gov executes in its EndBlock.
 	app.ModuleManager.SetOrderEndBlockers(banktypes.ModuleName, govtypes.ModuleName, stakingtypes.ModuleName,
-		feegrant.ModuleName, authz.ModuleName, genutiltypes.ModuleName)
+		feegrant.ModuleName, authz.ModuleName, genutiltypes.ModuleName,
+		didtypes.ModuleName, trusttypes.ModuleName, statustypes.ModuleName)
 	// The council goes before genutil: the gentxs run through the ante handler and the staking
 	// hooks, which only let admitted agencies bond.
 	genesisOrder := []string{
@@ -316,6 +323,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	app.sm.RegisterStoreDecoders()
 
 	app.MountKVStores(keys)
+	app.MountTransientStores(tkeys)
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)
 	app.SetBeginBlocker(app.BeginBlocker)

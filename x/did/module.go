@@ -31,6 +31,7 @@ var (
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 )
 
 // AppModule is the DID registry module.
@@ -53,6 +54,9 @@ func (AppModule) IsOnePerModuleType() {}
 
 // ConsensusVersion returns the state version.
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
+
+// EndBlock writes the block's change journal entry (see keeper.EndBlock).
+func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlock(ctx) }
 
 // RegisterLegacyAminoCodec registers amino names for the messages.
 func (AppModule) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {

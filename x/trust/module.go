@@ -22,7 +22,8 @@ import (
 )
 
 // ConsensusVersion is the trust registry state's version.
-const ConsensusVersion = 1
+// Version 2: the Held index (holder -> accreditation ids) replaces the holder multi-index (Migrate1to2).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -30,6 +31,7 @@ var (
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 )
 
 // AppModule is the trust registry module.
@@ -53,6 +55,9 @@ func (AppModule) IsOnePerModuleType() {}
 // ConsensusVersion returns the state version.
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 
+// EndBlock writes the block's change journal entry (see keeper.EndBlock).
+func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlock(ctx) }
+
 // RegisterLegacyAminoCodec registers amino names for the messages.
 func (AppModule) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	types.RegisterLegacyAminoCodec(cdc)
@@ -75,6 +80,9 @@ func (AppModule) GetTxCmd() *cobra.Command { return cli.GetTxCmd() }
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServer(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error { return am.keeper.Migrate1to2(ctx) }); err != nil {
+		panic(fmt.Sprintf("x/trust: register migration 1 -> 2: %v", err))
+	}
 }
 
 // DefaultGenesis returns an empty registry.

@@ -105,10 +105,13 @@ func BenchmarkUpdateDid(b *testing.B) {
 func BenchmarkResolve100k(b *testing.B) {
 	const n = 100_000
 	memKey := storetypes.NewMemoryStoreKey("mem_did")
-	ctx := testutil.DefaultContextWithKeys(nil, nil, map[string]*storetypes.MemoryStoreKey{"mem_did": memKey}).
+	tkey := storetypes.NewTransientStoreKey(types.TStoreKey)
+	ctx := testutil.DefaultContextWithKeys(nil, map[string]*storetypes.TransientStoreKey{types.TStoreKey: tkey},
+		map[string]*storetypes.MemoryStoreKey{"mem_did": memKey}).
 		WithChainID(testChainID).WithBlockHeight(1).WithBlockTime(t0)
 	cdc := moduletestutil.MakeTestEncodingConfig(did.AppModule{}).Codec
-	k := keeper.NewKeeper(cdc, memKVService{runtime.NewMemStoreService(memKey)}, addresscodec.NewBech32Codec("amanah"))
+	k := keeper.NewKeeper(cdc, memKVService{runtime.NewMemStoreService(memKey)}, runtime.NewTransientStoreService(tkey),
+		addresscodec.NewBech32Codec("amanah"))
 	gs := types.DefaultGenesis()
 	dids := make([]string, n)
 	for j := range n {
@@ -143,10 +146,11 @@ func (m memKVService) OpenKVStore(ctx context.Context) corestore.KVStore {
 func BenchmarkStateBytesPerDID(b *testing.B) {
 	for b.Loop() {
 		key := storetypes.NewKVStoreKey(types.StoreKey)
-		tctx := testutil.DefaultContextWithDB(b, key, storetypes.NewTransientStoreKey("t_did"))
+		tkey := storetypes.NewTransientStoreKey(types.TStoreKey)
+		tctx := testutil.DefaultContextWithDB(b, key, tkey)
 		ctx := tctx.Ctx.WithChainID(testChainID).WithBlockHeight(1).WithBlockTime(t0)
 		cdc := moduletestutil.MakeTestEncodingConfig(did.AppModule{}).Codec
-		k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), addresscodec.NewBech32Codec("amanah"))
+		k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), runtime.NewTransientStoreService(tkey), addresscodec.NewBech32Codec("amanah"))
 		if err := k.InitGenesis(ctx, types.DefaultGenesis()); err != nil {
 			b.Fatal(err)
 		}

@@ -24,7 +24,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	return nil
 }
 
-// ExportGenesis reads the params and every version, grouped by DID in sequence order.
+// ExportGenesis reads the params and every version, grouped by DID in sequence order. The
+// change journal (Changes) is not exported: it is a cache for followers of recent blocks, and
+// an imported chain starts a new one.
 func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	p, err := k.Params.Get(ctx)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/store/v2"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -31,20 +32,31 @@ type fixture struct {
 	msgs   types.MsgServer
 	query  types.QueryServer
 	signer string
+	cms    store.CommitMultiStore // nil when the fixture was built by hand
 }
 
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tctx := testutil.DefaultContextWithDB(tb, key, storetypes.NewTransientStoreKey("transient_did"))
+	tkey := storetypes.NewTransientStoreKey(types.TStoreKey)
+	tctx := testutil.DefaultContextWithDB(tb, key, tkey)
 	ctx := tctx.Ctx.WithChainID(testChainID).WithBlockHeight(1).WithBlockTime(t0)
 	cdc := moduletestutil.MakeTestEncodingConfig(did.AppModule{}).Codec
 	ac := addresscodec.NewBech32Codec("amanah")
-	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac)
+	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), runtime.NewTransientStoreService(tkey), ac)
 	require.NoError(tb, k.InitGenesis(ctx, types.DefaultGenesis()))
 	signer, err := ac.BytesToString(make([]byte, 20))
 	require.NoError(tb, err)
-	return &fixture{ctx: ctx, k: k, msgs: keeper.NewMsgServerImpl(k), query: keeper.NewQueryServer(k), signer: signer}
+	return &fixture{ctx: ctx, k: k, msgs: keeper.NewMsgServerImpl(k), query: keeper.NewQueryServer(k), signer: signer, cms: tctx.CMS}
+}
+
+// endBlock runs the module's EndBlock, commits (which empties the transient store, as the
+// node's commit does) and moves to the next height, secs seconds later.
+func (f *fixture) endBlock(tb testing.TB, secs int) {
+	tb.Helper()
+	require.NoError(tb, f.k.EndBlock(f.ctx))
+	f.cms.Commit()
+	f.advance(secs)
 }
 
 // advance moves the block by one height and secs seconds.

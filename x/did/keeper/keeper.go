@@ -31,11 +31,21 @@ type Keeper struct {
 	// keeper, which fills them in (withKey). The newest version of a DID is its head (latest
 	// sequence, deactivation): there is no separate head index.
 	Versions collections.Map[collections.Pair[string, uint64], types.DidDocumentVersion]
+	// Changes is the per-block change journal: height -> the DIDs written in that block
+	// (written in EndBlock, pruned after ChangeRetentionBlocks, not exported).
+	Changes collections.Map[int64, types.DidChanges]
+	// Changed collects the DIDs written in the current block, in the transient store: a failed
+	// transaction's entries go with its cache, CheckTx and simulation never reach the block's
+	// store, and commit empties it.
+	Changed collections.KeySet[string]
 }
 
-// NewKeeper builds the DID registry keeper.
-func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, addressCodec address.Codec) *Keeper {
+// NewKeeper builds the DID registry keeper on its store and its transient store.
+func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, tstoreService corestore.TransientStoreService,
+	addressCodec address.Codec,
+) *Keeper {
 	sb := collections.NewSchemaBuilder(storeService)
+	tsb := collections.NewSchemaBuilderFromAccessor(tstoreService.OpenTransientStore)
 	k := &Keeper{
 		cdc:          cdc,
 		addressCodec: addressCodec,
@@ -44,9 +54,14 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, add
 		Versions: collections.NewMap(sb, types.VersionsKey, "versions",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key),
 			codec.CollValue[types.DidDocumentVersion](cdc)),
+		Changes: collections.NewMap(sb, types.ChangesKey, "changes", collections.Int64Key, codec.CollValue[types.DidChanges](cdc)),
+		Changed: collections.NewKeySet(tsb, types.ChangedKey, "changed", collections.StringKey),
 	}
 	schema, err := sb.Build()
 	if err != nil {
+		panic(err)
+	}
+	if _, err := tsb.Build(); err != nil {
 		panic(err)
 	}
 	k.Schema = schema

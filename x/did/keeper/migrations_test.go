@@ -22,12 +22,13 @@ import (
 // migrates it, and checks the version-2 layout and that every read is unchanged.
 func TestMigrate1to2(t *testing.T) {
 	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("t_did"))
+	tkey := storetypes.NewTransientStoreKey(types.TStoreKey)
+	tctx := testutil.DefaultContextWithDB(t, key, tkey)
 	ctx := tctx.Ctx.WithChainID(testChainID).WithBlockHeight(1).WithBlockTime(t0)
 	cdc := moduletestutil.MakeTestEncodingConfig(did.AppModule{}).Codec
 	ac := addresscodec.NewBech32Codec("amanah")
 	svc := runtime.NewKVStoreService(key)
-	k := keeper.NewKeeper(cdc, svc, ac)
+	k := keeper.NewKeeper(cdc, svc, runtime.NewTransientStoreService(tkey), ac)
 	require.NoError(t, k.InitGenesis(ctx, types.DefaultGenesis()))
 	signer, err := ac.BytesToString(make([]byte, 20))
 	require.NoError(t, err)

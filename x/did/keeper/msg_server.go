@@ -65,6 +65,9 @@ func (s msgServer) CreateDid(ctx context.Context, msg *types.MsgCreateDid) (*typ
 	if err := s.k.write(ctx, v); err != nil {
 		return nil, err
 	}
+	if err := s.k.noteChange(ctx, v.Did); err != nil {
+		return nil, err
+	}
 	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventDidCreated{Did: v.Did, VersionId: v.VersionId, Height: v.Height}); err != nil {
 		return nil, err
 	}
@@ -91,6 +94,10 @@ func (s msgServer) UpdateDid(ctx context.Context, msg *types.MsgUpdateDid) (*typ
 	if err := checkSelfControl(doc); err != nil {
 		return nil, err
 	}
+	retired, err := types.CheckRetiredKeys(curDoc, doc, cur.Created, blockTime(sdk.UnwrapSDKContext(ctx)), p.RetiredKeys)
+	if err != nil {
+		return nil, err
+	}
 	signBytes, err := s.signBytes(ctx, types.TypeURLMsgUpdateDid, p)
 	if err != nil {
 		return nil, err
@@ -113,7 +120,7 @@ func (s msgServer) UpdateDid(ctx context.Context, msg *types.MsgUpdateDid) (*typ
 		return nil, err
 	}
 
-	v, err := s.k.next(ctx, cur, canon, false)
+	v, err := s.k.next(ctx, cur, canon, false, retired)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +153,7 @@ func (s msgServer) DeactivateDid(ctx context.Context, msg *types.MsgDeactivateDi
 	if err := a.check(ctx, signBytes, msg.Signatures); err != nil {
 		return nil, err
 	}
-	v, err := s.k.next(ctx, cur, cur.DocumentJson, true)
+	v, err := s.k.next(ctx, cur, cur.DocumentJson, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -204,8 +211,8 @@ func (k Keeper) current(ctx context.Context, did, prevVersionID string) (types.D
 	return v, doc, nil
 }
 
-// next writes the version after cur with document canon.
-func (k Keeper) next(ctx context.Context, cur types.DidDocumentVersion, canon []byte, deactivate bool) (types.DidDocumentVersion, error) {
+// next writes the version after cur with document canon and the keys it retires.
+func (k Keeper) next(ctx context.Context, cur types.DidDocumentVersion, canon []byte, deactivate bool, retired []types.RetiredKey) (types.DidDocumentVersion, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	now := blockTime(sdkCtx)
 	if now.Before(cur.Updated) {
@@ -215,9 +222,12 @@ func (k Keeper) next(ctx context.Context, cur types.DidDocumentVersion, canon []
 	v := types.DidDocumentVersion{
 		Did: cur.Did, Sequence: seq, VersionId: types.VersionID(seq), DocumentJson: canon,
 		Created: cur.Created, Updated: now, Deactivated: deactivate,
-		PreviousVersionId: cur.VersionId, Height: sdkCtx.BlockHeight(),
+		PreviousVersionId: cur.VersionId, Height: sdkCtx.BlockHeight(), RetiredKeys: retired,
 	}
-	return v, k.write(ctx, v)
+	if err := k.write(ctx, v); err != nil {
+		return v, err
+	}
+	return v, k.noteChange(ctx, v.Did)
 }
 
 // write stores v (without the fields its key gives); the newest version is the DID's head.

@@ -118,6 +118,7 @@ func (v DidDocumentVersion) Metadata(next string) DocumentMetadata {
 		PreviousVersionId: v.PreviousVersionId,
 		NextVersionId:     next,
 		Height:            v.Height,
+		RetiredKeys:       v.RetiredKeys,
 	}
 }
 

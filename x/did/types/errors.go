@@ -23,4 +23,12 @@ var (
 	ErrInvalidAddress     = errorsmod.Register(ModuleName, 18, "invalid address")
 	ErrInvalidRequest     = errorsmod.Register(ModuleName, 19, "invalid request")
 	ErrDocumentIDMismatch = errorsmod.Register(ModuleName, 20, "document id differs from the DID being updated")
+
+	// Retired keys (UpdateDidPayload.retired_keys).
+	ErrRetiredKeyNotAssertion   = errorsmod.Register(ModuleName, 21, "retired key is not an assertionMethod of the previous version")
+	ErrRetiredKeyStillAssertion = errorsmod.Register(ModuleName, 22, "retired key is still an assertionMethod of the new document")
+	ErrRetiredAfterBlockTime    = errorsmod.Register(ModuleName, 23, "retired_at is after the block time")
+	ErrRetiredBeforeCreation    = errorsmod.Register(ModuleName, 24, "retired_at is before the DID was created")
+	ErrDuplicateRetiredKey      = errorsmod.Register(ModuleName, 25, "retired key listed twice")
+	ErrTooManyRetiredKeys       = errorsmod.Register(ModuleName, 26, "too many retired keys")
 )

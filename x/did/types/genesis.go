@@ -68,8 +68,8 @@ func validateGenesisVersion(network string, v, prev *DidDocumentVersion, seen ma
 			return fmt.Errorf("versions of the DID are not contiguous")
 		}
 		seen[v.Did] = true
-		if v.Sequence != 1 || v.PreviousVersionId != "" || v.Deactivated {
-			return fmt.Errorf("first version must be sequence 1, without previous version, active")
+		if v.Sequence != 1 || v.PreviousVersionId != "" || v.Deactivated || len(v.RetiredKeys) > 0 {
+			return fmt.Errorf("first version must be sequence 1, without previous version, active, without retired keys")
 		}
 		if !v.Created.Equal(v.Updated) {
 			return fmt.Errorf("first version: created and updated differ")
@@ -90,6 +90,30 @@ func validateGenesisVersion(network string, v, prev *DidDocumentVersion, seen ma
 		return fmt.Errorf("time or height goes backwards")
 	case v.Deactivated && !bytes.Equal(v.DocumentJson, prev.DocumentJson):
 		return fmt.Errorf("deactivation version must keep the previous document")
+	case v.Deactivated && len(v.RetiredKeys) > 0:
+		return fmt.Errorf("deactivation version with retired keys")
+	}
+	return validateGenesisRetired(v, prev, doc)
+}
+
+// validateGenesisRetired checks a version's retired keys as the update that wrote it was
+// checked (retired_at at most the version's time), with ids already absolute.
+func validateGenesisRetired(v, prev *DidDocumentVersion, doc *didcore.Document) error {
+	if len(v.RetiredKeys) == 0 {
+		return nil
+	}
+	prevDoc, _, err := ParseDocument(prev.DocumentJson)
+	if err != nil {
+		return err
+	}
+	out, err := CheckRetiredKeys(prevDoc, doc, v.Created, v.Updated, v.RetiredKeys)
+	if err != nil {
+		return err
+	}
+	for i := range out {
+		if out[i].Id != v.RetiredKeys[i].Id {
+			return fmt.Errorf("retired_keys[%d]: id %q is not absolute", i, v.RetiredKeys[i].Id)
+		}
 	}
 	return nil
 }

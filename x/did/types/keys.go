@@ -7,6 +7,8 @@ const (
 	ModuleName = "did"
 	// StoreKey is the DID registry's KV store key.
 	StoreKey = ModuleName
+	// TStoreKey is the DID registry's transient store key (the DIDs changed in the current block).
+	TStoreKey = "transient_did"
 	// DefaultNetwork is the did:amanah network name unless genesis sets another.
 	DefaultNetwork = "local"
 )
@@ -18,7 +20,19 @@ var (
 	// HeadsKey was the head index (latest sequence per DID); it is no longer written (the
 	// newest version is the head) and stays reserved.
 	HeadsKey = collections.NewPrefix(2)
+	// ChangesKey is the per-block change journal: block height (Int64Key) -> DidChanges.
+	ChangesKey = collections.NewPrefix(3)
 )
+
+// Collection prefixes of the transient store (reset at every commit).
+var (
+	// ChangedKey collects the DIDs written in the current block (StringKey set).
+	ChangedKey = collections.NewPrefix(0)
+)
+
+// ChangeRetentionBlocks is how many blocks of change journal the registry keeps: the entry of
+// height h is deleted at the end of block h + ChangeRetentionBlocks.
+const ChangeRetentionBlocks = 100_000
 
 // Payload and signature bounds, checked before any parsing.
 const (

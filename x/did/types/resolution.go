@@ -32,6 +32,16 @@ type DocumentMetadataJSON struct {
 	VersionID         string `json:"versionId,omitempty"`
 	PreviousVersionID string `json:"previousVersionId,omitempty"`
 	NextVersionID     string `json:"nextVersionId,omitempty"`
+	// RetiredKeys are the assertionMethod keys this version retired in good standing (an
+	// Amanah extension; a key withdrawn without an entry is taken as compromised).
+	RetiredKeys []RetiredKeyJSON `json:"retiredKeys,omitempty"`
+}
+
+// RetiredKeyJSON is a retired key in didDocumentMetadata (retiredAt in UTC, RFC 3339 with
+// the fractional seconds it was recorded with).
+type RetiredKeyJSON struct {
+	ID        string `json:"id"`
+	RetiredAt string `json:"retiredAt"`
 }
 
 // FormatTime writes t as DID Core metadata does: UTC, whole seconds, "Z".
@@ -46,7 +56,19 @@ func (m DocumentMetadata) JSON() DocumentMetadataJSON {
 		VersionID:         m.VersionId,
 		PreviousVersionID: m.PreviousVersionId,
 		NextVersionID:     m.NextVersionId,
+		RetiredKeys:       retiredKeysJSON(m.RetiredKeys),
 	}
+}
+
+func retiredKeysJSON(rks []RetiredKey) []RetiredKeyJSON {
+	if len(rks) == 0 {
+		return nil
+	}
+	out := make([]RetiredKeyJSON, len(rks))
+	for i, rk := range rks {
+		out[i] = RetiredKeyJSON{ID: rk.Id, RetiredAt: rk.RetiredAt.UTC().Format(time.RFC3339Nano)}
+	}
+	return out
 }
 
 // Result returns the resolution result in its W3C JSON form.

@@ -94,6 +94,10 @@ type DidDocumentVersion struct {
 	PreviousVersionId string `protobuf:"bytes,8,opt,name=previous_version_id,json=previousVersionId,proto3" json:"previous_version_id,omitempty"`
 	// height is the block height this version was written at.
 	Height int64 `protobuf:"varint,9,opt,name=height,proto3" json:"height,omitempty"`
+	// retired_keys are the assertionMethod keys this version withdrew in good standing (absolute
+	// method ids): credentials they signed before retired_at stay valid. A key withdrawn without
+	// an entry here counts as compromised. Empty for versions written by create or deactivate.
+	RetiredKeys []RetiredKey `protobuf:"bytes,10,rep,name=retired_keys,json=retiredKeys,proto3" json:"retired_keys"`
 }
 
 func (m *DidDocumentVersion) Reset()         { *m = DidDocumentVersion{} }
@@ -192,6 +196,115 @@ func (m *DidDocumentVersion) GetHeight() int64 {
 	return 0
 }
 
+func (m *DidDocumentVersion) GetRetiredKeys() []RetiredKey {
+	if m != nil {
+		return m.RetiredKeys
+	}
+	return nil
+}
+
+// RetiredKey says an assertionMethod key was retired, not compromised, and when it stopped issuing.
+type RetiredKey struct {
+	// id is the verification method id (absolute DID URL once stored; a payload may give "#frag").
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// retired_at is when the key stopped issuing: credentials it signed with iat < retired_at stay valid.
+	RetiredAt time.Time `protobuf:"bytes,2,opt,name=retired_at,json=retiredAt,proto3,stdtime" json:"retired_at"`
+}
+
+func (m *RetiredKey) Reset()         { *m = RetiredKey{} }
+func (m *RetiredKey) String() string { return proto.CompactTextString(m) }
+func (*RetiredKey) ProtoMessage()    {}
+func (*RetiredKey) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ea8409e63352242e, []int{2}
+}
+func (m *RetiredKey) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RetiredKey) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RetiredKey.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RetiredKey) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RetiredKey.Merge(m, src)
+}
+func (m *RetiredKey) XXX_Size() int {
+	return m.Size()
+}
+func (m *RetiredKey) XXX_DiscardUnknown() {
+	xxx_messageInfo_RetiredKey.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RetiredKey proto.InternalMessageInfo
+
+func (m *RetiredKey) GetId() string {
+	if m != nil {
+		return m.Id
+	}
+	return ""
+}
+
+func (m *RetiredKey) GetRetiredAt() time.Time {
+	if m != nil {
+		return m.RetiredAt
+	}
+	return time.Time{}
+}
+
+// DidChanges is the per-block change journal of the DID registry (one value per block height
+// with changes): every DID created, updated or deactivated in the block, sorted, each once.
+type DidChanges struct {
+	// dids are the changed DIDs, sorted bytewise, without duplicates.
+	Dids []string `protobuf:"bytes,1,rep,name=dids,proto3" json:"dids,omitempty"`
+}
+
+func (m *DidChanges) Reset()         { *m = DidChanges{} }
+func (m *DidChanges) String() string { return proto.CompactTextString(m) }
+func (*DidChanges) ProtoMessage()    {}
+func (*DidChanges) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ea8409e63352242e, []int{3}
+}
+func (m *DidChanges) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *DidChanges) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_DidChanges.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *DidChanges) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_DidChanges.Merge(m, src)
+}
+func (m *DidChanges) XXX_Size() int {
+	return m.Size()
+}
+func (m *DidChanges) XXX_DiscardUnknown() {
+	xxx_messageInfo_DidChanges.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_DidChanges proto.InternalMessageInfo
+
+func (m *DidChanges) GetDids() []string {
+	if m != nil {
+		return m.Dids
+	}
+	return nil
+}
+
 // DidHead is the state of a DID as a whole: its latest version and whether it is deactivated.
 type DidHead struct {
 	// latest_sequence is the sequence of the newest version.
@@ -204,7 +317,7 @@ func (m *DidHead) Reset()         { *m = DidHead{} }
 func (m *DidHead) String() string { return proto.CompactTextString(m) }
 func (*DidHead) ProtoMessage()    {}
 func (*DidHead) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ea8409e63352242e, []int{2}
+	return fileDescriptor_ea8409e63352242e, []int{4}
 }
 func (m *DidHead) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -263,13 +376,15 @@ type DocumentMetadata struct {
 	NextVersionId string `protobuf:"bytes,6,opt,name=next_version_id,json=nextVersionId,proto3" json:"next_version_id,omitempty"`
 	// height is the block height this version was written at.
 	Height int64 `protobuf:"varint,7,opt,name=height,proto3" json:"height,omitempty"`
+	// retired_keys are the assertionMethod keys this version retired in good standing.
+	RetiredKeys []RetiredKey `protobuf:"bytes,8,rep,name=retired_keys,json=retiredKeys,proto3" json:"retired_keys"`
 }
 
 func (m *DocumentMetadata) Reset()         { *m = DocumentMetadata{} }
 func (m *DocumentMetadata) String() string { return proto.CompactTextString(m) }
 func (*DocumentMetadata) ProtoMessage()    {}
 func (*DocumentMetadata) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ea8409e63352242e, []int{3}
+	return fileDescriptor_ea8409e63352242e, []int{5}
 }
 func (m *DocumentMetadata) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -347,6 +462,13 @@ func (m *DocumentMetadata) GetHeight() int64 {
 	return 0
 }
 
+func (m *DocumentMetadata) GetRetiredKeys() []RetiredKey {
+	if m != nil {
+		return m.RetiredKeys
+	}
+	return nil
+}
+
 // ResolutionMetadata is the DID resolution metadata (W3C DID Resolution).
 type ResolutionMetadata struct {
 	// content_type is the media type of the document representation.
@@ -361,7 +483,7 @@ func (m *ResolutionMetadata) Reset()         { *m = ResolutionMetadata{} }
 func (m *ResolutionMetadata) String() string { return proto.CompactTextString(m) }
 func (*ResolutionMetadata) ProtoMessage()    {}
 func (*ResolutionMetadata) Descriptor() ([]byte, []int) {
-	return fileDescriptor_ea8409e63352242e, []int{4}
+	return fileDescriptor_ea8409e63352242e, []int{6}
 }
 func (m *ResolutionMetadata) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -414,6 +536,8 @@ func (m *ResolutionMetadata) GetErrorMessage() string {
 func init() {
 	proto.RegisterType((*Params)(nil), "amanah.did.v1.Params")
 	proto.RegisterType((*DidDocumentVersion)(nil), "amanah.did.v1.DidDocumentVersion")
+	proto.RegisterType((*RetiredKey)(nil), "amanah.did.v1.RetiredKey")
+	proto.RegisterType((*DidChanges)(nil), "amanah.did.v1.DidChanges")
 	proto.RegisterType((*DidHead)(nil), "amanah.did.v1.DidHead")
 	proto.RegisterType((*DocumentMetadata)(nil), "amanah.did.v1.DocumentMetadata")
 	proto.RegisterType((*ResolutionMetadata)(nil), "amanah.did.v1.ResolutionMetadata")
@@ -422,42 +546,47 @@ func init() {
 func init() { proto.RegisterFile("amanah/did/v1/types.proto", fileDescriptor_ea8409e63352242e) }
 
 var fileDescriptor_ea8409e63352242e = []byte{
-	// 545 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x54, 0xcd, 0x6e, 0xd3, 0x40,
-	0x10, 0xce, 0x26, 0xcd, 0xdf, 0x26, 0xa1, 0x65, 0xa9, 0x90, 0x89, 0x84, 0x63, 0x82, 0x44, 0x7d,
-	0xc1, 0x56, 0xe1, 0x8e, 0x44, 0x95, 0x03, 0x20, 0x55, 0x42, 0x26, 0xea, 0x81, 0x4b, 0xb4, 0xf1,
-	0x0e, 0xce, 0x42, 0xec, 0x35, 0xde, 0xb5, 0x69, 0xdf, 0xa2, 0xef, 0xc4, 0xa5, 0xc7, 0x1e, 0x39,
-	0x01, 0x4a, 0x5e, 0x80, 0x47, 0x40, 0x5e, 0xdb, 0x51, 0xda, 0xd2, 0x03, 0x82, 0xdb, 0xcc, 0xb7,
-	0xf3, 0xad, 0xf6, 0xfb, 0x66, 0x76, 0xf0, 0x03, 0x1a, 0xd2, 0x88, 0x2e, 0x5c, 0xc6, 0x99, 0x9b,
-	0x1d, 0xba, 0xea, 0x2c, 0x06, 0xe9, 0xc4, 0x89, 0x50, 0x82, 0x0c, 0x8a, 0x23, 0x87, 0x71, 0xe6,
-	0x64, 0x87, 0xc3, 0xfd, 0x40, 0x04, 0x42, 0x9f, 0xb8, 0x79, 0x54, 0x14, 0x0d, 0x47, 0x81, 0x10,
-	0xc1, 0x12, 0x5c, 0x9d, 0xcd, 0xd3, 0x0f, 0xae, 0xe2, 0x21, 0x48, 0x45, 0xc3, 0xb8, 0x28, 0x18,
-	0x8f, 0x71, 0xeb, 0x2d, 0x4d, 0x68, 0x28, 0x89, 0x81, 0xdb, 0x11, 0xa8, 0x2f, 0x22, 0xf9, 0x64,
-	0x20, 0x0b, 0xd9, 0x5d, 0xaf, 0x4a, 0xc7, 0xbf, 0xea, 0x98, 0x4c, 0x38, 0x9b, 0x08, 0x3f, 0x0d,
-	0x21, 0x52, 0x27, 0x90, 0x48, 0x2e, 0x22, 0xb2, 0x87, 0x1b, 0x8c, 0xb3, 0xb2, 0x38, 0x0f, 0xc9,
-	0x10, 0x77, 0x24, 0x7c, 0x4e, 0x21, 0xf2, 0xc1, 0xa8, 0x5b, 0xc8, 0xde, 0xf1, 0x36, 0x39, 0x79,
-	0x88, 0x71, 0x56, 0x10, 0x67, 0x9c, 0x19, 0x0d, 0x4d, 0xea, 0x96, 0xc8, 0x6b, 0x46, 0x1e, 0xe3,
-	0x01, 0x2b, 0xef, 0x9f, 0x7d, 0x94, 0x22, 0x32, 0x76, 0x2c, 0x64, 0xf7, 0xbd, 0x7e, 0x05, 0xbe,
-	0x91, 0x22, 0x22, 0x2f, 0x70, 0xdb, 0x4f, 0x80, 0x2a, 0x60, 0x46, 0xd3, 0x42, 0x76, 0xef, 0xd9,
-	0xd0, 0x29, 0xf4, 0x39, 0x95, 0x3e, 0x67, 0x5a, 0xe9, 0x3b, 0xea, 0x5c, 0x7c, 0x1f, 0xd5, 0xce,
-	0x7f, 0x8c, 0x90, 0x57, 0x91, 0x72, 0x7e, 0x1a, 0x33, 0xcd, 0x6f, 0xfd, 0x0d, 0xbf, 0x24, 0x11,
-	0x0b, 0xf7, 0x18, 0x50, 0x5f, 0xf1, 0x4c, 0xdf, 0xd1, 0xb6, 0x90, 0xdd, 0xf1, 0xb6, 0x21, 0xe2,
-	0xe0, 0x7b, 0x71, 0x02, 0x19, 0x17, 0xa9, 0x9c, 0x6d, 0xc9, 0xed, 0x68, 0xb9, 0x77, 0xab, 0xa3,
-	0x93, 0x8d, 0xec, 0xfb, 0xb8, 0xb5, 0x00, 0x1e, 0x2c, 0x94, 0xd1, 0xb5, 0x90, 0xdd, 0xf0, 0xca,
-	0x6c, 0x3c, 0xc5, 0xed, 0x09, 0x67, 0xaf, 0x80, 0x32, 0x72, 0x80, 0x77, 0x97, 0x54, 0x81, 0x54,
-	0xb3, 0x8d, 0xb7, 0x48, 0x7b, 0x7b, 0xa7, 0x80, 0xdf, 0x55, 0x0e, 0x5f, 0x7b, 0x5d, 0xfd, 0xc6,
-	0xeb, 0xc6, 0x5f, 0xeb, 0x78, 0xaf, 0xea, 0xe2, 0x31, 0x28, 0xca, 0xa8, 0xa2, 0xdb, 0xa6, 0xa2,
-	0x7f, 0x34, 0xb5, 0xfe, 0x1f, 0x4c, 0x6d, 0xdc, 0x34, 0xf5, 0xea, 0xe8, 0xec, 0x5c, 0x1f, 0x9d,
-	0x5b, 0x3c, 0x6f, 0xde, 0xe6, 0xf9, 0x13, 0xbc, 0x1b, 0xc1, 0xa9, 0xda, 0xae, 0x6d, 0xe9, 0xda,
-	0x41, 0x0e, 0xff, 0xa9, 0x37, 0xed, 0x2b, 0xbd, 0x49, 0x30, 0xf1, 0x40, 0x8a, 0x65, 0xaa, 0xb8,
-	0x88, 0x36, 0x36, 0x3e, 0xc2, 0x7d, 0x5f, 0x44, 0x2a, 0x9f, 0xdf, 0xfc, 0x97, 0x96, 0xdf, 0xa2,
-	0x57, 0x62, 0xd3, 0xb3, 0x18, 0xc8, 0x3e, 0x6e, 0x42, 0x92, 0x88, 0x44, 0xfb, 0xd4, 0xf5, 0x8a,
-	0x24, 0x9f, 0x7c, 0x1d, 0xcc, 0x42, 0x90, 0x92, 0x06, 0x50, 0xfe, 0x8d, 0xbe, 0x06, 0x8f, 0x0b,
-	0xec, 0xe8, 0xe5, 0xc5, 0xca, 0x44, 0x97, 0x2b, 0x13, 0xfd, 0x5c, 0x99, 0xe8, 0x7c, 0x6d, 0xd6,
-	0x2e, 0xd7, 0x66, 0xed, 0xdb, 0xda, 0xac, 0xbd, 0x3f, 0x08, 0xb8, 0x5a, 0xa4, 0x73, 0xc7, 0x17,
-	0xa1, 0x5b, 0x6c, 0x84, 0xa7, 0x9c, 0x95, 0x91, 0x7b, 0xaa, 0x17, 0x87, 0xde, 0x1a, 0xf3, 0x96,
-	0x6e, 0xc7, 0xf3, 0xdf, 0x01, 0x00, 0x00, 0xff, 0xff, 0x84, 0x39, 0xd8, 0x0c, 0x53, 0x04, 0x00,
-	0x00,
+	// 639 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x54, 0xcb, 0x6e, 0xdb, 0x3a,
+	0x10, 0x35, 0x2d, 0xc7, 0x8f, 0xb1, 0xf3, 0xb8, 0xbc, 0xc1, 0x85, 0x62, 0xe0, 0x3a, 0xaa, 0x0b,
+	0x34, 0xda, 0x54, 0x42, 0xd2, 0x7d, 0x81, 0x38, 0x5e, 0xf4, 0x81, 0x00, 0x85, 0x1a, 0x64, 0xd1,
+	0x8d, 0xc1, 0x98, 0x53, 0x99, 0x4d, 0x2c, 0xba, 0x22, 0xe5, 0xc6, 0x5f, 0xd0, 0x6d, 0x3e, 0xa6,
+	0x1f, 0x91, 0x65, 0x96, 0x5d, 0xb5, 0x45, 0xf2, 0x23, 0x85, 0x28, 0xc9, 0x75, 0x92, 0xa6, 0xe8,
+	0x6b, 0x37, 0x73, 0x38, 0x87, 0xd2, 0x99, 0x39, 0x1c, 0xd8, 0x60, 0x63, 0x16, 0xb1, 0x91, 0xcf,
+	0x05, 0xf7, 0xa7, 0xdb, 0xbe, 0x9e, 0x4d, 0x50, 0x79, 0x93, 0x58, 0x6a, 0x49, 0x97, 0xb3, 0x23,
+	0x8f, 0x0b, 0xee, 0x4d, 0xb7, 0xdb, 0xeb, 0xa1, 0x0c, 0xa5, 0x39, 0xf1, 0xd3, 0x28, 0x2b, 0x6a,
+	0x6f, 0x86, 0x52, 0x86, 0x27, 0xe8, 0x9b, 0xec, 0x28, 0x79, 0xed, 0x6b, 0x31, 0x46, 0xa5, 0xd9,
+	0x78, 0x92, 0x15, 0x74, 0xbb, 0x50, 0x7d, 0xc1, 0x62, 0x36, 0x56, 0xd4, 0x86, 0x5a, 0x84, 0xfa,
+	0x9d, 0x8c, 0x8f, 0x6d, 0xe2, 0x10, 0xb7, 0x11, 0x14, 0x69, 0xf7, 0x83, 0x05, 0xb4, 0x2f, 0x78,
+	0x5f, 0x0e, 0x93, 0x31, 0x46, 0xfa, 0x10, 0x63, 0x25, 0x64, 0x44, 0xd7, 0xc0, 0xe2, 0x82, 0xe7,
+	0xc5, 0x69, 0x48, 0xdb, 0x50, 0x57, 0xf8, 0x36, 0xc1, 0x68, 0x88, 0x76, 0xd9, 0x21, 0x6e, 0x25,
+	0x98, 0xe7, 0xf4, 0x7f, 0x80, 0x69, 0x46, 0x1c, 0x08, 0x6e, 0x5b, 0x86, 0xd4, 0xc8, 0x91, 0xa7,
+	0x9c, 0xde, 0x87, 0x65, 0x9e, 0xdf, 0x3f, 0x78, 0xa3, 0x64, 0x64, 0x57, 0x1c, 0xe2, 0xb6, 0x82,
+	0x56, 0x01, 0x3e, 0x53, 0x32, 0xa2, 0x8f, 0xa1, 0x36, 0x8c, 0x91, 0x69, 0xe4, 0xf6, 0x92, 0x43,
+	0xdc, 0xe6, 0x4e, 0xdb, 0xcb, 0xf4, 0x79, 0x85, 0x3e, 0xef, 0xa0, 0xd0, 0xd7, 0xab, 0x9f, 0x7f,
+	0xda, 0x2c, 0x9d, 0x7d, 0xde, 0x24, 0x41, 0x41, 0x4a, 0xf9, 0xc9, 0x84, 0x1b, 0x7e, 0xf5, 0x57,
+	0xf8, 0x39, 0x89, 0x3a, 0xd0, 0xe4, 0xc8, 0x86, 0x5a, 0x4c, 0xcd, 0x1d, 0x35, 0x87, 0xb8, 0xf5,
+	0x60, 0x11, 0xa2, 0x1e, 0xfc, 0x3b, 0x89, 0x71, 0x2a, 0x64, 0xa2, 0x06, 0x0b, 0x72, 0xeb, 0x46,
+	0xee, 0x3f, 0xc5, 0xd1, 0xe1, 0x5c, 0xf6, 0x7f, 0x50, 0x1d, 0xa1, 0x08, 0x47, 0xda, 0x6e, 0x38,
+	0xc4, 0xb5, 0x82, 0x3c, 0xa3, 0x3d, 0x68, 0xc5, 0xa8, 0x45, 0x8c, 0x7c, 0x70, 0x8c, 0x33, 0x65,
+	0x83, 0x63, 0xb9, 0xcd, 0x9d, 0x0d, 0xef, 0xda, 0xcc, 0xbd, 0x20, 0x2b, 0x79, 0x8e, 0xb3, 0x5e,
+	0x25, 0xfd, 0xdb, 0xa0, 0x19, 0xcf, 0x11, 0xd5, 0x65, 0x00, 0xdf, 0x0a, 0xe8, 0x0a, 0x94, 0xe7,
+	0xc3, 0x2a, 0x0b, 0x4e, 0xf7, 0x00, 0x8a, 0x2f, 0x30, 0x6d, 0xa6, 0xf5, 0xb3, 0xed, 0x68, 0xe4,
+	0xbc, 0x5d, 0xdd, 0x75, 0x00, 0xfa, 0x82, 0xef, 0x8d, 0x58, 0x14, 0xa2, 0xa2, 0x14, 0x2a, 0x5c,
+	0x70, 0x65, 0x13, 0xc7, 0x72, 0x1b, 0x81, 0x89, 0xbb, 0x07, 0x50, 0xeb, 0x0b, 0xfe, 0x04, 0x19,
+	0xa7, 0x5b, 0xb0, 0x7a, 0xc2, 0x34, 0x2a, 0x3d, 0x98, 0x9b, 0x84, 0x18, 0x93, 0xac, 0x64, 0xf0,
+	0xcb, 0xc2, 0x2a, 0x37, 0xda, 0x5c, 0xbe, 0xd5, 0xe6, 0xee, 0x7b, 0x0b, 0xd6, 0x0a, 0x3b, 0xee,
+	0xa3, 0x66, 0x9c, 0x69, 0xb6, 0xe8, 0x0e, 0xf2, 0x87, 0xee, 0x28, 0xff, 0x05, 0x77, 0x58, 0xb7,
+	0xdd, 0x71, 0xfd, 0x0d, 0x54, 0x6e, 0xbe, 0x81, 0x3b, 0xcc, 0xb3, 0x74, 0x97, 0x79, 0x1e, 0xc0,
+	0x6a, 0x84, 0xa7, 0x7a, 0xb1, 0xb6, 0x6a, 0x6a, 0x97, 0x53, 0xf8, 0x7b, 0x26, 0xab, 0xfd, 0xd0,
+	0x64, 0xf5, 0xdf, 0x30, 0x59, 0x0c, 0x34, 0x40, 0x25, 0x4f, 0x12, 0x2d, 0x64, 0x34, 0x1f, 0xc5,
+	0x3d, 0x68, 0x0d, 0x65, 0xa4, 0xd3, 0xc7, 0x9c, 0xae, 0xac, 0xdc, 0x76, 0xcd, 0x1c, 0x3b, 0x98,
+	0x4d, 0x90, 0xae, 0xc3, 0x12, 0xc6, 0xb1, 0x8c, 0x4d, 0xaf, 0x1b, 0x41, 0x96, 0xa4, 0x6b, 0xc0,
+	0x04, 0x83, 0x31, 0x2a, 0xc5, 0x42, 0xcc, 0x17, 0x45, 0xcb, 0x80, 0xfb, 0x19, 0xd6, 0xdb, 0x3d,
+	0xbf, 0xec, 0x90, 0x8b, 0xcb, 0x0e, 0xf9, 0x72, 0xd9, 0x21, 0x67, 0x57, 0x9d, 0xd2, 0xc5, 0x55,
+	0xa7, 0xf4, 0xf1, 0xaa, 0x53, 0x7a, 0xb5, 0x15, 0x0a, 0x3d, 0x4a, 0x8e, 0xbc, 0xa1, 0x1c, 0xfb,
+	0x99, 0x8a, 0x87, 0x82, 0xe7, 0x91, 0x7f, 0x6a, 0xb6, 0xa8, 0x59, 0xa1, 0x47, 0x55, 0x33, 0xd2,
+	0x47, 0x5f, 0x03, 0x00, 0x00, 0xff, 0xff, 0x02, 0x97, 0x51, 0x5c, 0x60, 0x05, 0x00, 0x00,
 }
 
 func (m *Params) Marshal() (dAtA []byte, err error) {
@@ -510,6 +639,20 @@ func (m *DidDocumentVersion) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.RetiredKeys) > 0 {
+		for iNdEx := len(m.RetiredKeys) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.RetiredKeys[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x52
+		}
+	}
 	if m.Height != 0 {
 		i = encodeVarintTypes(dAtA, i, uint64(m.Height))
 		i--
@@ -577,6 +720,76 @@ func (m *DidDocumentVersion) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *RetiredKey) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RetiredKey) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RetiredKey) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n3, err3 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.RetiredAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RetiredAt):])
+	if err3 != nil {
+		return 0, err3
+	}
+	i -= n3
+	i = encodeVarintTypes(dAtA, i, uint64(n3))
+	i--
+	dAtA[i] = 0x12
+	if len(m.Id) > 0 {
+		i -= len(m.Id)
+		copy(dAtA[i:], m.Id)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Id)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *DidChanges) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *DidChanges) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *DidChanges) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Dids) > 0 {
+		for iNdEx := len(m.Dids) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Dids[iNdEx])
+			copy(dAtA[i:], m.Dids[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.Dids[iNdEx])))
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func (m *DidHead) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -635,6 +848,20 @@ func (m *DocumentMetadata) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.RetiredKeys) > 0 {
+		for iNdEx := len(m.RetiredKeys) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.RetiredKeys[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x42
+		}
+	}
 	if m.Height != 0 {
 		i = encodeVarintTypes(dAtA, i, uint64(m.Height))
 		i--
@@ -671,20 +898,20 @@ func (m *DocumentMetadata) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i--
 		dAtA[i] = 0x18
 	}
-	n3, err3 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Updated, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Updated):])
-	if err3 != nil {
-		return 0, err3
-	}
-	i -= n3
-	i = encodeVarintTypes(dAtA, i, uint64(n3))
-	i--
-	dAtA[i] = 0x12
-	n4, err4 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Created, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Created):])
+	n4, err4 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Updated, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Updated):])
 	if err4 != nil {
 		return 0, err4
 	}
 	i -= n4
 	i = encodeVarintTypes(dAtA, i, uint64(n4))
+	i--
+	dAtA[i] = 0x12
+	n5, err5 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Created, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Created):])
+	if err5 != nil {
+		return 0, err5
+	}
+	i -= n5
+	i = encodeVarintTypes(dAtA, i, uint64(n5))
 	i--
 	dAtA[i] = 0xa
 	return len(dAtA) - i, nil
@@ -793,6 +1020,42 @@ func (m *DidDocumentVersion) Size() (n int) {
 	if m.Height != 0 {
 		n += 1 + sovTypes(uint64(m.Height))
 	}
+	if len(m.RetiredKeys) > 0 {
+		for _, e := range m.RetiredKeys {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *RetiredKey) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Id)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.RetiredAt)
+	n += 1 + l + sovTypes(uint64(l))
+	return n
+}
+
+func (m *DidChanges) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Dids) > 0 {
+		for _, s := range m.Dids {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -838,6 +1101,12 @@ func (m *DocumentMetadata) Size() (n int) {
 	}
 	if m.Height != 0 {
 		n += 1 + sovTypes(uint64(m.Height))
+	}
+	if len(m.RetiredKeys) > 0 {
+		for _, e := range m.RetiredKeys {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
 	}
 	return n
 }
@@ -1234,6 +1503,237 @@ func (m *DidDocumentVersion) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RetiredKeys", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RetiredKeys = append(m.RetiredKeys, RetiredKey{})
+			if err := m.RetiredKeys[len(m.RetiredKeys)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RetiredKey) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RetiredKey: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RetiredKey: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Id = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RetiredAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.RetiredAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *DidChanges) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: DidChanges: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: DidChanges: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Dids", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Dids = append(m.Dids, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])
@@ -1574,6 +2074,40 @@ func (m *DocumentMetadata) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RetiredKeys", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RetiredKeys = append(m.RetiredKeys, RetiredKey{})
+			if err := m.RetiredKeys[len(m.RetiredKeys)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])

@@ -42,7 +42,8 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 	return nil
 }
 
-// ExportGenesis reads the whole state.
+// ExportGenesis reads the whole state, except the per-block change journal (BlockChanges): it
+// is a cache for followers of recent blocks, and an imported chain starts a new one.
 func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	next, err := k.NextListID.Peek(ctx)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec/address"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/store/v2"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -116,24 +117,26 @@ type fixture struct {
 	q      types.QueryServer
 	dids   *fakeDIDs
 	signer string
+	cms    store.CommitMultiStore
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tctx := testutil.DefaultContextWithDB(t, key, storetypes.NewTransientStoreKey("transient_test"))
+	tkey := storetypes.NewTransientStoreKey(types.TStoreKey)
+	tctx := testutil.DefaultContextWithDB(t, key, tkey)
 	ir := codectypes.NewInterfaceRegistry()
 	types.RegisterInterfaces(ir)
 	cdc := codec.NewProtoCodec(ir)
 	ac := address.NewBech32Codec("cosmos")
 	dids := &fakeDIDs{dids: map[string]*fakeDID{}}
-	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, dids)
+	k := keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), runtime.NewTransientStoreService(tkey), ac, dids)
 	signer, _ := ac.BytesToString(make([]byte, 20))
 	ctx := tctx.Ctx.WithChainID(chainID).WithBlockHeight(10)
 	if err := k.InitGenesis(ctx, types.DefaultGenesis()); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{ctx: ctx, k: k, msgs: keeper.NewMsgServerImpl(k), q: keeper.NewQueryServer(k), dids: dids, signer: signer}
+	return &fixture{ctx: ctx, k: k, msgs: keeper.NewMsgServerImpl(k), q: keeper.NewQueryServer(k), dids: dids, signer: signer, cms: tctx.CMS}
 }
 
 // createMsg builds a signed create message with the owner's next sequence.

@@ -32,11 +32,24 @@ type Keeper struct {
 	Pages        collections.Map[collections.Pair[uint64, uint32], []byte] // (list id, page) -> 4 KiB; absent = all zero
 	Changes      collections.Map[collections.Pair[uint64, int64], types.ChangeRecord]
 	Sequences    collections.Map[string, uint64] // owner DID -> next payload sequence
+	// BlockChanges is the per-block change journal: height -> the lists created or updated in
+	// that block and the pages written (written in EndBlock, pruned after
+	// ChangeRetentionBlocks, not exported).
+	BlockChanges collections.Map[int64, types.StatusChanges]
+
+	// What the current block changed, in the transient store: a failed transaction's entries
+	// go with its cache, CheckTx and simulation never reach the block's store, and commit
+	// empties them.
+	ChangedLists collections.KeySet[uint64]
+	ChangedPages collections.KeySet[collections.Pair[uint64, uint32]]
 }
 
-// NewKeeper builds the status keeper on its store, reading DIDs through dids.
-func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, addressCodec address.Codec, dids types.DIDKeeper) *Keeper {
+// NewKeeper builds the status keeper on its store and transient store, reading DIDs through dids.
+func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, tstoreService corestore.TransientStoreService,
+	addressCodec address.Codec, dids types.DIDKeeper,
+) *Keeper {
 	sb := collections.NewSchemaBuilder(storeService)
+	tsb := collections.NewSchemaBuilderFromAccessor(tstoreService.OpenTransientStore)
 	k := &Keeper{
 		cdc:          cdc,
 		addressCodec: addressCodec,
@@ -49,9 +62,17 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, add
 		Changes: collections.NewMap(sb, types.ChangesKey, "changes",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Int64Key), codec.CollValue[types.ChangeRecord](cdc)),
 		Sequences: collections.NewMap(sb, types.SequencesKey, "sequences", collections.StringKey, collections.Uint64Value),
+		BlockChanges: collections.NewMap(sb, types.BlockChangesKey, "block_changes", collections.Int64Key,
+			codec.CollValue[types.StatusChanges](cdc)),
+		ChangedLists: collections.NewKeySet(tsb, types.ChangedListsKey, "changed_lists", collections.Uint64Key),
+		ChangedPages: collections.NewKeySet(tsb, types.ChangedPagesKey, "changed_pages",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint32Key)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
+		panic(err)
+	}
+	if _, err := tsb.Build(); err != nil {
 		panic(err)
 	}
 	k.Schema = schema

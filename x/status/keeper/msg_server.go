@@ -42,6 +42,9 @@ func (m msgServer) CreateStatusList(ctx context.Context, msg *types.MsgCreateSta
 	if err != nil {
 		return nil, err
 	}
+	if err := m.k.noteChange(ctx, l.Id, nil); err != nil {
+		return nil, err
+	}
 	if err := m.k.Sequences.Set(ctx, p.Owner, p.Sequence+1); err != nil {
 		return nil, err
 	}
@@ -78,6 +81,9 @@ func (m msgServer) UpdateStatusList(ctx context.Context, msg *types.MsgUpdateSta
 	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	pages, err := m.k.applyDelta(ctx, l, d)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.k.noteChange(ctx, l.Id, pages); err != nil {
 		return nil, err
 	}
 	if l.ChangesPrunedHeight, err = m.k.recordChange(ctx, l, h, d); err != nil {

@@ -2,9 +2,12 @@ package keeper
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/amanah-id/amanah/x/trust/types"
@@ -44,22 +47,20 @@ func notInForce(a types.Accreditation, t time.Time) string {
 	}
 }
 
-// held returns the accreditations held by did.
+// held returns the accreditations held by did (through the Held index, oldest id first).
 func (k *Keeper) held(ctx context.Context, did string) ([]types.Accreditation, error) {
-	it, err := k.Accreditations.Indexes.Accredited.MatchExact(ctx, did)
+	ids, err := k.Held.Get(ctx, did)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer it.Close()
-	var out []types.Accreditation
-	for ; it.Valid(); it.Next() {
-		id, err := it.PrimaryKey()
-		if err != nil {
-			return nil, err
-		}
+	out := make([]types.Accreditation, 0, len(ids.Ids))
+	for _, id := range ids.Ids {
 		a, err := k.Accreditations.Get(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("held accreditation %s of %s: %w", id, did, err)
 		}
 		out = append(out, a)
 	}

@@ -23,6 +23,9 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 			return err
 		}
 	}
+	if err := k.rebuildHeld(ctx); err != nil {
+		return err
+	}
 	for _, rp := range gs.RelyingParties {
 		if err := k.RelyingParties.Set(ctx, rp.Did, rp); err != nil {
 			return err
@@ -31,7 +34,9 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 	return nil
 }
 
-// ExportGenesis reads the whole registry, history included.
+// ExportGenesis reads the whole registry, history included. The Held index is rebuilt by
+// import; the change journal is not exported (a per-block cache for followers: an imported
+// chain starts a new one).
 func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	gs := types.DefaultGenesis()
 	if err := k.CredentialTypes.Walk(ctx, nil, func(_ collections.Pair[string, uint32], ct types.CredentialType) (bool, error) {

@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -107,11 +108,21 @@ func (q queryServer) Accreditations(ctx context.Context, req *types.QueryAccredi
 	case req.Accredited != "" && req.Accreditor != "":
 		return nil, status.Error(codes.InvalidArgument, "set accredited or accreditor, not both")
 	case req.Accredited != "":
-		list, page, err = query.CollectionPaginate(ctx, q.k.Accreditations.Indexes.Accredited, req.Pagination,
-			func(k collections.Pair[string, string], _ collections.NoValue) (types.Accreditation, error) {
-				return get(k.K2())
-			},
-			query.WithCollectionPaginationPairPrefix[string, string](req.Accredited))
+		held, herr := q.k.Held.Get(ctx, req.Accredited)
+		if herr != nil && !errors.Is(herr, collections.ErrNotFound) {
+			return nil, herr
+		}
+		var ids []string
+		if ids, page, err = paginateIDs(held.Ids, req.Pagination); err == nil {
+			list = make([]types.Accreditation, 0, len(ids))
+			for _, id := range ids {
+				a, gerr := get(id)
+				if gerr != nil {
+					return nil, gerr
+				}
+				list = append(list, a)
+			}
+		}
 	case req.Accreditor != "":
 		list, page, err = query.CollectionPaginate(ctx, q.k.Accreditations.Indexes.Accreditor, req.Pagination,
 			func(k collections.Pair[string, string], _ collections.NoValue) (types.Accreditation, error) {
@@ -151,4 +162,47 @@ func (q queryServer) RelyingParties(ctx context.Context, req *types.QueryRelying
 		return nil, invalid(err)
 	}
 	return &types.QueryRelyingPartiesResponse{RelyingParties: rps, Pagination: page}, nil
+}
+
+// paginateIDs pages through sorted ids as query.CollectionPaginate pages a collection: by key
+// (the first id to return) or offset, limit (default query.DefaultLimit), count_total, reverse.
+func paginateIDs(ids []string, req *query.PageRequest) ([]string, *query.PageResponse, error) {
+	if req == nil {
+		req = &query.PageRequest{}
+	}
+	if len(req.Key) > 0 && req.Offset > 0 {
+		return nil, nil, errors.New("invalid request, either offset or key is expected, got both")
+	}
+	limit := req.Limit
+	if limit == 0 {
+		limit = query.DefaultLimit
+	}
+	ordered := ids
+	if req.Reverse {
+		ordered = slices.Clone(ids)
+		slices.Reverse(ordered)
+	}
+	start := 0
+	switch {
+	case len(req.Key) > 0:
+		key := string(req.Key)
+		start = len(ordered)
+		for i, id := range ordered {
+			if (!req.Reverse && id >= key) || (req.Reverse && id <= key) {
+				start = i
+				break
+			}
+		}
+	case req.Offset > 0:
+		start = int(min(req.Offset, uint64(len(ordered))))
+	}
+	end := start + int(min(limit, uint64(len(ordered)-start)))
+	page := &query.PageResponse{}
+	if end < len(ordered) {
+		page.NextKey = []byte(ordered[end])
+	}
+	if req.CountTotal && len(req.Key) == 0 {
+		page.Total = uint64(len(ordered))
+	}
+	return ordered[start:end], page, nil
 }

@@ -26,17 +26,16 @@ import (
 // changes: the DID's controlling keys, not its day-to-day credential-signing (assertionMethod) keys.
 const SigningRelationship = didcore.CapabilityInvocation
 
-// AccreditationIndexes look accreditations up by the accredited DID and by the accreditor.
+// AccreditationIndexes look accreditations up by the accreditor. (By holder: Keeper.Held, one
+// provable value per holder, which replaced the multi-index of state version 1.)
 type AccreditationIndexes struct {
-	// Accredited maps accredited DID -> accreditation id.
-	Accredited *indexes.Multi[string, string, types.Accreditation]
 	// Accreditor maps accreditor DID ("" for the council) -> accreditation id.
 	Accreditor *indexes.Multi[string, string, types.Accreditation]
 }
 
 // IndexesList lists the indexes for collections.
 func (i AccreditationIndexes) IndexesList() []collections.Index[string, types.Accreditation] {
-	return []collections.Index[string, types.Accreditation]{i.Accredited, i.Accreditor}
+	return []collections.Index[string, types.Accreditation]{i.Accreditor}
 }
 
 // Keeper holds the trust registry's state.
@@ -53,10 +52,28 @@ type Keeper struct {
 	CredentialTypes collections.Map[collections.Pair[string, uint32], types.CredentialType]
 	Accreditations  *collections.IndexedMap[string, types.Accreditation, AccreditationIndexes]
 	RelyingParties  collections.Map[string, types.RelyingParty]
+	// Held maps an accredited DID to the sorted ids of every accreditation it holds (revoked
+	// ones included: accreditations are never deleted).
+	Held collections.Map[string, types.AccreditationIds]
+	// Changes is the per-block change journal: height -> what the block changed (written in
+	// EndBlock, pruned after ChangeRetentionBlocks, not exported).
+	Changes collections.Map[int64, types.TrustChanges]
+
+	// What the current block changed, in the transient store: a failed transaction's entries
+	// go with its cache, CheckTx and simulation never reach the block's store, and commit
+	// empties them.
+	ChangedAccredited     collections.KeySet[string]
+	ChangedRelyingParties collections.KeySet[string]
+	ChangedVCTs           collections.KeySet[string]
+
+	storeService corestore.KVStoreService
 }
 
-// NewKeeper builds the trust registry keeper on the DID registry and the council.
-func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, dk types.DIDKeeper, ck types.CouncilKeeper) *Keeper {
+// NewKeeper builds the trust registry keeper on its store and transient store, the DID
+// registry and the council.
+func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, tstoreService corestore.TransientStoreService,
+	dk types.DIDKeeper, ck types.CouncilKeeper,
+) *Keeper {
 	ac := ck.AddressCodec()
 	if _, err := ac.StringToBytes(ck.Authority()); err != nil {
 		panic(errorsmod.Wrapf(err, "trust authority %q", ck.Authority()))
@@ -66,7 +83,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, dk 
 		panic(err)
 	}
 	sb := collections.NewSchemaBuilder(storeService)
+	tsb := collections.NewSchemaBuilderFromAccessor(tstoreService.OpenTransientStore)
 	k := &Keeper{
+		storeService: storeService,
 		cdc:          cdc,
 		addressCodec: ac,
 		authority:    ck.Authority(),
@@ -78,18 +97,25 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, dk 
 		Accreditations: collections.NewIndexedMap(sb, types.AccreditationsKey, "accreditations",
 			collections.StringKey, codec.CollValue[types.Accreditation](cdc),
 			AccreditationIndexes{
-				Accredited: indexes.NewMulti(sb, types.AccreditationsByHolderKey, "accreditations_by_accredited",
-					collections.StringKey, collections.StringKey,
-					func(_ string, a types.Accreditation) (string, error) { return a.Accredited, nil }),
 				Accreditor: indexes.NewMulti(sb, types.AccreditationsByGrantorKey, "accreditations_by_accreditor",
 					collections.StringKey, collections.StringKey,
 					func(_ string, a types.Accreditation) (string, error) { return a.Accreditor, nil }),
 			}),
 		RelyingParties: collections.NewMap(sb, types.RelyingPartiesKey, "relying_parties",
 			collections.StringKey, codec.CollValue[types.RelyingParty](cdc)),
+		Held:    collections.NewMap(sb, types.HeldKey, "held", collections.StringKey, codec.CollValue[types.AccreditationIds](cdc)),
+		Changes: collections.NewMap(sb, types.ChangesKey, "changes", collections.Int64Key, codec.CollValue[types.TrustChanges](cdc)),
+		ChangedAccredited: collections.NewKeySet(tsb, types.ChangedAccreditedKey, "changed_accredited",
+			collections.StringKey),
+		ChangedRelyingParties: collections.NewKeySet(tsb, types.ChangedRelyingPartiesKey, "changed_relying_parties",
+			collections.StringKey),
+		ChangedVCTs: collections.NewKeySet(tsb, types.ChangedVCTsKey, "changed_vcts", collections.StringKey),
 	}
 	schema, err := sb.Build()
 	if err != nil {
+		panic(err)
+	}
+	if _, err := tsb.Build(); err != nil {
 		panic(err)
 	}
 	k.Schema = schema

@@ -62,6 +62,9 @@ func (m msgServer) RegisterCredentialType(ctx context.Context, msg *types.MsgReg
 	if err := m.k.CredentialTypes.Set(ctx, collections.Join(p.Vct, p.Version), ct); err != nil {
 		return nil, err
 	}
+	if err := m.k.ChangedVCTs.Set(ctx, ct.Vct); err != nil {
+		return nil, err
+	}
 	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventCredentialTypeRegistered{
 		Vct: ct.Vct, Version: ct.Version, SchemaSha256: hex.EncodeToString(ct.SchemaSha256), RegisteredBy: ct.RegisteredBy,
 	}); err != nil {
@@ -109,6 +112,12 @@ func (m msgServer) Accredit(ctx context.Context, msg *types.MsgAccredit) (*types
 		}},
 	}
 	if err := m.k.Accreditations.Set(ctx, a.Id, a); err != nil {
+		return nil, err
+	}
+	if err := m.k.addHeld(ctx, a.Accredited, a.Id); err != nil {
+		return nil, err
+	}
+	if err := m.k.ChangedAccredited.Set(ctx, a.Accredited); err != nil {
 		return nil, err
 	}
 	if operator != nil {
@@ -159,6 +168,9 @@ func (m msgServer) SetAccreditationStatus(ctx context.Context, msg *types.MsgSet
 		Status: int32(p.Status), Time: sdkCtx.BlockTime(), Height: sdkCtx.BlockHeight(), By: p.Actor, Reason: p.Reason,
 	})
 	if err := m.k.Accreditations.Set(ctx, a.Id, a); err != nil {
+		return nil, err
+	}
+	if err := m.k.ChangedAccredited.Set(ctx, a.Accredited); err != nil {
 		return nil, err
 	}
 	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventAccreditationStatusChanged{
@@ -230,6 +242,9 @@ func (m msgServer) RegisterRelyingParty(ctx context.Context, msg *types.MsgRegis
 		Status: p.Status, Registrar: registrar, Version: p.Version, UpdatedAt: sdkCtx.BlockTime(),
 	}
 	if err := m.k.RelyingParties.Set(ctx, rp.Did, rp); err != nil {
+		return nil, err
+	}
+	if err := m.k.ChangedRelyingParties.Set(ctx, rp.Did); err != nil {
 		return nil, err
 	}
 	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventRelyingPartyRegistered{

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"cosmossdk.io/core/address"
+	corestore "cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/store/v2"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -96,6 +98,9 @@ type KeeperTestSuite struct {
 	privs   map[string]keys.PrivateKey
 	gov     string // the gov authority
 	payer   string // a fee payer for DID-signed messages
+
+	cms      store.CommitMultiStore
+	storeSvc corestore.KVStoreService
 }
 
 func TestKeeperTestSuite(t *testing.T) { suite.Run(t, new(KeeperTestSuite)) }
@@ -129,7 +134,10 @@ const nationalIDSchema = `{
 
 func (s *KeeperTestSuite) SetupTest() {
 	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tctx := testutil.DefaultContextWithDB(s.T(), key, storetypes.NewTransientStoreKey("transient_trust"))
+	tkey := storetypes.NewTransientStoreKey(types.TStoreKey)
+	tctx := testutil.DefaultContextWithDB(s.T(), key, tkey)
+	s.cms = tctx.CMS
+	s.storeSvc = runtime.NewKVStoreService(key)
 	s.ctx = tctx.Ctx.WithChainID(testChainID).WithBlockHeight(1).WithBlockTime(t0)
 	cdc := moduletestutil.MakeTestEncodingConfig(trust.AppModule{}).Codec
 	ac := addresscodec.NewBech32Codec("amanah")
@@ -148,7 +156,7 @@ func (s *KeeperTestSuite) SetupTest() {
 		s.did.keys[d] = priv.Public()
 	}
 	s.did.deactivated[retired] = true
-	s.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), s.did, s.council)
+	s.k = keeper.NewKeeper(cdc, s.storeSvc, runtime.NewTransientStoreService(tkey), s.did, s.council)
 	s.msgs = keeper.NewMsgServerImpl(s.k)
 	s.query = keeper.NewQueryServer(s.k)
 	s.Require().NoError(s.k.InitGenesis(s.ctx, types.DefaultGenesis()))

@@ -7,6 +7,8 @@ const (
 	ModuleName = "trust"
 	// StoreKey is the trust registry's KV store key.
 	StoreKey = ModuleName
+	// TStoreKey is the trust registry's transient store key (what changed in the current block).
+	TStoreKey = "transient_trust"
 )
 
 // NationalIDVCT is the credential type of the national identity credential (the demo trust chain).
@@ -14,12 +16,30 @@ const NationalIDVCT = "https://amanah.gov.example/credentials/national-id"
 
 // Collection prefixes of the trust registry's state.
 var (
-	CredentialTypesKey         = collections.NewPrefix(0)
-	AccreditationsKey          = collections.NewPrefix(1)
+	CredentialTypesKey = collections.NewPrefix(0)
+	AccreditationsKey  = collections.NewPrefix(1)
+	// AccreditationsByHolderKey was the Accredited multi-index (holder, id) of state version 1;
+	// HeldKey replaced it (Migrate1to2 deletes its keys) and the prefix stays reserved.
 	AccreditationsByHolderKey  = collections.NewPrefix(2)
 	AccreditationsByGrantorKey = collections.NewPrefix(3)
 	RelyingPartiesKey          = collections.NewPrefix(4)
+	// HeldKey maps an accredited DID (StringKey) to the ids of every accreditation it holds
+	// (AccreditationIds, sorted): one provable value per holder.
+	HeldKey = collections.NewPrefix(5)
+	// ChangesKey is the per-block change journal: block height (Int64Key) -> TrustChanges.
+	ChangesKey = collections.NewPrefix(6)
 )
+
+// Collection prefixes of the transient store (reset at every commit): what the current block changed.
+var (
+	ChangedAccreditedKey     = collections.NewPrefix(0)
+	ChangedRelyingPartiesKey = collections.NewPrefix(1)
+	ChangedVCTsKey           = collections.NewPrefix(2)
+)
+
+// ChangeRetentionBlocks is how many blocks of change journal the registry keeps: the entry of
+// height h is deleted at the end of block h + ChangeRetentionBlocks.
+const ChangeRetentionBlocks = 100_000
 
 // Bounds on what a message may carry, checked before any parsing or state access.
 const (
