@@ -28,7 +28,9 @@ func (s *KeeperSuite) journal(h int64) []*types.ListPages {
 	return c.Lists
 }
 
-func lp(id uint64, pages ...uint32) *types.ListPages { return &types.ListPages{ListId: id, Pages: pages} }
+func lp(id uint64, pages ...uint32) *types.ListPages {
+	return &types.ListPages{ListId: id, Pages: pages}
+}
 
 // TestBlockChanges: the entry of a height lists exactly the lists the block created (no
 // pages) or updated (the pages written, set or cleared), by id and page, each once; refused
@@ -42,8 +44,8 @@ func (s *KeeperSuite) TestBlockChanges() {
 	epp1, epp2 := statuslist.EntriesPerPage(1), statuslist.EntriesPerPage(2)
 	h := s.f.ctx.BlockHeight()
 	s.update(s.list, []uint32{epp1 + 7, 5, epp1 + 8}, []byte{1, 1, 1}) // pages 1 and 0
-	s.update(s.multi, []uint32{epp2 + 1}, []byte{2})                  // page 1
-	s.update(s.list, []uint32{3*epp1 + 1, 6}, []byte{1, 1})           // pages 3 and 0 again
+	s.update(s.multi, []uint32{epp2 + 1}, []byte{2})                   // page 1
+	s.update(s.list, []uint32{3*epp1 + 1, 6}, []byte{1, 1})            // pages 3 and 0 again
 	third := s.f.create(s.T(), s.bob, types.StatusPurpose_STATUS_PURPOSE_SUSPENSION, statuslist.MinSize)
 	stale := s.f.updateMsg(s.T(), s.alice, s.list, []uint32{2*epp1 + 1}, []byte{1})
 	stale.Payload.Sequence--
