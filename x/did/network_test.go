@@ -11,6 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"cosmossdk.io/collections"
+	"github.com/cometbft/cometbft/crypto/merkle"
+	rpcclient "github.com/cometbft/cometbft/rpc/client"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/store/v2/rootmulti"
 	clitestutil "github.com/cosmos/cosmos-sdk/testutil/cli"
 	"github.com/stretchr/testify/require"
 
@@ -53,6 +58,7 @@ func TestDidNetwork(t *testing.T) {
 	require.Contains(t, res.RawLog+eventsString(res.Events), "EventDidCreated")
 	require.NoError(t, n.WaitForNextBlock())
 	require.NoError(t, n.WaitForNextBlock())
+	requireProvedChange(t, val.ClientCtx, res.Height, did)
 
 	// Rotate the key.
 	next, err := keys.Generate(keys.Ed25519)
@@ -171,4 +177,29 @@ func get(t *testing.T, url string) (int, string, string) {
 func eventsString[E any](evs []E) string {
 	b, _ := json.Marshal(evs)
 	return strings.ReplaceAll(string(b), `\"`, `"`)
+}
+
+// requireProvedChange reads the DID change journal entry of height h the way the verifier
+// does: abci_query /store/did/key (prove=true, at h) of ChangesKey || Int64Key(h), the value
+// checked with the node's ICS23 proof against the app hash of block h+1, and decoded as
+// DidChanges. It must list did.
+func requireProvedChange(t *testing.T, clientCtx client.Context, h int64, did string) {
+	t.Helper()
+	key, err := collections.EncodeKeyWithPrefix(types.ChangesKey, collections.Int64Key, h)
+	require.NoError(t, err)
+	ctx := context.Background()
+	q, err := clientCtx.Client.ABCIQueryWithOptions(ctx, "/store/"+types.StoreKey+"/key", key,
+		rpcclient.ABCIQueryOptions{Height: h, Prove: true})
+	require.NoError(t, err)
+	require.Zero(t, q.Response.Code, q.Response.Log)
+	require.Equal(t, h, q.Response.Height)
+	require.NotNil(t, q.Response.ProofOps)
+	next := h + 1
+	blk, err := clientCtx.Client.Block(ctx, &next)
+	require.NoError(t, err)
+	path := merkle.KeyPath{}.AppendKey([]byte(types.StoreKey), merkle.KeyEncodingURL).AppendKey(key, merkle.KeyEncodingHex)
+	require.NoError(t, rootmulti.DefaultProofRuntime().VerifyValue(q.Response.ProofOps, blk.Block.AppHash, path.String(), q.Response.Value))
+	var changes types.DidChanges
+	require.NoError(t, changes.Unmarshal(q.Response.Value))
+	require.Contains(t, changes.Dids, did)
 }
