@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
@@ -19,8 +21,9 @@ import (
 
 // Flag names of the tx commands.
 const (
-	FlagKey = "key"
-	FlagDoc = "doc"
+	FlagKey    = "key"
+	FlagDoc    = "doc"
+	FlagRetire = "retire"
 )
 
 // GetTxCmd returns `tx did` with create, update and deactivate.
@@ -97,9 +100,14 @@ func CreateCmd() *cobra.Command {
 // UpdateCmd is `tx did update --key key.jwk --doc doc.json`.
 func UpdateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "update --key key.jwk --doc doc.json",
+		Use:   "update --key key.jwk --doc doc.json [--retire <method-id>[@<RFC3339 time>]]...",
 		Short: "Replace a DID's document with a new version (signed by every controller)",
-		Args:  cobra.NoArgs,
+		Long: "Replace a DID's document with a new version (signed by every controller).\n\n" +
+			"An assertionMethod key the new document drops is taken as compromised: verifiers refuse every " +
+			"credential it signed. --retire records instead that the key was retired in good standing and " +
+			"when it stopped issuing (credentials it signed before that time stay valid). The time defaults " +
+			"to the chain's latest block time.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			clientCtx, err := client.GetClientTxContext(cmd)
 			if err != nil {
@@ -144,8 +152,15 @@ func UpdateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			specs, _ := cmd.Flags().GetStringArray(FlagRetire)
+			var retired []types.RetiredKey
+			if len(specs) > 0 {
+				if retired, err = ParseRetire(specs, func() (time.Time, error) { return latestBlockTime(cmd.Context(), clientCtx) }); err != nil {
+					return err
+				}
+			}
 			msg := &types.MsgUpdateDid{Signer: clientCtx.GetFromAddress().String(),
-				Payload: types.UpdateDidPayload{Did: doc.ID, Document: docJSON, PreviousVersionId: versionID}}
+				Payload: types.UpdateDidPayload{Did: doc.ID, Document: docJSON, PreviousVersionId: versionID, RetiredKeys: retired}}
 			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, types.TypeURLMsgUpdateDid, &msg.Payload, privs, docs); err != nil {
 				return err
 			}
@@ -153,6 +168,8 @@ func UpdateCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().String(FlagDoc, "", "the new DID document JSON file")
+	cmd.Flags().StringArray(FlagRetire, nil, "an assertionMethod id (#key-1 or a DID URL) the new document drops, "+
+		"retired in good standing, optionally @<RFC3339 time> it stopped issuing (default: latest block time); repeatable")
 	_ = cmd.MarkFlagRequired(FlagDoc)
 	addKeyFlags(cmd)
 	return cmd
@@ -307,4 +324,49 @@ func chainID(ctx context.Context, clientCtx client.Context) (string, error) {
 		return "", fmt.Errorf("no --chain-id and node status failed: %w", err)
 	}
 	return st.NodeInfo.Network, nil
+}
+
+// ParseRetire turns --retire values, <method-id>[@<RFC3339 time>], into retired keys; a value
+// without a time gets now() (once). The id is everything before the last '@' when what follows
+// it is an RFC 3339 time, else the whole value.
+func ParseRetire(specs []string, now func() (time.Time, error)) ([]types.RetiredKey, error) {
+	out := make([]types.RetiredKey, 0, len(specs))
+	var def *time.Time
+	for _, spec := range specs {
+		id, at := spec, time.Time{}
+		if i := strings.LastIndexByte(spec, '@'); i >= 0 {
+			if t, err := time.Parse(time.RFC3339Nano, spec[i+1:]); err == nil {
+				id, at = spec[:i], t.UTC()
+			}
+		}
+		if id == "" {
+			return nil, fmt.Errorf("--%s %q: empty method id", FlagRetire, spec)
+		}
+		if at.IsZero() {
+			if def == nil {
+				t, err := now()
+				if err != nil {
+					return nil, fmt.Errorf("--%s %q without a time: %w", FlagRetire, spec, err)
+				}
+				def = &t
+			}
+			at = *def
+		}
+		out = append(out, types.RetiredKey{Id: id, RetiredAt: at})
+	}
+	return out, nil
+}
+
+// latestBlockTime is the connected node's latest block time in whole seconds: "now" as the
+// chain sees it, never after the time of the block that will include the update.
+func latestBlockTime(ctx context.Context, clientCtx client.Context) (time.Time, error) {
+	node, err := clientCtx.GetNode()
+	if err != nil {
+		return time.Time{}, fmt.Errorf("no node to read the block time from (give the time explicitly): %w", err)
+	}
+	st, err := node.Status(ctx)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("node status: %w", err)
+	}
+	return st.SyncInfo.LatestBlockTime.UTC().Truncate(time.Second), nil
 }
