@@ -3,6 +3,8 @@ package ledger_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,17 +16,23 @@ import (
 )
 
 type fixture struct {
+	t     *testing.T
+	clock time.Time
 	chain *ledgertest.Chain
 	node  *ledgertest.Node
 	cache *ledger.Cache
 	now   time.Time
 }
 
+// newFixture is a cache over an in-memory chain whose blocks are stamped by
+// the fixture's clock (advance it with tick), and whose local clock is the same.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{chain: ledgertest.NewChain(nil), now: time.Now()}
+	f := &fixture{t: t, clock: time.Now().Truncate(time.Second)}
+	f.now = f.clock
+	f.chain = ledgertest.NewChain(func() time.Time { return f.clock })
 	f.node = f.chain.NewNode("n0")
-	c, err := ledger.NewCache(ledger.Config{Freshness: time.Minute}, f.node.Endpoint())
+	c, err := ledger.NewCache(ledger.Config{Freshness: time.Minute, Now: func() time.Time { return f.clock }}, f.node)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,11 +40,17 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-// apply feeds the cache the chain's next block directly (no event loop).
-func (f *fixture) apply() ledger.Block {
-	b := f.chain.Commit()
-	f.cache.Apply("n0", b)
-	return b
+// tick advances the clock.
+func (f *fixture) tick(d time.Duration) { f.clock = f.clock.Add(d) }
+
+// apply commits the chain's next block and steps the cache to it.
+func (f *fixture) apply() ledger.Journal {
+	f.t.Helper()
+	j := f.chain.Commit()
+	if err := f.cache.Step(context.Background()); err != nil {
+		f.t.Fatal(err)
+	}
+	return j
 }
 
 func doc(t *testing.T, did string, k keys.PublicKey, frag string) *didcore.Document {
@@ -57,172 +71,547 @@ func TestNotSyncedIsStale(t *testing.T) {
 	}
 }
 
-// TestKeyRotation: a credential signed before a rotation is checked against
-// the key valid at its issuance; the new key is refused for old times.
-func TestKeyRotation(t *testing.T) {
+// TestFreshnessIsBlockTime: freshness is the block time of the state, not when
+// the cache last heard from a node: a node serving old blocks keeps the view
+// stale however often it answers.
+func TestFreshnessIsBlockTime(t *testing.T) {
 	f := newFixture(t)
-	k1, _ := keys.Generate(keys.Ed25519)
-	k2, _ := keys.Generate(keys.Ed25519)
-	did := didcore.AmanahDID("testnet", k1.Public())
-	t0, t1 := f.now.Add(-2*time.Hour), f.now.Add(-time.Hour)
-	f.chain.PutDID(doc(t, did, k1.Public(), "#k1"), t0)
 	f.apply()
-	ctx := context.Background()
-	if k, err := f.cache.IssuerKey(ctx, did, did+"#k1", f.now); err != nil || !k.Equal(k1.Public()) {
-		t.Fatalf("k1 now: %v", err)
+	f.tick(time.Minute + ledger.DefaultClockSkew + time.Second) // the chain stalls
+	if err := f.cache.Fresh(); !errors.Is(err, ledger.ErrStale) {
+		t.Fatalf("a minute past the last block: %v", err)
 	}
-	f.chain.PutDID(doc(t, did, k2.Public(), "#k2"), t1)
-	f.apply() // the DID event drops the cached versions
-	if _, err := f.cache.IssuerKey(ctx, did, did+"#k1", f.now); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
-		t.Fatalf("k1 after rotation: %v", err)
+	if err := f.cache.Step(context.Background()); err != nil { // asked again: same old head
+		t.Fatal(err)
 	}
-	if k, err := f.cache.IssuerKey(ctx, did, did+"#k1", t0.Add(time.Minute)); err != nil || !k.Equal(k1.Public()) {
-		t.Fatalf("k1 at old time: %v", err)
+	if err := f.cache.Fresh(); !errors.Is(err, ledger.ErrStale) {
+		t.Fatalf("an answering node with an old head: %v", err)
 	}
-	if _, err := f.cache.IssuerKey(ctx, did, did+"#k2", t0.Add(time.Minute)); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
-		t.Fatalf("k2 before it existed: %v", err)
-	}
-	if _, err := f.cache.IssuerKey(ctx, did, did+"#k2", f.now); err != nil {
-		t.Fatalf("k2 now: %v", err)
-	}
-	if _, err := f.cache.IssuerKey(ctx, did, did+"#k1", t0.Add(-time.Minute)); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
-		t.Fatalf("before the DID existed: %v", err)
-	}
-	f.chain.Deactivate(did, f.now.Add(-time.Minute))
-	f.apply()
-	if _, err := f.cache.IssuerKey(ctx, did, did+"#k2", f.now); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
-		t.Fatalf("after deactivation: %v", err)
-	}
-	if _, err := f.cache.IssuerKey(ctx, did, did+"#k1", t0.Add(time.Minute)); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
-		t.Fatalf("backdated after deactivation: %v", err)
+	f.apply() // a new block at the current time
+	if err := f.cache.Fresh(); err != nil {
+		t.Fatal(err)
 	}
 }
 
-// TestRevocationWithinOneBlock: the block that carries a status change
-// drops the cached page, so the next answer reads the new value.
-func TestRevocationWithinOneBlock(t *testing.T) {
-	f := newFixture(t)
-	if err := f.chain.CreateList("u", "1", 1, 131072); err != nil {
-		t.Fatal(err)
+// countObserver counts cache hits and misses by kind.
+type countObserver struct {
+	mu           sync.Mutex
+	hits, misses map[ledger.Kind]int
+}
+
+func (o *countObserver) CacheLookup(k ledger.Kind, hit bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.hits == nil {
+		o.hits, o.misses = map[ledger.Kind]int{}, map[ledger.Kind]int{}
 	}
-	f.apply()
-	ctx := context.Background()
-	v, _, err := f.cache.Status(ctx, "u", 70000)
-	if err != nil || v != 0 {
-		t.Fatalf("status %d %v", v, err)
+	if hit {
+		o.hits[k]++
+	} else {
+		o.misses[k]++
 	}
+}
+
+func (o *countObserver) get(k ledger.Kind) (hits, misses int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.hits[k], o.misses[k]
+}
+
+// reads runs fn and returns how many reads the fixture's node answered for it.
+func (f *fixture) reads(fn func()) int64 {
 	q := f.node.Queries()
-	if _, _, err := f.cache.Status(ctx, "u", 70001); err != nil || f.node.Queries() != q {
-		t.Fatalf("same page not served from cache: %v, queries %d -> %d", err, q, f.node.Queries())
-	}
-	if err := f.chain.SetStatus("u", 70000, 1); err != nil {
-		t.Fatal(err)
-	}
-	// Before the block reaches the verifier the cached page stands...
-	if v, _, _ := f.cache.Status(ctx, "u", 70000); v != 0 {
-		t.Fatalf("changed before its block: %d", v)
-	}
-	b := f.apply()
-	v, h, err := f.cache.Status(ctx, "u", 70000)
-	if err != nil || v != 1 || h != b.Height {
-		t.Fatalf("after the block: %d at %d, %v", v, h, err)
-	}
+	fn()
+	return f.node.Queries() - q
 }
 
-// TestGapDropsCache: a missed block's changes are unknown, so everything goes.
-func TestGapDropsCache(t *testing.T) {
-	f := newFixture(t)
-	if err := f.chain.CreateList("u", "1", 1, 131072); err != nil {
-		t.Fatal(err)
-	}
-	f.apply()
+// TestCacheDIDScope: DID histories (and absences) are cached, and a block
+// drops exactly the DIDs it changed.
+func TestCacheDIDScope(t *testing.T) {
 	ctx := context.Background()
-	if _, _, err := f.cache.Status(ctx, "u", 5); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.chain.SetStatus("u", 5, 1); err != nil {
-		t.Fatal(err)
-	}
-	f.chain.Commit() // never delivered
+	f := newFixture(t)
+	ka, kb, ka2 := newKey(t), newKey(t), newKey(t)
+	a, b, c := didcore.AmanahDID("testnet", ka), didcore.AmanahDID("testnet", kb), newDID(t)
+	from := f.clock.Add(-time.Hour)
+	f.chain.PutDID(doc(t, a, ka, "#key-1"), from)
+	f.chain.PutDID(doc(t, b, kb, "#key-1"), from)
 	f.apply()
-	if v, _, err := f.cache.Status(ctx, "u", 5); err != nil || v != 1 {
-		t.Fatalf("after a gap: %d %v", v, err)
+	key := func(did, frag string) error {
+		_, err := f.cache.IssuerKey(ctx, did, did+frag, f.clock)
+		return err
+	}
+	for _, d := range []string{a, b} {
+		if n := f.reads(func() {
+			if err := key(d, "#key-1"); err != nil {
+				t.Fatal(err)
+			}
+		}); n != 1 {
+			t.Fatalf("first read of %s: %d reads", d, n)
+		}
+	}
+	if n := f.reads(func() {
+		if err := key(c, "#key-1"); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
+			t.Fatalf("unknown DID: %v", err)
+		}
+	}); n != 1 {
+		t.Fatalf("first read of an unknown DID: %d reads", n)
+	}
+	repeat := func(what string) {
+		t.Helper()
+		if n := f.reads(func() {
+			_ = key(a, "#key-1")
+			_ = key(b, "#key-1")
+			_, _ = f.cache.AssertionKeys(ctx, a, f.clock)
+			_ = key(c, "#key-1")
+		}); n != 0 {
+			t.Fatalf("%s: %d reads for cached DIDs", what, n)
+		}
+	}
+	repeat("repeat")
+	f.tick(time.Second)
+	f.apply() // an empty block
+	repeat("after an empty block")
+
+	// a's next version: a dropped, b and the absence of c kept.
+	f.tick(time.Second)
+	f.chain.PutDID(doc(t, a, ka2, "#key-2"), f.clock, ledger.RetiredKey{ID: a + "#key-1", At: f.clock})
+	f.apply()
+	if n := f.reads(func() {
+		_ = key(b, "#key-1")
+		_ = key(c, "#key-1")
+	}); n != 0 {
+		t.Fatalf("a change of %s dropped other DIDs: %d reads", a, n)
+	}
+	if n := f.reads(func() {
+		if err := key(a, "#key-2"); err != nil {
+			t.Fatalf("new key of a: %v", err)
+		}
+		if err := key(a, "#key-1"); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
+			t.Fatalf("old key of a, now: %v", err)
+		}
+	}); n != 1 {
+		t.Fatalf("changed DID: %d reads, want 1", n)
+	}
+
+	// c created: its cached absence dropped.
+	kc := newKey(t)
+	c = didcore.AmanahDID("testnet", kc)
+	_ = key(c, "#key-1") // cache its absence
+	f.tick(time.Second)
+	f.chain.PutDID(doc(t, c, kc, "#key-1"), f.clock)
+	f.apply()
+	if err := key(c, "#key-1"); err != nil {
+		t.Fatalf("created DID: %v", err)
 	}
 }
 
-// TestLaggingAnswerRefused: an answer read at a height before the last
-// change of its kind is not trusted (nor cached).
-func TestLaggingAnswerRefused(t *testing.T) {
-	chain := ledgertest.NewChain(nil)
-	fresh, lag := chain.NewNode("fresh"), chain.NewNode("lag")
-	c, err := ledger.NewCache(ledger.Config{Freshness: time.Minute}, fresh.Endpoint(), lag.Endpoint())
-	if err != nil {
+// TestCacheHolderScope: accreditations are cached per holder, and a block
+// drops exactly the holders whose accreditations it changed.
+func TestCacheHolderScope(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	i1, i2 := newDID(t), newDID(t)
+	w := ledgertest.Window{From: f.clock.Add(-time.Hour)}
+	for _, d := range []string{i1, i2} {
+		f.chain.PutDID(docOf(d, vm{"#key-1", newKey(t), true, false}), f.clock.Add(-2*time.Hour))
+		f.chain.Accredit(d, accVCT, w)
+	}
+	f.apply()
+	acc := func(d string) bool {
+		t.Helper()
+		ok, err := f.cache.Accredited(ctx, d, accVCT, f.clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if n := f.reads(func() {
+		if !acc(i1) || !acc(i2) {
+			t.Fatal("not accredited")
+		}
+	}); n != 4 {
+		t.Fatalf("%d reads, want 4 (a DID and a holder each)", n)
+	}
+	if n := f.reads(func() { acc(i1); acc(i2) }); n != 0 {
+		t.Fatalf("repeat: %d reads", n)
+	}
+	f.tick(time.Second)
+	id := f.chain.Accredit(i2, "https://amanah.example/vct/other", w) // a change of i2's accreditations
+	f.apply()
+	if n := f.reads(func() { acc(i1) }); n != 0 {
+		t.Fatalf("a change of %s dropped %s: %d reads", i2, i1, n)
+	}
+	if n := f.reads(func() { acc(i2) }); n != 1 {
+		t.Fatalf("changed holder: %d reads, want 1", n)
+	}
+	f.tick(time.Second)
+	if err := f.chain.SetAccreditationStatus(id, ledger.AccreditationRevoked, f.clock); err != nil {
 		t.Fatal(err)
 	}
-	if err := chain.CreateList("u", "1", 1, 131072); err != nil {
-		t.Fatal(err)
-	}
-	chain.Commit()
-	chain.SetStatus("u", 1, 1)
-	b := chain.Commit()
-	c.Apply("fresh", b)
-	c.Apply("lag", ledger.Block{Height: b.Height - 1})
-	lag.SetLag(1)
-	fresh.SetDown(true)
-	if _, _, err := c.Status(context.Background(), "u", 1); !errors.Is(err, ledger.ErrUnavailable) {
-		t.Fatalf("lagging answer accepted: %v", err)
-	}
-	if lag.Queries() == 0 {
-		t.Fatal("lagging node not tried")
+	f.chain.RevokeAccreditations(i2, accVCT, f.clock)
+	f.apply()
+	if acc(i2) || !acc(i1) {
+		t.Fatal("revocation of i2 not seen, or seen for i1")
 	}
 }
 
-func TestFreshnessBound(t *testing.T) {
-	now := time.Now()
-	clock := func() time.Time { return now }
-	chain := ledgertest.NewChain(nil)
-	n := chain.NewNode("n")
-	c, _ := ledger.NewCache(ledger.Config{Freshness: 10 * time.Second, Now: clock}, n.Endpoint())
-	c.Apply("n", chain.Commit())
-	if err := c.Fresh(); err != nil {
-		t.Fatal(err)
+// TestCacheRelyingPartyScope: registrations (and absences) are cached and
+// dropped by a block that changes that relying party only.
+func TestCacheRelyingPartyScope(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	r1, r2 := newDID(t), newDID(t)
+	f.chain.PutRelyingParty(ledger.RelyingParty{DID: r1, Name: "one", AllowedClaims: map[string][]string{accVCT: {"name"}}})
+	f.apply()
+	get := func(d string) (*ledger.RelyingParty, error) { return f.cache.RelyingParty(ctx, d) }
+	if rp, err := get(r1); err != nil || rp.Name != "one" || !rp.Allows(accVCT, "name") || rp.Allows(accVCT, "age") {
+		t.Fatalf("r1: %+v %v", rp, err)
 	}
-	now = now.Add(11 * time.Second)
-	if err := c.Fresh(); !errors.Is(err, ledger.ErrStale) {
-		t.Fatalf("past the bound: %v", err)
+	if _, err := get(r2); !errors.Is(err, ledger.ErrNotFound) {
+		t.Fatalf("r2: %v", err)
 	}
-	if _, err := c.RelyingParty(context.Background(), "did:x:y"); !errors.Is(err, ledger.ErrStale) {
-		t.Fatalf("query past the bound: %v", err)
+	if n := f.reads(func() { _, _ = get(r1); _, _ = get(r2) }); n != 0 {
+		t.Fatalf("repeat: %d reads", n)
+	}
+	f.tick(time.Second)
+	f.chain.PutRelyingParty(ledger.RelyingParty{DID: r2, Name: "two"})
+	f.apply()
+	if n := f.reads(func() { _, _ = get(r1) }); n != 0 {
+		t.Fatalf("a change of r2 dropped r1: %d reads", n)
+	}
+	if rp, err := get(r2); err != nil || rp.Name != "two" {
+		t.Fatalf("r2 registered: %+v %v", rp, err)
 	}
 }
 
-func TestBoundedDIDs(t *testing.T) {
-	chain := ledgertest.NewChain(nil)
-	n := chain.NewNode("n")
-	c, _ := ledger.NewCache(ledger.Config{Freshness: time.Minute, MaxDIDs: 3}, n.Endpoint())
-	var dids []string
-	for range 10 {
-		k, _ := keys.Generate(keys.Ed25519)
-		did := didcore.AmanahDID("testnet", k.Public())
-		chain.PutDID(doc(t, did, k.Public(), "#k"), time.Now().Add(-time.Hour))
-		dids = append(dids, did)
+// TestNodeErrorIsUnavailable: a node that cannot answer (down, or behind the
+// state height) makes every answer ErrUnavailable, never a negative answer,
+// and nothing read from it is cached.
+func TestNodeErrorIsUnavailable(t *testing.T) {
+	for _, mode := range []string{"down", "lagging"} {
+		t.Run(mode, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t)
+			k := newKey(t)
+			iss, body, missing, rp := didcore.AmanahDID("testnet", k), newDID(t), newDID(t), newDID(t)
+			f.chain.PutDID(doc(t, iss, k, "#key-1"), f.clock.Add(-time.Hour))
+			f.chain.PutDID(docOf(body, vm{"#key-1", newKey(t), true, false}), f.clock.Add(-time.Hour))
+			f.chain.Grant(ledger.Accreditation{Accredited: body, Role: ledger.RoleAccreditationBody, VCTs: []string{accVCT}, ValidFrom: f.clock.Add(-time.Hour)})
+			f.chain.Grant(ledger.Accreditation{Accreditor: body, Accredited: iss, Role: ledger.RoleIssuer, VCTs: []string{accVCT}, ValidFrom: f.clock.Add(-time.Hour)})
+			f.chain.PutRelyingParty(ledger.RelyingParty{DID: rp, Name: "rp"})
+			f.chain.PutCredentialType(accVCT, `{"type":"object"}`)
+			if err := f.chain.CreateList(1, iss, 1, 65536); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.chain.SetStatus(https(1), 40000, 1); err != nil {
+				t.Fatal(err)
+			}
+			f.apply()
+			now := f.clock
+			// Cached before the failure: the issuer's DID, list 1's parameters and
+			// its page 0 (not page 1, which holds index 40000).
+			if v, _, err := f.cache.Status(ctx, https(1), 32767, iss); v != 0 || err != nil {
+				t.Fatal(v, err)
+			}
+			if _, err := f.cache.IssuerKey(ctx, iss, iss+"#key-1", now); err != nil {
+				t.Fatal(err)
+			}
+			ops := []struct {
+				name string
+				fail func() error // with the node failing
+				ok   func() error // afterwards: the right answer
+			}{
+				{"issuer key of an unknown DID", func() error {
+					_, err := f.cache.IssuerKey(ctx, missing, missing+"#key-1", now)
+					return err
+				}, func() error {
+					if _, err := f.cache.IssuerKey(ctx, missing, missing+"#key-1", now); !errors.Is(err, sdjwtvc.ErrUnknownKey) {
+						return fmt.Errorf("want unknown key: %v", err)
+					}
+					return nil
+				}},
+				{"accredited (issuer DID cached, holders not)", func() error {
+					_, err := f.cache.Accredited(ctx, iss, accVCT, now)
+					return err
+				}, func() error {
+					if ok, err := f.cache.Accredited(ctx, iss, accVCT, now); !ok || err != nil {
+						return fmt.Errorf("want accredited: %v %v", ok, err)
+					}
+					return nil
+				}},
+				{"relying party", func() error {
+					_, err := f.cache.RelyingParty(ctx, rp)
+					return err
+				}, func() error {
+					if r, err := f.cache.RelyingParty(ctx, rp); err != nil || r.Name != "rp" {
+						return fmt.Errorf("want rp: %+v %v", r, err)
+					}
+					return nil
+				}},
+				{"absent relying party", func() error {
+					_, err := f.cache.RelyingParty(ctx, missing)
+					return err
+				}, func() error {
+					if _, err := f.cache.RelyingParty(ctx, missing); !errors.Is(err, ledger.ErrNotFound) {
+						return fmt.Errorf("want not found: %v", err)
+					}
+					return nil
+				}},
+				{"credential schema", func() error {
+					_, err := f.cache.CredentialSchema(ctx, accVCT)
+					return err
+				}, func() error {
+					if s, err := f.cache.CredentialSchema(ctx, accVCT); err != nil || s.JSON != `{"type":"object"}` {
+						return fmt.Errorf("want schema: %+v %v", s, err)
+					}
+					return nil
+				}},
+				{"status page not cached", func() error {
+					_, _, err := f.cache.Status(ctx, https(1), 40000, iss)
+					return err
+				}, func() error {
+					if v, _, err := f.cache.Status(ctx, https(1), 40000, iss); v != 1 || err != nil {
+						return fmt.Errorf("want 1: %d %v", v, err)
+					}
+					return nil
+				}},
+				{"status list not cached", func() error {
+					_, _, err := f.cache.Status(ctx, https(2), 0, iss)
+					return err
+				}, func() error {
+					if _, _, err := f.cache.Status(ctx, https(2), 0, iss); !errors.Is(err, ledger.ErrNotFound) {
+						return fmt.Errorf("want not found: %v", err)
+					}
+					return nil
+				}},
+			}
+			switch mode {
+			case "down":
+				f.node.SetDown(true)
+			case "lagging": // the node's state is behind the height the cache reads at
+				f.node.SetLag(1)
+			}
+			for _, op := range ops {
+				err := op.fail()
+				if !errors.Is(err, ledger.ErrUnavailable) {
+					t.Errorf("%s: %v, want unavailable", op.name, err)
+				}
+				for _, neg := range []error{ledger.ErrNotFound, ledger.ErrWrongOwner, ledger.ErrOutOfRange,
+					sdjwtvc.ErrUnknownKey, sdjwtvc.ErrNotAssertionMethod, sdjwtvc.ErrKeyWithdrawn} {
+					if errors.Is(err, neg) {
+						t.Errorf("%s: a node error answered as %v", op.name, neg)
+					}
+				}
+			}
+			// A cached answer needs no node.
+			if _, err := f.cache.IssuerKey(ctx, iss, iss+"#key-1", now); err != nil {
+				t.Fatalf("cached key with the node failing: %v", err)
+			}
+			f.node.SetDown(false)
+			f.node.SetLag(0)
+			for _, op := range ops {
+				if err := op.ok(); err != nil {
+					t.Errorf("%s, node back: %v", op.name, err)
+				}
+			}
+		})
 	}
-	c.Apply("n", chain.Commit())
-	for _, d := range dids {
-		if _, err := c.IssuerKey(context.Background(), d, d+"#k", time.Now()); err != nil {
+}
+
+// TestCatchUp: up to MaxCatchUp blocks behind, the cache replays their
+// journals and keeps what they did not change; further behind it starts over
+// empty at the new head.
+func TestCatchUp(t *testing.T) {
+	ctx := context.Background()
+	f := newFixtureWith(t, ledger.Config{MaxCatchUp: 3})
+	k := newKey(t)
+	a := didcore.AmanahDID("testnet", k)
+	f.chain.PutDID(doc(t, a, k, "#key-1"), f.clock.Add(-time.Hour))
+	f.apply()
+	key := func() {
+		t.Helper()
+		if _, err := f.cache.IssuerKey(ctx, a, a+"#key-1", f.clock); err != nil {
 			t.Fatal(err)
 		}
 	}
-	q := n.Queries()
-	hits := 0
-	for _, d := range dids {
-		_, _ = c.IssuerKey(context.Background(), d, d+"#k", time.Now())
-		if n.Queries() == q {
-			hits++
+	key()
+	commit := func(n int) {
+		for range n {
+			f.tick(time.Second)
+			f.chain.Commit()
 		}
-		q = n.Queries()
 	}
-	if hits > 3 {
-		t.Fatalf("%d cache hits with MaxDIDs 3", hits)
+	commit(3)
+	if n := f.reads(func() {
+		if err := f.cache.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 3 {
+		t.Fatalf("3 blocks behind: %d journal reads, want 3", n)
+	}
+	if s := f.cache.Sync(); s.Height != f.chain.Height() || !s.BlockTime.Equal(f.clock) {
+		t.Fatalf("sync %+v, chain at %d", s, f.chain.Height())
+	}
+	if n := f.reads(key); n != 0 {
+		t.Fatalf("after replaying 3 empty blocks: %d reads", n)
+	}
+	commit(4)
+	if n := f.reads(func() {
+		if err := f.cache.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Fatalf("4 blocks behind: %d journal reads, want none (start over)", n)
+	}
+	if s := f.cache.Sync(); s.Height != f.chain.Height() || !s.BlockTime.Equal(f.clock) || !s.Synced {
+		t.Fatalf("sync %+v, chain at %d", s, f.chain.Height())
+	}
+	if n := f.reads(key); n != 1 {
+		t.Fatalf("after starting over: %d reads, want 1", n)
+	}
+}
+
+// TestStepBehindHead: a head behind the applied state is an error and changes
+// nothing.
+func TestStepBehindHead(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	k := newKey(t)
+	a := didcore.AmanahDID("testnet", k)
+	f.chain.PutDID(doc(t, a, k, "#key-1"), f.clock.Add(-time.Hour))
+	f.apply()
+	for range 2 {
+		f.tick(time.Second)
+		f.apply()
+	}
+	if _, err := f.cache.IssuerKey(ctx, a, a+"#key-1", f.clock); err != nil {
+		t.Fatal(err)
+	}
+	before := f.cache.Sync()
+	f.node.SetLag(2)
+	f.tick(time.Second)
+	if err := f.cache.Step(ctx); err == nil {
+		t.Fatal("a head 2 blocks behind the applied state accepted")
+	}
+	if s := f.cache.Sync(); s != before {
+		t.Fatalf("sync changed: %+v, was %+v", s, before)
+	}
+	if n := f.reads(func() {
+		if _, err := f.cache.IssuerKey(ctx, a, a+"#key-1", f.clock); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Fatalf("cache dropped: %d reads", n)
+	}
+	f.node.SetLag(0)
+	if err := f.cache.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBoundedDIDs: no more than MaxDIDs DIDs are cached.
+func TestBoundedDIDs(t *testing.T) {
+	ctx := context.Background()
+	const max, n = 4, 10
+	obs := &countObserver{}
+	f := newFixtureWith(t, ledger.Config{MaxDIDs: max, Observer: obs})
+	dids := make([]string, n)
+	for i := range dids {
+		k := newKey(t)
+		dids[i] = didcore.AmanahDID("testnet", k)
+		f.chain.PutDID(doc(t, dids[i], k, "#key-1"), f.clock.Add(-time.Hour))
+	}
+	f.apply()
+	key := func(d string) {
+		t.Helper()
+		if _, err := f.cache.IssuerKey(ctx, d, d+"#key-1", f.clock); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range dids {
+		key(d)
+	}
+	if h, m := obs.get(ledger.KindDID); h != 0 || m != n {
+		t.Fatalf("first pass: %d hits %d misses", h, m)
+	}
+	key(dids[n-1]) // the last one read is cached
+	if h, _ := obs.get(ledger.KindDID); h != 1 {
+		t.Fatalf("the last DID read is not cached (%d hits)", h)
+	}
+	for _, d := range dids {
+		key(d)
+	}
+	if h, _ := obs.get(ledger.KindDID); h-1 > max {
+		t.Fatalf("%d of %d DIDs answered from the cache, bound %d", h-1, n, max)
+	}
+}
+
+// TestFreshnessBound: fresh up to Freshness + ClockSkew after the head's block
+// time, stale past it, and every answer fails closed then.
+func TestFreshnessBound(t *testing.T) {
+	ctx := context.Background()
+	f := newFixtureWith(t, ledger.Config{Freshness: 10 * time.Second, ClockSkew: time.Second})
+	k := newKey(t)
+	a := didcore.AmanahDID("testnet", k)
+	f.chain.PutDID(doc(t, a, k, "#key-1"), f.clock.Add(-time.Hour))
+	f.chain.Accredit(a, accVCT, ledgertest.Window{From: f.clock.Add(-time.Hour)})
+	f.chain.PutRelyingParty(ledger.RelyingParty{DID: a})
+	f.chain.PutCredentialType(accVCT, `{}`)
+	if err := f.chain.CreateList(1, a, 1, 32768); err != nil {
+		t.Fatal(err)
+	}
+	f.apply()
+	at := f.clock
+	ops := map[string]func() error{
+		"IssuerKey":        func() error { _, err := f.cache.IssuerKey(ctx, a, a+"#key-1", at); return err },
+		"AssertionKeys":    func() error { _, err := f.cache.AssertionKeys(ctx, a, at); return err },
+		"Accredited":       func() error { _, err := f.cache.Accredited(ctx, a, accVCT, at); return err },
+		"Status":           func() error { _, _, err := f.cache.Status(ctx, https(1), 0, a); return err },
+		"RelyingParty":     func() error { _, err := f.cache.RelyingParty(ctx, a); return err },
+		"CredentialSchema": func() error { _, err := f.cache.CredentialSchema(ctx, accVCT); return err },
+	}
+	f.tick(11 * time.Second)
+	if err := f.cache.Fresh(); err != nil {
+		t.Fatalf("at the bound: %v", err)
+	}
+	for name, op := range ops {
+		if err := op(); err != nil {
+			t.Errorf("%s at the bound: %v", name, err)
+		}
+	}
+	f.tick(time.Nanosecond)
+	if err := f.cache.Fresh(); !errors.Is(err, ledger.ErrStale) {
+		t.Fatalf("past the bound: %v", err)
+	}
+	for name, op := range ops { // cached, but stale
+		if err := op(); !errors.Is(err, ledger.ErrStale) {
+			t.Errorf("%s past the bound: %v", name, err)
+		}
+	}
+}
+
+// TestFailoverSource: a cache over several nodes answers while one answers.
+func TestFailoverSource(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	n1 := f.chain.NewNode("n1")
+	c, err := ledger.NewCache(ledger.Config{Freshness: time.Minute, Now: func() time.Time { return f.clock }}, ledgertest.Failover{f.node, n1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := newKey(t)
+	a := didcore.AmanahDID("testnet", k)
+	f.chain.PutDID(doc(t, a, k, "#key-1"), f.clock.Add(-time.Hour))
+	f.chain.Commit()
+	f.node.SetDown(true)
+	if err := c.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.IssuerKey(ctx, a, a+"#key-1", f.clock); err != nil {
+		t.Fatal(err)
+	}
+	n1.SetDown(true)
+	if _, err := c.AssertionKeys(ctx, newDID(t), f.clock); !errors.Is(err, ledger.ErrUnavailable) {
+		t.Fatalf("every node down: %v", err)
 	}
 }
