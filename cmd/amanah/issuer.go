@@ -11,8 +11,8 @@ import (
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/credential/sdjwtvc"
-	"github.com/amanah-id/amanah/credential/strictjson"
 	"github.com/amanah-id/amanah/didcore"
+	"github.com/amanah-id/amanah/jsonstrict"
 )
 
 func newIssuerCmd() *cobra.Command {
@@ -108,7 +108,7 @@ func runIssue(cmd *cobra.Command, f *issueFlags) error {
 	if err != nil {
 		return err
 	}
-	claims, err := strictjson.UnmarshalObject(raw)
+	claims, err := jsonstrict.DecodeObject(raw, jsonstrict.Limits{})
 	if err != nil {
 		return fmt.Errorf("claims: %s is not a JSON object: %w", f.claims, err)
 	}

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/amanah-id/amanah/credential/strictjson"
+	"github.com/amanah-id/amanah/jsonstrict"
 )
 
 // Algorithm names accepted by this package.
@@ -92,7 +92,7 @@ func Parse(compact string, allowed []string) (*Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: header: %w", ErrMalformed, err)
 	}
-	v, err := strictjson.Decode(hdrBytes, headerDepth)
+	v, err := jsonstrict.Decode(hdrBytes, jsonstrict.Limits{MaxDepth: headerDepth})
 	if err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/amanah-id/amanah/credential/strictjson"
+	"github.com/amanah-id/amanah/jsonstrict"
 )
 
 // SDAlg is the only digest algorithm issued and accepted.
@@ -38,7 +38,7 @@ type Disclosure struct {
 	Salt string
 	// Name is the claim name; empty for an array element.
 	Name string
-	// Value is the claim value (strictjson value types).
+	// Value is the claim value (jsonstrict.Decode value types).
 	Value any
 	// ArrayElement reports a two-element disclosure of an array element.
 	ArrayElement bool
@@ -94,7 +94,7 @@ func ParseDisclosure(encoded string, maxDepth int) (Disclosure, error) {
 	if err != nil {
 		return Disclosure{}, &VerifyError{Reason: ReasonDisclosureInvalid, Err: fmt.Errorf("base64url: %w", err)}
 	}
-	v, err := strictjson.Decode(raw[:n], maxDepth)
+	v, err := jsonstrict.Decode(raw[:n], jsonstrict.Limits{MaxDepth: maxDepth})
 	if err != nil {
 		ve := classify(err, ReasonDisclosureInvalid)
 		if ve.Reason == ReasonMalformed {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/amanah-id/amanah/credential/jws"
-	"github.com/amanah-id/amanah/credential/strictjson"
+	"github.com/amanah-id/amanah/jsonstrict"
 )
 
 // Reason is a stable, machine-readable code for why verification failed.
@@ -111,7 +111,7 @@ func ReasonOf(err error) Reason {
 	return ""
 }
 
-// classify maps a strictjson or jws error to a Reason, using fallback for
+// classify maps a jsonstrict or jws error to a Reason, using fallback for
 // errors these packages do not know.
 func classify(err error, fallback Reason) *VerifyError {
 	var ve *VerifyError
@@ -120,12 +120,12 @@ func classify(err error, fallback Reason) *VerifyError {
 	}
 	r := fallback
 	switch {
-	case errors.Is(err, strictjson.ErrDuplicateKey):
+	case errors.Is(err, jsonstrict.ErrDuplicateMember):
 		r = ReasonDuplicateJSONKey
-	case errors.Is(err, strictjson.ErrTooDeep):
+	case errors.Is(err, jsonstrict.ErrTooDeep):
 		r = ReasonJSONTooDeep
-	case errors.Is(err, strictjson.ErrSyntax), errors.Is(err, strictjson.ErrInvalidUTF8),
-		errors.Is(err, strictjson.ErrNotObject), errors.Is(err, jws.ErrMalformed):
+	case errors.Is(err, jsonstrict.ErrSyntax), errors.Is(err, jsonstrict.ErrInvalidUTF8), // trailing data, lone surrogates
+		errors.Is(err, jsonstrict.ErrNotObject), errors.Is(err, jws.ErrMalformed):
 		r = ReasonMalformed
 	case errors.Is(err, jws.ErrAlgNotAllowed):
 		r = ReasonAlgNotAllowed

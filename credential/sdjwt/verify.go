@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/amanah-id/amanah/credential/jws"
-	"github.com/amanah-id/amanah/credential/strictjson"
+	"github.com/amanah-id/amanah/jsonstrict"
 	"github.com/amanah-id/amanah/keys"
 )
 
@@ -234,7 +234,7 @@ func Verify(ctx context.Context, presentation string, issuerKey IssuerKeyFunc, o
 }
 
 func decodeObject(b []byte, depth int) (map[string]any, error) {
-	v, err := strictjson.Decode(b, depth)
+	v, err := jsonstrict.Decode(b, jsonstrict.Limits{MaxDepth: depth})
 	if err != nil {
 		return nil, classify(err, ReasonMalformed)
 	}

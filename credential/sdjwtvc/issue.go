@@ -10,7 +10,7 @@ import (
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/credential/sdjwt"
-	"github.com/amanah-id/amanah/credential/strictjson"
+	"github.com/amanah-id/amanah/jsonstrict"
 	"github.com/amanah-id/amanah/keys"
 )
 
@@ -117,7 +117,7 @@ func (is *Issuer) Issue(ctx context.Context, c Credential) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sdjwtvc: holder JWK: %w", err)
 	}
-	jwkObj, err := strictjson.UnmarshalObject(jwk)
+	jwkObj, err := jsonstrict.DecodeObject(jwk, jsonstrict.Limits{})
 	if err != nil {
 		return "", fmt.Errorf("sdjwtvc: holder JWK: %w", err)
 	}
