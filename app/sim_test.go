@@ -303,11 +303,23 @@ func runScript(t *testing.T, seed int64) ([]byte, []simBlock, *simChain, map[str
 		b := s.next(h, t0.Add(time.Duration(h)*time.Second))
 		ref.run(b)
 		blocks = append(blocks, b)
+		if h == 1 { // the block's change journal entry names the owner's DID
+			ch, err := ref.a.DidKeeper.Changes.Get(ref.a.NewContext(true), 1)
+			require.NoError(t, err)
+			require.Equal(t, []string{s.owner}, ch.Dids)
+		}
 		if h == 2 { // the owner's list is the chain's first
-			l, err := ref.a.StatusKeeper.GetList(ref.a.NewContext(true), 1)
+			ctx := ref.a.NewContext(true)
+			l, err := ref.a.StatusKeeper.GetList(ctx, 1)
 			require.NoError(t, err)
 			require.Equal(t, s.owner, l.Owner)
 			s.listID = l.Id
+			ch, err := ref.a.StatusKeeper.BlockChanges.Get(ctx, 2)
+			require.NoError(t, err)
+			require.Equal(t, []*statustypes.ListPages{{ListId: 1}}, ch.Lists)
+			has, err := ref.a.DidKeeper.Changes.Has(ctx, 2)
+			require.NoError(t, err)
+			require.False(t, has, "block 2 changed no DID")
 		}
 	}
 	return genesis, blocks, ref, s.counts
