@@ -32,11 +32,36 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// NodeConfig is one node: its gRPC address and its CometBFT RPC address.
+// NodeConfig is one node: its CometBFT RPC URL (https://host:26657). The
+// first node is the light client's primary, the others its witnesses.
 type NodeConfig struct {
 	Name string `json:"name"`
-	GRPC string `json:"grpc"`
 	RPC  string `json:"rpc"`
+}
+
+// TrustConfig is where trust in the chain starts: a trust root file made by
+// `amanah trust-root` from a node you run (or published by the council), or
+// its chain id, height and header hash given directly.
+type TrustConfig struct {
+	RootFile string `json:"root_file"`
+	ChainID  string `json:"chain_id"`
+	Height   int64  `json:"height"`
+	Hash     string `json:"hash"`
+	// Period is the light client's trusting period (shorter than the
+	// chain's unbonding time).
+	Period Duration `json:"period"`
+}
+
+// NodeTLSConfig is TLS to the nodes' RPC.
+type NodeTLSConfig struct {
+	// CA pins the CA the nodes' certificates chain to (empty: system roots).
+	CA string `json:"ca"`
+	// Cert and Key are an optional client certificate.
+	Cert       string `json:"cert"`
+	Key        string `json:"key"`
+	ServerName string `json:"server_name"`
+	// AllowPlaintext permits http:// node URLs (loopback tests only; logged).
+	AllowPlaintext bool `json:"allow_plaintext"`
 }
 
 // TLSConfig names the server's TLS files.
@@ -56,6 +81,8 @@ type Config struct {
 	RESTListen    string        `json:"rest_listen"`
 	MetricsListen string        `json:"metrics_listen"`
 	Nodes         []NodeConfig  `json:"nodes"`
+	Trust         TrustConfig   `json:"trust"`
+	NodeTLS       NodeTLSConfig `json:"node_tls"`
 	TLS           TLSConfig     `json:"tls"`
 	Clients       []auth.Client `json:"clients"`
 	Freshness     Duration      `json:"freshness"`
@@ -81,6 +108,7 @@ type CacheConfig struct {
 func defaultConfig() Config {
 	return Config{Listen: "127.0.0.1:9090", RESTListen: "127.0.0.1:8080", MetricsListen: "127.0.0.1:9102",
 		Freshness: Duration(15 * time.Second), ChallengeTTL: Duration(5 * time.Minute),
+		Trust:     TrustConfig{Period: Duration(14 * 24 * time.Hour)},
 		RateLimit: RateLimit{PerSecond: 2000, Burst: 4000}, AuditLog: "-"}
 }
 
@@ -106,9 +134,21 @@ func (c *Config) validate() error {
 		return errors.New("at least one node (nodes: or -node) is required")
 	}
 	for _, n := range c.Nodes {
-		if n.GRPC == "" || n.RPC == "" {
-			return fmt.Errorf("node %q: grpc and rpc addresses are required", n.Name)
+		switch {
+		case strings.HasPrefix(n.RPC, "https://"):
+		case strings.HasPrefix(n.RPC, "http://"):
+			if !c.NodeTLS.AllowPlaintext {
+				return fmt.Errorf("node %q: %s is plaintext; use https:// or set node_tls.allow_plaintext (-allow-plaintext-nodes)", n.Name, n.RPC)
+			}
+		default:
+			return fmt.Errorf("node %q: rpc must be an https:// URL, got %q", n.Name, n.RPC)
 		}
+	}
+	if c.Trust.RootFile == "" && (c.Trust.ChainID == "" || c.Trust.Height <= 0 || c.Trust.Hash == "") {
+		return errors.New("trust: a root_file (-trust-root) or chain_id, height and hash (-chain-id, -trust-height, -trust-hash) are required")
+	}
+	if time.Duration(c.Trust.Period) <= 0 {
+		return errors.New("trust.period must be positive")
 	}
 	if len(c.Clients) == 0 {
 		return errors.New("no relying-party clients configured")

@@ -29,6 +29,7 @@ import (
 	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/ledger/node"
+	"github.com/amanah-id/amanah/verifier/ledger/proved"
 	"github.com/amanah-id/amanah/verifier/metrics"
 	"github.com/amanah-id/amanah/verifier/server"
 	"github.com/amanah-id/amanah/verifier/service"
@@ -59,8 +60,17 @@ func run(args []string) error {
 	clientCA := fs.String("client-ca", "", "CA of relying parties' client certificates (enables mTLS)")
 	maxDIDs := fs.Int("cache-max-dids", 0, "maximum cached DIDs")
 	maxPages := fs.Int("cache-max-pages", 0, "maximum cached status pages")
+	trustRoot := fs.String("trust-root", "", "trust root file (from `amanah trust-root`)")
+	chainID := fs.String("chain-id", "", "chain id (with -trust-height and -trust-hash, instead of -trust-root)")
+	trustHeight := fs.Int64("trust-height", 0, "trusted header height")
+	trustHash := fs.String("trust-hash", "", "trusted header hash (hex)")
+	trustPeriod := fs.Duration("trusting-period", 0, "light client trusting period")
+	nodeCA := fs.String("node-ca", "", "CA of the nodes' RPC TLS certificates (PEM)")
+	nodeCert := fs.String("node-cert", "", "client certificate to the nodes (PEM)")
+	nodeKey := fs.String("node-key", "", "client key to the nodes (PEM)")
+	plaintext := fs.Bool("allow-plaintext-nodes", false, "allow http:// node URLs (loopback tests only)")
 	var nodes, keys listFlag
-	fs.Var(&nodes, "node", "node as name=grpc-host:port,http://rpc-host:port (repeatable)")
+	fs.Var(&nodes, "node", "node as name=https://rpc-host:port (repeatable; the first is the primary)")
 	fs.Var(&keys, "api-key", "relying party API key as did=key (repeatable; prefer the config file's api_key_sha256)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -90,13 +100,27 @@ func run(args []string) error {
 	if *maxPages > 0 {
 		cfg.Cache.MaxPages = *maxPages
 	}
+	set(&cfg.Trust.RootFile, *trustRoot)
+	set(&cfg.Trust.ChainID, *chainID)
+	set(&cfg.Trust.Hash, *trustHash)
+	if *trustHeight > 0 {
+		cfg.Trust.Height = *trustHeight
+	}
+	if *trustPeriod > 0 {
+		cfg.Trust.Period = Duration(*trustPeriod)
+	}
+	set(&cfg.NodeTLS.CA, *nodeCA)
+	set(&cfg.NodeTLS.Cert, *nodeCert)
+	set(&cfg.NodeTLS.Key, *nodeKey)
+	if *plaintext {
+		cfg.NodeTLS.AllowPlaintext = true
+	}
 	for _, n := range nodes {
-		name, addrs, _ := strings.Cut(n, "=")
-		g, r, ok := strings.Cut(addrs, ",")
-		if !ok {
-			return fmt.Errorf("-node %q: want name=grpc,rpc", n)
+		name, rpc, ok := strings.Cut(n, "=")
+		if !ok || strings.Contains(rpc, ",") {
+			return fmt.Errorf("-node %q: want name=https://rpc-host:port", n)
 		}
-		cfg.Nodes = append(cfg.Nodes, NodeConfig{Name: name, GRPC: g, RPC: r})
+		cfg.Nodes = append(cfg.Nodes, NodeConfig{Name: name, RPC: rpc})
 	}
 	for _, k := range keys {
 		did, key, ok := strings.Cut(k, "=")
@@ -126,30 +150,29 @@ func serve(cfg Config) error {
 		auditW = f
 	}
 
-	var eps []ledger.Endpoint
-	for i, n := range cfg.Nodes {
-		name := n.Name
-		if name == "" {
-			name = fmt.Sprintf("node-%d", i)
-		}
-		cli, err := node.Dial(n.GRPC, nil)
-		if err != nil {
-			return err
-		}
-		defer cli.Close()
-		eps = append(eps, ledger.Endpoint{Name: name, Node: cli, Events: node.NewEvents(n.RPC)})
-	}
-	var cache *ledger.Cache
-	m := metrics.New(func() ledger.Sync { return cache.Sync() })
-	cache, err := ledger.NewCache(ledger.Config{Freshness: time.Duration(cfg.Freshness), MaxDIDs: cfg.Cache.MaxDIDs,
-		MaxPages: cfg.Cache.MaxPages, MaxEntries: cfg.Cache.MaxEntries, Observer: m, Logger: log}, eps...)
+	opts, err := ledgerOptions(cfg)
 	if err != nil {
 		return err
 	}
-	go cache.Run(ctx)
+	var cache *ledger.Cache
+	m := metrics.New(func() ledger.Sync { return cache.Sync() })
+	opts.Cache = ledger.Config{Freshness: time.Duration(cfg.Freshness), MaxDIDs: cfg.Cache.MaxDIDs,
+		MaxPages: cfg.Cache.MaxPages, MaxEntries: cfg.Cache.MaxEntries, Observer: m}
+	opts.Logger = log
+	octx, ocancel := context.WithTimeout(ctx, 30*time.Second)
+	view, err := node.Open(octx, opts)
+	ocancel()
+	if err != nil {
+		return err
+	}
+	cache = view.Cache
+	go view.Run(ctx)
+	m.Proved(view.Source.Proved)
+	log.Info("following the chain through proofs", "chain", view.Client.ChainID(), "trust_height", opts.Root.Height,
+		"nodes", len(opts.Nodes))
 
 	svc, err := service.New(service.Config{View: cache, Challenges: challenge.NewStore(challenge.Config{TTL: time.Duration(cfg.ChallengeTTL)}),
-		Audit: audit.New(auditW), Recorder: m, Freshness: time.Duration(cfg.Freshness)})
+		Audit: audit.New(auditW), Recorder: m, Freshness: time.Duration(cfg.Freshness), Evidence: view.Evidence})
 	if err != nil {
 		return err
 	}
@@ -232,6 +255,38 @@ func serve(cfg Config) error {
 	}
 	srv.Shutdown(sctx)
 	return nil
+}
+
+// ledgerOptions turns the configuration into the proof-checked view's options.
+func ledgerOptions(cfg Config) (node.Options, error) {
+	var o node.Options
+	t := cfg.Trust
+	if t.RootFile != "" {
+		f, _, err := node.ReadTrustRootFile(t.RootFile)
+		if err != nil {
+			return o, err
+		}
+		if o.Root, err = f.Root(time.Duration(t.Period)); err != nil {
+			return o, err
+		}
+	} else {
+		hash, err := proved.ParseHash(t.Hash)
+		if err != nil {
+			return o, err
+		}
+		o.Root = proved.TrustRoot{ChainID: t.ChainID, Height: t.Height, Hash: hash, Period: time.Duration(t.Period)}
+	}
+	for i, n := range cfg.Nodes {
+		name := n.Name
+		if name == "" {
+			name = fmt.Sprintf("node-%d", i)
+		}
+		o.Nodes = append(o.Nodes, proved.Endpoint{Name: name, URL: n.RPC})
+	}
+	nt := cfg.NodeTLS
+	o.TLS = &proved.TLSConfig{CAFile: nt.CA, CertFile: nt.Cert, KeyFile: nt.Key, ServerName: nt.ServerName}
+	o.AllowPlaintext = nt.AllowPlaintext
+	return o, nil
 }
 
 func ignoreClosed(err error) error {

@@ -42,6 +42,9 @@ const (
 	ReasonUnknownKid Reason = "unknown_kid"
 	// ReasonKidNotAssertionMethod: resolver: key exists but was not an assertionMethod at iat.
 	ReasonKidNotAssertionMethod Reason = "kid_not_assertion_method"
+	// ReasonKeyWithdrawn: resolver: the key was withdrawn from the issuer DID after iat
+	// without being recorded as retired in good standing (treated as compromised).
+	ReasonKeyWithdrawn Reason = "issuer_key_withdrawn"
 	// ReasonIssuerKeyUnavailable: resolver failed otherwise (e.g. ledger unreachable): fail closed.
 	ReasonIssuerKeyUnavailable Reason = "issuer_key_unavailable"
 	// ReasonSignatureInvalid: issuer JWT signature does not verify.

@@ -19,12 +19,16 @@ var (
 	// ErrNotAssertionMethod: the key exists but was not an assertionMethod of
 	// the issuer DID at the given time (reason kid_not_assertion_method).
 	ErrNotAssertionMethod = errors.New("sdjwtvc: key is not an assertionMethod of the issuer")
+	// ErrKeyWithdrawn: the key was an assertionMethod at the given time but
+	// was withdrawn since without being retired in good standing before it
+	// (reason issuer_key_withdrawn).
+	ErrKeyWithdrawn = errors.New("sdjwtvc: issuer key withdrawn since")
 )
 
 // IssuerKeyResolver returns the issuer's public key named by kid (a DID URL
 // of iss) as it was at time at (the credential's iat), only if it was then an
-// assertionMethod key of iss. It must wrap ErrUnknownKey or
-// ErrNotAssertionMethod for those cases; any other error is reported as
+// assertionMethod key of iss. It must wrap ErrUnknownKey,
+// ErrNotAssertionMethod or ErrKeyWithdrawn for those cases; any other error is reported as
 // issuer_key_unavailable (fail closed, e.g. ledger unreachable).
 type IssuerKeyResolver interface {
 	ResolveIssuerKey(ctx context.Context, iss, kid string, at time.Time) (keys.PublicKey, error)
@@ -122,6 +126,8 @@ func (v *Verifier) verify(ctx context.Context, presentation string, op *sdjwt.Op
 			return keys.PublicKey{}, &sdjwt.VerifyError{Reason: sdjwt.ReasonUnknownKid, Err: err}
 		case errors.Is(err, ErrNotAssertionMethod):
 			return keys.PublicKey{}, &sdjwt.VerifyError{Reason: sdjwt.ReasonKidNotAssertionMethod, Err: err}
+		case errors.Is(err, ErrKeyWithdrawn):
+			return keys.PublicKey{}, &sdjwt.VerifyError{Reason: sdjwt.ReasonKeyWithdrawn, Err: err}
 		}
 		return keys.PublicKey{}, err
 	}, &o)

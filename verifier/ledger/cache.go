@@ -6,24 +6,26 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/amanah-id/amanah/credential/sdjwtvc"
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/statuslist"
+	statustypes "github.com/amanah-id/amanah/x/status/types"
 )
-
-// ErrOutOfRange: a status index beyond the list's size.
-var ErrOutOfRange = errors.New("ledger: status index out of range")
 
 // Defaults for Config fields left zero.
 const (
 	DefaultFreshness    = 15 * time.Second
-	DefaultQueryTimeout = 2 * time.Second
+	DefaultClockSkew    = 2 * time.Second
+	DefaultPoll         = 200 * time.Millisecond
+	DefaultMaxCatchUp   = 120
+	DefaultQueryTimeout = 5 * time.Second
 	DefaultMaxDIDs      = 1 << 20
 	DefaultMaxPages     = 1 << 16
 	DefaultMaxEntries   = 1 << 16
@@ -37,37 +39,29 @@ type Observer interface {
 
 // Config configures a Cache.
 type Config struct {
-	// Freshness is how long after the last received block answers are still
-	// given; past it every answer is ErrStale.
+	// Freshness bounds the age of the state answers rest on, by the block
+	// time of its verified header; past it (plus ClockSkew) every answer is
+	// ErrStale.
 	Freshness time.Duration
-	// QueryTimeout bounds one node query.
+	// ClockSkew is the difference between block times and the local clock
+	// tolerated on top of Freshness.
+	ClockSkew time.Duration
+	// Poll is how often the cache asks its Source for a newer state.
+	Poll time.Duration
+	// MaxCatchUp is how many blocks behind the cache replays journals; further
+	// behind it starts over empty at the new state.
+	MaxCatchUp int64
+	// QueryTimeout bounds one Source read.
 	QueryTimeout time.Duration
-	// MaxDIDs, MaxPages and MaxEntries bound the cached DIDs, status pages,
-	// and accreditation / relying-party entries.
+	// MaxDIDs bounds the cached DIDs; MaxPages the status pages; MaxEntries
+	// each of the other kinds (holders, relying parties, types, lists).
 	MaxDIDs, MaxPages, MaxEntries int
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
 	// Observer receives cache hits and misses; may be nil.
 	Observer Observer
-	// Logger logs subscription failures (slog.Default if nil).
+	// Logger logs follower failures (slog.Default if nil).
 	Logger *slog.Logger
-}
-
-// Endpoint is one node: its query client and its block event source.
-type Endpoint struct {
-	// Name identifies the endpoint in logs and metrics.
-	Name string
-	// Node answers queries.
-	Node Node
-	// Events delivers the node's blocks.
-	Events Events
-}
-
-// EndpointState is the observed state of one endpoint.
-type EndpointState struct {
-	Name   string
-	Height int64
-	SeenAt time.Time
 }
 
 // didMethod is one verification method of a cached DID version: its id
@@ -101,48 +95,50 @@ func (v *didVersion) method(frag string) (didMethod, bool) {
 	return didMethod{}, false
 }
 
-type accrKey struct{ issuer, vct string }
-
-type accrAnswer struct {
-	w  Window
-	ok bool
+type pageKey struct {
+	list uint64
+	page uint32
 }
 
-type endpointState struct {
-	Endpoint
-	height int64
-	seenAt time.Time
-}
-
-// Cache is a View over one or more nodes. Create it with NewCache and start
-// its event loops with Run.
+// Cache is a View over a Source. Create it with NewCache and follow the
+// chain with Run.
 type Cache struct {
 	cfg Config
+	src Source
 
-	mu        sync.RWMutex
-	eps       []*endpointState
-	sync      Sync
-	epoch     [numKinds]uint64
-	invalidAt [numKinds]int64
-	dids      *didStore
-	nDIDs     int
-	accr      map[accrKey][]accrAnswer
-	rps       map[string]*RelyingParty
-	schemas   map[string]*Schema // nil: no such credential type
-	lists     map[string]ListInfo
-	pages     map[string]map[uint32][]byte
-	nPages    int
+	mu    sync.RWMutex
+	sync  Sync
+	epoch [numKinds]uint64
+	dids  *didStore
+	nDIDs int
+
+	// The other kinds, each an LRU; a nil value caches a proved absence.
+	missingDIDs *lru.Cache[string, struct{}]
+	held        *lru.Cache[string, []Accreditation]
+	rps         *lru.Cache[string, *RelyingParty]
+	schemas     *lru.Cache[string, *Schema]
+	lists       *lru.Cache[uint64, *ListInfo]
+	pages       *lru.Cache[pageKey, []byte]
 }
 
 var _ View = (*Cache)(nil)
 
-// NewCache returns a cache over the endpoints (at least one).
-func NewCache(cfg Config, endpoints ...Endpoint) (*Cache, error) {
-	if len(endpoints) == 0 {
-		return nil, errors.New("ledger: no endpoint")
+// NewCache returns a cache over src.
+func NewCache(cfg Config, src Source) (*Cache, error) {
+	if src == nil {
+		return nil, errors.New("ledger: no source")
 	}
 	if cfg.Freshness <= 0 {
 		cfg.Freshness = DefaultFreshness
+	}
+	if cfg.ClockSkew <= 0 {
+		cfg.ClockSkew = DefaultClockSkew
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = DefaultPoll
+	}
+	if cfg.MaxCatchUp <= 0 {
+		cfg.MaxCatchUp = DefaultMaxCatchUp
 	}
 	if cfg.QueryTimeout <= 0 {
 		cfg.QueryTimeout = DefaultQueryTimeout
@@ -162,147 +158,138 @@ func NewCache(cfg Config, endpoints ...Endpoint) (*Cache, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	c := &Cache{cfg: cfg}
-	for _, ep := range endpoints {
-		if ep.Node == nil || ep.Events == nil {
-			return nil, fmt.Errorf("ledger: endpoint %q lacks a node or an event source", ep.Name)
-		}
-		c.eps = append(c.eps, &endpointState{Endpoint: ep})
-	}
+	c := &Cache{cfg: cfg, src: src}
 	c.resetLocked()
 	return c, nil
 }
 
+// NewPinned returns a view fixed at state head over src: it never follows the
+// chain and is always fresh as of head.Time. Evidence is collected and
+// re-checked with it, by the same rules as the live view.
+func NewPinned(cfg Config, src Source, head Head) (*Cache, error) {
+	cfg.Now = func() time.Time { return head.Time }
+	c, err := NewCache(cfg, src)
+	if err != nil {
+		return nil, err
+	}
+	c.sync = Sync{Synced: true, Height: head.Height, BlockTime: head.Time, SeenAt: head.Time}
+	return c, nil
+}
+
+func mustLRU[K comparable, V any](n int) *lru.Cache[K, V] {
+	c, err := lru.New[K, V](n)
+	if err != nil {
+		panic(err) // only for n <= 0, excluded by NewCache
+	}
+	return c
+}
+
 func (c *Cache) resetLocked() {
-	c.dids = newDIDStore()
-	c.nDIDs = 0
-	c.accr = make(map[accrKey][]accrAnswer)
-	c.rps = make(map[string]*RelyingParty)
-	c.schemas = make(map[string]*Schema)
-	c.lists = make(map[string]ListInfo)
-	c.pages = make(map[string]map[uint32][]byte)
-	c.nPages = 0
+	c.dids, c.nDIDs = newDIDStore(), 0
+	c.missingDIDs = mustLRU[string, struct{}](c.cfg.MaxEntries)
+	c.held = mustLRU[string, []Accreditation](c.cfg.MaxEntries)
+	c.rps = mustLRU[string, *RelyingParty](c.cfg.MaxEntries)
+	c.schemas = mustLRU[string, *Schema](c.cfg.MaxEntries)
+	c.lists = mustLRU[uint64, *ListInfo](c.cfg.MaxEntries)
+	c.pages = mustLRU[pageKey, []byte](c.cfg.MaxPages)
 	for k := range c.epoch {
 		c.epoch[k]++
 	}
 }
 
-// Run follows every endpoint's blocks until ctx ends.
+// Run follows the chain until ctx ends: every Poll it asks the Source for a
+// newer verified state and applies the journal of every block up to it.
 func (c *Cache) Run(ctx context.Context) {
-	var wg sync.WaitGroup
-	for i := range c.eps {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.follow(ctx, c.eps[i])
-		}()
-	}
-	wg.Wait()
-}
-
-func (c *Cache) follow(ctx context.Context, ep *endpointState) {
-	backoff := 50 * time.Millisecond
-	for ctx.Err() == nil {
-		ch, err := ep.Events.Subscribe(ctx)
-		if err == nil {
-			for b := range ch {
-				c.Apply(ep.Name, b)
-				backoff = 50 * time.Millisecond
+	t := time.NewTicker(c.cfg.Poll)
+	defer t.Stop()
+	var lastErr string
+	for {
+		if err := c.Step(ctx); err != nil && ctx.Err() == nil {
+			if msg := err.Error(); msg != lastErr { // log each new failure once
+				c.cfg.Logger.Warn("ledger: follow", "err", err)
+				lastErr = msg
 			}
 		} else {
-			c.cfg.Logger.Warn("ledger: subscribe failed", "endpoint", ep.Name, "err", err)
+			lastErr = ""
 		}
-		t := time.NewTimer(backoff)
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return
 		case <-t.C:
 		}
-		backoff = min(backoff*2, 2*time.Second)
 	}
 }
 
-// Apply records block b as received from the endpoint named name and
-// invalidates what it changed. Blocks at or below the applied height only
-// advance that endpoint; a gap in heights drops the whole cache.
-func (c *Cache) Apply(name string, b Block) {
-	now := c.cfg.Now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, ep := range c.eps {
-		if ep.Name == name && b.Height >= ep.height {
-			ep.height, ep.seenAt = b.Height, now
-		}
+// Step advances the cache to the Source's newest state once.
+func (c *Cache) Step(ctx context.Context) error {
+	qctx, cancel := context.WithTimeout(ctx, c.cfg.QueryTimeout)
+	head, err := c.src.Head(qctx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("head: %w", err)
 	}
-	if b.Height <= c.sync.Height {
-		if b.Height == c.sync.Height {
-			c.sync.SeenAt = now
-		}
-		return
-	}
-	if c.sync.Synced && b.Height > c.sync.Height+1 {
-		// Missed blocks: their changes are unknown.
+	c.mu.RLock()
+	cur := c.sync
+	c.mu.RUnlock()
+	switch {
+	case head.Height < cur.Height:
+		return fmt.Errorf("head %d is behind the applied state %d", head.Height, cur.Height)
+	case head.Height == cur.Height:
+		return nil
+	case !cur.Synced || head.Height-cur.Height > c.cfg.MaxCatchUp:
+		c.mu.Lock()
 		c.resetLocked()
-		for k := range c.invalidAt {
-			c.invalidAt[k] = b.Height
+		c.sync = Sync{Synced: true, Height: head.Height, BlockTime: head.Time, SeenAt: c.cfg.Now()}
+		c.mu.Unlock()
+		return nil
+	}
+	for h := cur.Height + 1; h <= head.Height; h++ {
+		qctx, cancel := context.WithTimeout(ctx, c.cfg.QueryTimeout)
+		j, err := c.src.Journal(qctx, h)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("journal %d: %w", h, err)
 		}
+		c.mu.Lock()
+		c.applyLocked(j)
+		c.sync.Height = h
+		if h == head.Height {
+			c.sync.BlockTime, c.sync.SeenAt = head.Time, c.cfg.Now()
+		}
+		c.mu.Unlock()
 	}
-	for _, ch := range b.Changes {
-		c.invalidateLocked(ch, b.Height)
-	}
-	c.sync = Sync{Synced: true, Height: b.Height, BlockTime: b.Time, SeenAt: now}
+	return nil
 }
 
-func (c *Cache) invalidateLocked(ch Change, height int64) {
-	if ch.Kind >= numKinds {
-		return
+// applyLocked drops what block j changed.
+func (c *Cache) applyLocked(j Journal) {
+	if len(j.DIDs) > 0 {
+		c.epoch[KindDID]++
+		for _, d := range j.DIDs {
+			c.nDIDs -= c.dids.remove(d)
+			c.missingDIDs.Remove(d)
+		}
 	}
-	c.epoch[ch.Kind]++
-	c.invalidAt[ch.Kind] = height
-	switch ch.Kind {
-	case KindDID:
-		if ch.Key == "" {
-			c.dids, c.nDIDs = newDIDStore(), 0
-			return
+	if len(j.Holders)+len(j.RelyingParties)+len(j.VCTs) > 0 {
+		c.epoch[KindTrust]++
+		for _, d := range j.Holders {
+			c.held.Remove(d)
 		}
-		c.nDIDs -= c.dids.remove(ch.Key)
-	case KindTrust:
-		c.accr = make(map[accrKey][]accrAnswer)
-		c.rps = make(map[string]*RelyingParty)
-		c.schemas = make(map[string]*Schema)
-	case KindStatus:
-		if ch.Key == "" {
-			c.lists, c.pages, c.nPages = make(map[string]ListInfo), make(map[string]map[uint32][]byte), 0
-			return
+		for _, d := range j.RelyingParties {
+			c.rps.Remove(d)
 		}
-		pages := c.pages[ch.Key]
-		if ch.Indices == nil {
-			c.nPages -= len(pages)
-			delete(c.pages, ch.Key)
-			for uri, li := range c.lists {
-				if li.ID == ch.Key {
-					delete(c.lists, uri)
-				}
+		for _, v := range j.VCTs {
+			c.schemas.Remove(v)
+		}
+	}
+	if len(j.Lists) > 0 {
+		c.epoch[KindStatus]++
+		for id, pages := range j.Lists {
+			if li, ok := c.lists.Peek(id); ok && li == nil {
+				c.lists.Remove(id) // created (maybe written too): a cached absence goes; a list's parameters never change
 			}
-			return
-		}
-		var bits uint8
-		for _, li := range c.lists {
-			if li.ID == ch.Key {
-				bits = li.Bits
-			}
-		}
-		if bits == 0 {
-			c.nPages -= len(pages)
-			delete(c.pages, ch.Key)
-			return
-		}
-		for _, idx := range ch.Indices {
-			p, _ := statuslist.Locate(idx, bits)
-			if _, ok := pages[p]; ok {
-				delete(pages, p)
-				c.nPages--
+			for _, p := range pages {
+				c.pages.Remove(pageKey{id, p})
 			}
 		}
 	}
@@ -315,70 +302,34 @@ func (c *Cache) Sync() Sync {
 	return c.sync
 }
 
-// Endpoints returns the observed state of each endpoint.
-func (c *Cache) Endpoints() []EndpointState {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	out := make([]EndpointState, 0, len(c.eps))
-	for _, ep := range c.eps {
-		out = append(out, EndpointState{Name: ep.Name, Height: ep.height, SeenAt: ep.seenAt})
-	}
-	return out
-}
-
-// Fresh returns ErrStale when the view has not synced or its latest block is
-// older than the freshness bound.
+// Fresh returns ErrStale when the view has not synced or the block time of its
+// state is older than the freshness bound.
 func (c *Cache) Fresh() error {
 	s := c.Sync()
 	if !s.Synced {
 		return fmt.Errorf("%w: not synced", ErrStale)
 	}
-	if age := s.Age(c.cfg.Now()); age > c.cfg.Freshness {
-		return fmt.Errorf("%w: last block %s ago (bound %s)", ErrStale, age.Round(time.Millisecond), c.cfg.Freshness)
+	if age := s.Age(c.cfg.Now()); age > c.cfg.Freshness+c.cfg.ClockSkew {
+		return fmt.Errorf("%w: state of block time %s is %s old (bound %s + skew %s)", ErrStale,
+			s.BlockTime.UTC().Format(time.RFC3339), age.Round(time.Millisecond), c.cfg.Freshness, c.cfg.ClockSkew)
 	}
 	return nil
 }
 
-// query runs q against live endpoints, freshest first, until one answers at
-// a height no older than the kind's last invalidation. It returns the epoch
-// read before querying, for insertLocked.
-func (c *Cache) query(ctx context.Context, kind Kind, q func(context.Context, Node) (int64, error)) (uint64, error) {
-	now := c.cfg.Now()
+// read runs one Source read at the applied state height, returning the epoch
+// of kind read before it (an insert is kept only if no block changed the kind
+// meanwhile). Source failures other than ErrNotFound are ErrUnavailable.
+func (c *Cache) read(ctx context.Context, kind Kind, q func(context.Context, int64) error) (uint64, error) {
 	c.mu.RLock()
-	epoch, minHeight := c.epoch[kind], c.invalidAt[kind]
-	live := make([]*endpointState, 0, len(c.eps))
-	heights := make(map[*endpointState]int64, len(c.eps))
-	for _, ep := range c.eps {
-		if ep.height > 0 && now.Sub(ep.seenAt) <= c.cfg.Freshness {
-			live = append(live, ep)
-			heights[ep] = ep.height
-		}
-	}
+	epoch, h := c.epoch[kind], c.sync.Height
 	c.mu.RUnlock()
-	slices.SortStableFunc(live, func(a, b *endpointState) int { return int(heights[b] - heights[a]) })
-	var errs []error
-	for _, ep := range live {
-		qctx, cancel := context.WithTimeout(ctx, c.cfg.QueryTimeout)
-		h, err := q(qctx, ep.Node)
-		cancel()
-		switch {
-		case errors.Is(err, ErrNotFound):
-			return epoch, err
-		case err != nil:
-			errs = append(errs, fmt.Errorf("%s: %w", ep.Name, err))
-		case h < minHeight:
-			errs = append(errs, fmt.Errorf("%s: answered at height %d, before change at %d", ep.Name, h, minHeight))
-		default:
-			return epoch, nil
-		}
-		if ctx.Err() != nil {
-			break
-		}
+	qctx, cancel := context.WithTimeout(ctx, c.cfg.QueryTimeout)
+	defer cancel()
+	err := q(qctx, h)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		err = fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	if len(live) == 0 {
-		return epoch, fmt.Errorf("%w: no live endpoint", ErrUnavailable)
-	}
-	return epoch, fmt.Errorf("%w: %w", ErrUnavailable, errors.Join(errs...))
+	return epoch, err
 }
 
 func (c *Cache) observe(k Kind, hit bool) {
@@ -387,117 +338,92 @@ func (c *Cache) observe(k Kind, hit bool) {
 	}
 }
 
-// IssuerKey implements View.
-func (c *Cache) IssuerKey(ctx context.Context, iss, kid string, at time.Time) (keys.PublicKey, error) {
-	if strings.HasPrefix(kid, "#") {
-		kid = iss + kid
-	}
-	did, frag, _ := strings.Cut(kid, "#")
-	if did != iss || frag == "" {
-		return keys.PublicKey{}, fmt.Errorf("kid %q is not a key of %q: %w", kid, iss, sdjwtvc.ErrUnknownKey)
-	}
-	v, err := c.didAt(ctx, iss, at)
-	if errors.Is(err, ErrNotFound) {
-		return keys.PublicKey{}, fmt.Errorf("%s: %w", iss, sdjwtvc.ErrUnknownKey)
-	}
-	if err != nil {
-		return keys.PublicKey{}, err
-	}
-	m, ok := v.method("#" + frag)
-	switch {
-	case !ok:
-		return keys.PublicKey{}, fmt.Errorf("%s: %w", kid, sdjwtvc.ErrUnknownKey)
-	case !m.assertion:
-		return keys.PublicKey{}, fmt.Errorf("%s: %w", kid, sdjwtvc.ErrNotAssertionMethod)
-	}
-	// A deactivated DID signs nothing any more, whatever the iat claims.
-	if cur, err := c.didAt(ctx, iss, c.cfg.Now()); err != nil && !errors.Is(err, ErrNotFound) {
-		return keys.PublicKey{}, err
-	} else if err == nil && cur.deactivated {
-		return keys.PublicKey{}, fmt.Errorf("%s is deactivated: %w", iss, sdjwtvc.ErrUnknownKey)
-	}
-	return m.key, nil
-}
-
-// AssertionKeys implements View.
-func (c *Cache) AssertionKeys(ctx context.Context, did string, at time.Time) ([]Key, error) {
-	v, err := c.didAt(ctx, did, at)
-	if err != nil {
-		return nil, err
-	}
-	var out []Key
-	for _, m := range v.methods {
-		if m.assertion {
-			out = append(out, Key{ID: did + m.frag, Key: m.key})
-		}
-	}
-	return out, nil
-}
-
-func (c *Cache) didAt(ctx context.Context, did string, at time.Time) (didVersion, error) {
-	if err := c.Fresh(); err != nil {
-		return didVersion{}, err
-	}
+// did returns the complete history of did (nil: no such DID).
+func (c *Cache) did(ctx context.Context, did string) (*didEntry, error) {
 	c.mu.RLock()
 	if e := c.dids.lookup(did); e != nil {
-		for i := range e.len() {
-			if v := e.version(i); v.contains(at) {
-				out := *v
-				c.mu.RUnlock()
-				c.observe(KindDID, true)
-				return out, nil
+		cp := *e
+		c.mu.RUnlock()
+		c.observe(KindDID, true)
+		return &cp, nil
+	}
+	c.mu.RUnlock()
+	if _, ok := c.missingDIDs.Get(did); ok {
+		c.observe(KindDID, true)
+		return nil, nil
+	}
+	c.observe(KindDID, false)
+	var hist []DIDVersion
+	epoch, err := c.read(ctx, KindDID, func(ctx context.Context, h int64) (err error) {
+		hist, err = c.src.DIDHistory(ctx, did, h)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("resolve %s: %w", did, err)
+	}
+	if len(hist) == 0 {
+		c.mu.Lock()
+		if c.epoch[KindDID] == epoch {
+			c.missingDIDs.Add(did, struct{}{})
+		}
+		c.mu.Unlock()
+		return nil, nil
+	}
+	vs, retired := compileHistory(did, hist)
+	c.mu.Lock()
+	if c.epoch[KindDID] == epoch {
+		if c.dids.lookup(did) == nil {
+			if c.nDIDs >= c.cfg.MaxDIDs {
+				c.nDIDs -= c.dids.removeAny() // an arbitrary entry
+			}
+			c.nDIDs += len(vs)
+		}
+		c.dids.put(did, vs, retired)
+	}
+	c.mu.Unlock()
+	return &didEntry{first: vs[0], more: vs[1:], retired: &retired}, nil
+}
+
+// compileHistory compiles a complete history: each version valid from its
+// write until the next one's.
+func compileHistory(did string, hist []DIDVersion) ([]didVersion, []retiredMark) {
+	vs := make([]didVersion, len(hist))
+	var retired []retiredMark
+	for i, dv := range hist {
+		vs[i] = compileVersion(did, dv)
+		if i+1 < len(hist) {
+			vs[i].until = hist[i+1].Updated.UnixNano()
+		}
+		for _, r := range dv.Retired {
+			if frag, ok := relative(did, r.ID); ok {
+				retired = append(retired, retiredMark{version: i, frag: frag, at: r.At.UnixNano()})
 			}
 		}
 	}
-	c.mu.RUnlock()
-	c.observe(KindDID, false)
-	var dv DIDVersion
-	epoch, err := c.query(ctx, KindDID, func(ctx context.Context, n Node) (h int64, err error) {
-		dv, h, err = n.DIDVersion(ctx, did, at)
-		return h, err
-	})
-	if err != nil {
-		return didVersion{}, fmt.Errorf("resolve %s: %w", did, err)
-	}
-	v := compileVersion(did, dv)
-	c.mu.Lock()
-	if c.epoch[KindDID] == epoch {
-		if c.nDIDs >= c.cfg.MaxDIDs {
-			c.evictDIDLocked()
-		}
-		c.dids.add(did, v)
-		c.nDIDs++
-	}
-	c.mu.Unlock()
-	return v, nil
+	return vs, retired
 }
 
-func (c *Cache) evictDIDLocked() {
-	c.nDIDs -= c.dids.removeAny() // an arbitrary entry
+// relative returns the fragment ("#key-1") of a method id of did.
+func relative(did, id string) (string, bool) {
+	if strings.HasPrefix(id, "#") {
+		return id, true
+	}
+	if rest, ok := strings.CutPrefix(id, did); ok && strings.HasPrefix(rest, "#") {
+		return rest, true
+	}
+	return "", false // a method of another DID cannot sign for this one
 }
 
 func compileVersion(did string, dv DIDVersion) didVersion {
-	v := didVersion{from: dv.ValidFrom.UnixNano(), deactivated: dv.Deactivated}
-	if !dv.ValidUntil.IsZero() {
-		v.until = dv.ValidUntil.UnixNano()
-	}
+	v := didVersion{from: dv.Updated.UnixNano(), deactivated: dv.Deactivated}
 	if dv.Deactivated || dv.Document == nil {
 		return v
-	}
-	frag := func(id string) (string, bool) {
-		if strings.HasPrefix(id, "#") {
-			return id, true
-		}
-		if rest, ok := strings.CutPrefix(id, did); ok && strings.HasPrefix(rest, "#") {
-			return rest, true
-		}
-		return "", false // a method of another DID cannot sign for this one
 	}
 	asserts := dv.Document.MethodsFor(didcore.AssertionMethod)
 	var buf [8]didMethod
 	v.methods = buf[:0]
 	for _, m := range asserts {
-		f, ok := frag(m.ID)
+		f, ok := relative(did, m.ID)
 		if !ok {
 			continue
 		}
@@ -508,7 +434,7 @@ func compileVersion(did string, dv DIDVersion) didVersion {
 		v.methods = append(v.methods, didMethod{frag: f, key: k, assertion: true})
 	}
 	for _, m := range dv.Document.VerificationMethods {
-		if f, ok := frag(m.ID); ok {
+		if f, ok := relative(did, m.ID); ok {
 			if _, dup := v.method(f); !dup {
 				v.methods = append(v.methods, didMethod{frag: f})
 			}
@@ -518,48 +444,99 @@ func compileVersion(did string, dv DIDVersion) didVersion {
 	return v
 }
 
-// Accredited implements View.
+// IssuerKey implements View (keyRule).
+func (c *Cache) IssuerKey(ctx context.Context, iss, kid string, at time.Time) (keys.PublicKey, error) {
+	if err := c.Fresh(); err != nil {
+		return keys.PublicKey{}, err
+	}
+	if strings.HasPrefix(kid, "#") {
+		kid = iss + kid
+	}
+	did, frag, _ := strings.Cut(kid, "#")
+	if did != iss || frag == "" {
+		return keys.PublicKey{}, fmt.Errorf("kid %q is not a key of %q: %w", kid, iss, sdjwtvc.ErrUnknownKey)
+	}
+	e, err := c.did(ctx, iss)
+	if err != nil {
+		return keys.PublicKey{}, err
+	}
+	if e == nil {
+		return keys.PublicKey{}, fmt.Errorf("%s: %w", iss, sdjwtvc.ErrUnknownKey)
+	}
+	k, err := keyRule(e, "#"+frag, at)
+	if err != nil {
+		return keys.PublicKey{}, fmt.Errorf("%s: %w", kid, err)
+	}
+	return k, nil
+}
+
+// AssertionKeys implements View.
+func (c *Cache) AssertionKeys(ctx context.Context, did string, at time.Time) ([]Key, error) {
+	if err := c.Fresh(); err != nil {
+		return nil, err
+	}
+	e, err := c.did(ctx, did)
+	if err != nil {
+		return nil, err
+	}
+	i := -1
+	if e != nil {
+		i = e.versionAt(at)
+	}
+	if i < 0 {
+		return nil, fmt.Errorf("%s at %s: %w", did, at.UTC().Format(time.RFC3339), ErrNotFound)
+	}
+	var out []Key
+	for _, m := range e.version(i).methods {
+		if m.assertion {
+			out = append(out, Key{ID: did + m.frag, Key: m.key})
+		}
+	}
+	return out, nil
+}
+
+// heldBy returns every accreditation did holds.
+func (c *Cache) heldBy(ctx context.Context, did string) ([]Accreditation, error) {
+	if as, ok := c.held.Get(did); ok {
+		c.observe(KindTrust, true)
+		return as, nil
+	}
+	c.observe(KindTrust, false)
+	var as []Accreditation
+	epoch, err := c.read(ctx, KindTrust, func(ctx context.Context, h int64) (err error) {
+		as, err = c.src.Held(ctx, did, h)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("accreditations of %s: %w", did, err)
+	}
+	c.mu.Lock()
+	if c.epoch[KindTrust] == epoch {
+		c.held.Add(did, as)
+	}
+	c.mu.Unlock()
+	return as, nil
+}
+
+// cacheFacts serves accreditedRule from the cache within one request.
+type cacheFacts struct {
+	c   *Cache
+	ctx context.Context
+}
+
+func (f cacheFacts) did(did string) (*didEntry, error)        { return f.c.did(f.ctx, did) }
+func (f cacheFacts) held(did string) ([]Accreditation, error) { return f.c.heldBy(f.ctx, did) }
+
+// Accredited implements View (accreditedRule).
 func (c *Cache) Accredited(ctx context.Context, issuer, vct string, at time.Time) (bool, error) {
 	if err := c.Fresh(); err != nil {
 		return false, err
 	}
-	key := accrKey{issuer, vct}
-	c.mu.RLock()
-	for _, a := range c.accr[key] {
-		if a.w.Contains(at) {
-			c.mu.RUnlock()
-			c.observe(KindTrust, true)
-			return a.ok, nil
-		}
-	}
-	c.mu.RUnlock()
-	c.observe(KindTrust, false)
-	var a accrAnswer
-	epoch, err := c.query(ctx, KindTrust, func(ctx context.Context, n Node) (h int64, err error) {
-		a.ok, a.w, h, err = n.Accreditation(ctx, issuer, vct, at)
-		return h, err
-	})
-	if errors.Is(err, ErrNotFound) {
-		a, err = accrAnswer{w: Window{From: at, Until: at.Add(time.Second)}}, nil
-	}
+	ok, err := accreditedRule(cacheFacts{c, ctx}, issuer, vct, at)
 	if err != nil {
 		return false, fmt.Errorf("accreditation of %s for %s: %w", issuer, vct, err)
 	}
-	if !a.w.Contains(at) { // a node's window must cover the instant asked about
-		a.w = Window{From: at, Until: at.Add(time.Second)}
-	}
-	c.mu.Lock()
-	if c.epoch[KindTrust] == epoch {
-		if len(c.accr) >= c.cfg.MaxEntries {
-			clear(c.accr)
-		}
-		if len(c.accr[key]) >= 64 {
-			c.accr[key] = c.accr[key][:0]
-		}
-		c.accr[key] = append(c.accr[key], a)
-	}
-	c.mu.Unlock()
-	return a.ok, nil
+	return ok, nil
 }
 
 // RelyingParty implements View.
@@ -567,52 +544,48 @@ func (c *Cache) RelyingParty(ctx context.Context, did string) (*RelyingParty, er
 	if err := c.Fresh(); err != nil {
 		return nil, err
 	}
-	c.mu.RLock()
-	rp, ok := c.rps[did]
-	c.mu.RUnlock()
+	rp, ok := c.rps.Get(did)
 	c.observe(KindTrust, ok)
-	if ok {
-		return rp, nil
-	}
-	var got RelyingParty
-	epoch, err := c.query(ctx, KindTrust, func(ctx context.Context, n Node) (h int64, err error) {
-		got, h, err = n.RelyingParty(ctx, did)
-		return h, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("relying party %s: %w", did, err)
-	}
-	rp = &got
-	c.mu.Lock()
-	if c.epoch[KindTrust] == epoch {
-		if len(c.rps) >= c.cfg.MaxEntries {
-			clear(c.rps)
+	if !ok {
+		var got RelyingParty
+		epoch, err := c.read(ctx, KindTrust, func(ctx context.Context, h int64) (err error) {
+			got, err = c.src.RelyingParty(ctx, did, h)
+			return err
+		})
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return nil, fmt.Errorf("relying party %s: %w", did, err)
+		default:
+			rp = &got
 		}
-		c.rps[did] = rp
+		c.mu.Lock()
+		if c.epoch[KindTrust] == epoch {
+			c.rps.Add(did, rp)
+		}
+		c.mu.Unlock()
 	}
-	c.mu.Unlock()
+	if rp == nil {
+		return nil, fmt.Errorf("relying party %s: %w", did, ErrNotFound)
+	}
 	return rp, nil
 }
 
-// CredentialSchema implements View. Answers, "not registered" included, are
-// kept until the trust registry changes.
+// CredentialSchema implements View.
 func (c *Cache) CredentialSchema(ctx context.Context, vct string) (Schema, error) {
 	if err := c.Fresh(); err != nil {
 		return Schema{}, err
 	}
-	c.mu.RLock()
-	sch, ok := c.schemas[vct]
-	c.mu.RUnlock()
+	sch, ok := c.schemas.Get(vct)
 	c.observe(KindTrust, ok)
 	if !ok {
 		var got Schema
-		epoch, err := c.query(ctx, KindTrust, func(ctx context.Context, n Node) (h int64, err error) {
-			got, h, err = n.CredentialSchema(ctx, vct)
-			return h, err
+		epoch, err := c.read(ctx, KindTrust, func(ctx context.Context, h int64) (err error) {
+			got, err = c.src.CredentialSchema(ctx, vct, h)
+			return err
 		})
 		switch {
 		case errors.Is(err, ErrNotFound):
-			sch = nil
 		case err != nil:
 			return Schema{}, fmt.Errorf("credential type %s: %w", vct, err)
 		default:
@@ -621,10 +594,7 @@ func (c *Cache) CredentialSchema(ctx context.Context, vct string) (Schema, error
 		}
 		c.mu.Lock()
 		if c.epoch[KindTrust] == epoch {
-			if len(c.schemas) >= c.cfg.MaxEntries {
-				clear(c.schemas)
-			}
-			c.schemas[vct] = sch
+			c.schemas.Add(vct, sch)
 		}
 		c.mu.Unlock()
 	}
@@ -634,78 +604,94 @@ func (c *Cache) CredentialSchema(ctx context.Context, vct string) (Schema, error
 	return *sch, nil
 }
 
-// Status implements View.
-func (c *Cache) Status(ctx context.Context, uri string, idx uint32) (uint8, int64, error) {
+// list returns a status list's parameters (ErrNotFound if none).
+func (c *Cache) list(ctx context.Context, id uint64) (ListInfo, error) {
+	li, ok := c.lists.Get(id)
+	c.observe(KindStatus, ok)
+	if !ok {
+		var got ListInfo
+		epoch, err := c.read(ctx, KindStatus, func(ctx context.Context, h int64) (err error) {
+			got, err = c.src.StatusList(ctx, id, h)
+			return err
+		})
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return ListInfo{}, err
+		case !statuslist.ValidListBits(got.Bits) || got.ID != id:
+			return ListInfo{}, fmt.Errorf("%w: list %d: bits %d, id %d", ErrUnavailable, id, got.Bits, got.ID)
+		default:
+			li = &got
+		}
+		c.mu.Lock()
+		if c.epoch[KindStatus] == epoch {
+			c.lists.Add(id, li)
+		}
+		c.mu.Unlock()
+	}
+	if li == nil {
+		return ListInfo{}, ErrNotFound
+	}
+	return *li, nil
+}
+
+// Status implements View: the list named by uri (either URI form) must exist
+// and be owned by issuer; a page never written reads as all zero only because
+// its absence is proved at the state height, at which the list exists.
+func (c *Cache) Status(ctx context.Context, uri string, idx uint32, issuer string) (uint8, int64, error) {
 	if err := c.Fresh(); err != nil {
 		return 0, 0, err
 	}
-	c.mu.RLock()
-	li, ok := c.lists[uri]
-	height := c.sync.Height
-	c.mu.RUnlock()
-	if !ok {
-		c.observe(KindStatus, false)
-		epoch, err := c.query(ctx, KindStatus, func(ctx context.Context, n Node) (h int64, err error) {
-			li, h, err = n.StatusList(ctx, uri)
-			return h, err
-		})
-		if err != nil {
-			return 0, 0, fmt.Errorf("status list %s: %w", uri, err)
-		}
-		if !statuslist.ValidListBits(li.Bits) {
-			return 0, 0, fmt.Errorf("status list %s: %w", uri, statuslist.ErrInvalidBits)
-		}
-		c.mu.Lock()
-		if c.epoch[KindStatus] == epoch {
-			if len(c.lists) >= c.cfg.MaxEntries {
-				clear(c.lists)
-			}
-			c.lists[uri] = li
-		}
-		c.mu.Unlock()
+	ref, err := statustypes.ParseListURI(uri)
+	if err != nil {
+		return 0, 0, fmt.Errorf("status list %q: %w: %v", uri, ErrNotFound, err)
+	}
+	if ref.Owner != "" && ref.Owner != issuer {
+		return 0, 0, fmt.Errorf("status list %q names owner %s, issuer is %s: %w", uri, ref.Owner, issuer, ErrWrongOwner)
+	}
+	li, err := c.list(ctx, ref.ListID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("status list %d: %w", ref.ListID, err)
+	}
+	if li.Owner != issuer {
+		return 0, 0, fmt.Errorf("status list %d is owned by %s, issuer is %s: %w", li.ID, li.Owner, issuer, ErrWrongOwner)
 	}
 	if idx >= li.Size {
-		return 0, 0, fmt.Errorf("status list %s index %d of %d: %w", uri, idx, li.Size, ErrOutOfRange)
+		return 0, 0, fmt.Errorf("status list %d index %d of %d: %w", li.ID, idx, li.Size, ErrOutOfRange)
 	}
 	p, off := statuslist.Locate(idx, li.Bits)
+	k := pageKey{li.ID, p}
 	c.mu.RLock()
-	page, ok := c.pages[li.ID][p]
+	height := c.sync.Height
 	c.mu.RUnlock()
+	page, ok := c.pages.Get(k)
 	c.observe(KindStatus, ok)
 	if !ok {
-		epoch, err := c.query(ctx, KindStatus, func(ctx context.Context, n Node) (h int64, err error) {
-			page, h, err = n.StatusPage(ctx, li.ID, p)
-			return h, err
+		c.mu.RLock()
+		height = c.sync.Height
+		c.mu.RUnlock()
+		epoch, err := c.read(ctx, KindStatus, func(ctx context.Context, h int64) (err error) {
+			page, err = c.src.StatusPage(ctx, li.ID, p, h)
+			height = h
+			return err
 		})
-		if errors.Is(err, ErrNotFound) {
-			page, err = nil, nil // never written: every entry valid
-		}
 		if err != nil {
-			return 0, 0, fmt.Errorf("status list %s page %d: %w", uri, p, err)
+			return 0, 0, fmt.Errorf("status list %d page %d: %w", li.ID, p, err)
 		}
 		if len(page) != 0 && len(page) != statuslist.PageBytes {
-			return 0, 0, fmt.Errorf("status list %s page %d: %d bytes: %w", uri, p, len(page), ErrUnavailable)
+			return 0, 0, fmt.Errorf("status list %d page %d: %d bytes: %w", li.ID, p, len(page), ErrUnavailable)
+		}
+		if page == nil {
+			page = zeroPage
 		}
 		c.mu.Lock()
 		if c.epoch[KindStatus] == epoch {
-			if c.nPages >= c.cfg.MaxPages {
-				c.pages, c.nPages = make(map[string]map[uint32][]byte), 0
-			}
-			m := c.pages[li.ID]
-			if m == nil {
-				m = make(map[uint32][]byte)
-				c.pages[li.ID] = m
-			}
-			if _, dup := m[p]; !dup {
-				c.nPages++
-			}
-			m[p] = page
+			c.pages.Add(k, page)
 		}
-		height = c.sync.Height
 		c.mu.Unlock()
-	}
-	if len(page) == 0 {
-		return statuslist.StatusValid, height, nil
 	}
 	return statuslist.Get(page, off, li.Bits), height, nil
 }
+
+// zeroPage is every never-written page (read only).
+var zeroPage = make([]byte, statuslist.PageBytes)

@@ -1,6 +1,9 @@
 package ledger
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // The cached DIDs are kept compact, so that a verifier holds a million issuer DIDs in well
 // under 300 MB:
@@ -34,11 +37,43 @@ type didKey struct {
 	net uint8
 }
 
-// didEntry holds the cached versions of one DID (at least one): the first inline, any
-// further in more.
+// didEntry holds the complete history of one DID (at least one version): the first inline,
+// any further in more, and the rare keys retired in good standing on the side.
 type didEntry struct {
-	first didVersion
-	more  []didVersion
+	first   didVersion
+	more    []didVersion
+	retired *[]retiredMark
+}
+
+// retiredMark records that version (index) withdrew method frag in good standing, which
+// stopped issuing at (Unix nanoseconds).
+type retiredMark struct {
+	version int
+	frag    string
+	at      int64
+}
+
+// versionAt returns the index of the version current at t, or -1.
+func (e *didEntry) versionAt(t time.Time) int {
+	for i := range e.len() {
+		if e.version(i).contains(t) {
+			return i
+		}
+	}
+	return -1
+}
+
+// retiredAt returns when method frag stopped issuing, if version i withdrew it in good standing.
+func (e *didEntry) retiredAt(i int, frag string) (time.Time, bool) {
+	if e.retired == nil {
+		return time.Time{}, false
+	}
+	for _, r := range *e.retired {
+		if r.version == i && r.frag == frag {
+			return time.Unix(0, r.at), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // len returns how many versions e holds.
@@ -50,8 +85,6 @@ func (e *didEntry) version(i int) *didVersion {
 	}
 	return &e.more[i-1]
 }
-
-func (e *didEntry) add(v didVersion) { e.more = append(e.more, v) }
 
 // didStore maps DIDs to their cached versions. It is not safe for concurrent use (the
 // Cache's lock guards it).
@@ -162,16 +195,24 @@ func (s *didStore) lookup(did string) *didEntry {
 	return &s.entries[i]
 }
 
-// add appends version v to did's entry, creating it.
-func (s *didStore) add(did string, v didVersion) {
-	for i := range v.methods {
-		v.methods[i].frag = s.intern(v.methods[i].frag)
+// put stores the complete history of did (at least one version), replacing any.
+func (s *didStore) put(did string, vs []didVersion, retired []retiredMark) {
+	for _, v := range vs {
+		for i := range v.methods {
+			v.methods[i].frag = s.intern(v.methods[i].frag)
+		}
 	}
-	if e := s.lookup(did); e != nil {
-		e.add(v)
+	e := didEntry{first: vs[0]}
+	if len(vs) > 1 {
+		e.more = vs[1:]
+	}
+	if len(retired) > 0 {
+		e.retired = &retired
+	}
+	if old := s.lookup(did); old != nil {
+		*old = e
 		return
 	}
-	e := didEntry{first: v}
 	var i uint32
 	if n := len(s.free); n > 0 {
 		i, s.free = s.free[n-1], s.free[:n-1]

@@ -49,7 +49,7 @@ func TestDIDStoreKeys(t *testing.T) {
 	other := "did:jwk:abc"
 	nonCanon := "did:amanah:net-a:1" + didcore.AmanahID(k.Public())
 	for i, d := range []string{a, b, other, nonCanon} {
-		s.add(d, didVersion{from: int64(i)})
+		s.put(d, []didVersion{{from: int64(i)}}, nil)
 	}
 	for i, d := range []string{a, b, other, nonCanon} {
 		if e := s.lookup(d); e == nil || e.first.from != int64(i) {
@@ -62,9 +62,15 @@ func TestDIDStoreKeys(t *testing.T) {
 	if n := s.remove(a); n != 1 || s.lookup(a) != nil || s.lookup(b) == nil {
 		t.Fatal("remove")
 	}
-	s.add(a, didVersion{from: 7})
-	s.add(a, didVersion{from: 8})
+	s.put(a, []didVersion{{from: 7}, {from: 8}}, []retiredMark{{version: 1, frag: "#key-1", at: 9}})
 	if e := s.lookup(a); e == nil || e.len() != 2 || e.version(1).from != 8 || len(s.entries) != 4 {
 		t.Fatalf("reuse: %+v", e)
+	}
+	if at, ok := s.lookup(a).retiredAt(1, "#key-1"); !ok || at.UnixNano() != 9 {
+		t.Fatal("retired mark lost")
+	}
+	s.put(a, []didVersion{{from: 10}}, nil) // a new history replaces the old one
+	if e := s.lookup(a); e.len() != 1 || e.first.from != 10 || e.retired != nil || len(s.entries) != 4 {
+		t.Fatalf("replace: %+v", e)
 	}
 }

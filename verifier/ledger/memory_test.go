@@ -21,7 +21,7 @@ func TestMemoryPerDID(t *testing.T) {
 	const n = 50_000
 	chain := ledgertest.NewChain(nil)
 	node := chain.NewNode("n")
-	c, _ := ledger.NewCache(ledger.Config{Freshness: time.Hour}, node.Endpoint())
+	c, _ := ledger.NewCache(ledger.Config{Freshness: time.Hour}, node)
 	dids := make([]string, n)
 	for i := range dids {
 		k, err := keys.Generate(keys.Ed25519)
@@ -31,7 +31,10 @@ func TestMemoryPerDID(t *testing.T) {
 		dids[i] = didcore.AmanahDID("testnet", k.Public())
 		chain.PutDID(doc(t, dids[i], k.Public(), "#key-1"), time.Now().Add(-time.Hour))
 	}
-	c.Apply("n", chain.Commit())
+	chain.Commit()
+	if err := c.Step(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)

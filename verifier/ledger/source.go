@@ -7,75 +7,133 @@ import (
 	"github.com/amanah-id/amanah/didcore"
 )
 
-// Node is what one ledger node answers: the queries of x/did, x/trust and
-// x/status, reduced to what the verifier needs. Each answer carries the
-// block height it was read at. The chain-backed implementation lives in
-// verifier/ledger/node; tests use ledgertest.
-type Node interface {
-	// DIDVersion returns the version of did valid at time at (zero: latest);
-	// ErrNotFound if the DID does not exist or did not exist at that time.
-	DIDVersion(ctx context.Context, did string, at time.Time) (DIDVersion, int64, error)
-	// Accreditation reports whether issuer was accredited for vct at time at
-	// (through an accreditation chain to the council), and a window around at
-	// in which that answer holds while the trust registry does not change.
-	Accreditation(ctx context.Context, issuer, vct string, at time.Time) (bool, Window, int64, error)
-	// StatusList returns a status list's parameters; ErrNotFound if none.
-	StatusList(ctx context.Context, uri string) (ListInfo, int64, error)
-	// StatusPage returns one page of a list (statuslist layout; an all-zero
-	// or empty page means every entry valid).
-	StatusPage(ctx context.Context, listID string, page uint32) ([]byte, int64, error)
-	// RelyingParty returns a relying party's registration; ErrNotFound if none.
-	RelyingParty(ctx context.Context, did string) (RelyingParty, int64, error)
-	// CredentialSchema returns the schema of the latest version of the
-	// credential type vct (SHA256 need not be set); ErrNotFound if none.
-	CredentialSchema(ctx context.Context, vct string) (Schema, int64, error)
+// Source is what the cache reads from a chain: complete histories of ledger
+// objects at a state height, and what each block changed. Every answer of the
+// chain-backed Source (verifier/ledger/node over verifier/ledger/proved) is
+// proved against a light-client-verified header; ledgertest is an in-memory
+// chain for unit tests. The cache evaluates every verification rule itself
+// (rules.go), so both are held to the same rules.
+type Source interface {
+	// Head returns the newest verified state: its height and the time of the
+	// block that committed it.
+	Head(ctx context.Context) (Head, error)
+	// Journal returns what block h changed.
+	Journal(ctx context.Context, h int64) (Journal, error)
+	// DIDHistory returns every version of did at state height h, oldest
+	// first; empty if the DID did not exist.
+	DIDHistory(ctx context.Context, did string, h int64) ([]DIDVersion, error)
+	// Held returns every accreditation did holds at h (revoked ones too).
+	Held(ctx context.Context, did string, h int64) ([]Accreditation, error)
+	// RelyingParty returns a registration at h; ErrNotFound if none.
+	RelyingParty(ctx context.Context, did string, h int64) (RelyingParty, error)
+	// CredentialSchema returns the latest schema of vct at h (SHA256 need not
+	// be set); ErrNotFound if the type is not registered.
+	CredentialSchema(ctx context.Context, vct string, h int64) (Schema, error)
+	// StatusList returns list id's parameters at h; ErrNotFound if none.
+	StatusList(ctx context.Context, id uint64, h int64) (ListInfo, error)
+	// StatusPage returns page p of list id at h; nil for a page never
+	// written (every entry 0). The list must exist at h.
+	StatusPage(ctx context.Context, id uint64, p uint32, h int64) ([]byte, error)
 }
 
-// Events delivers a node's committed blocks in height order. The channel is
-// closed when the subscription fails; the cache then subscribes again.
-type Events interface {
-	Subscribe(ctx context.Context) (<-chan Block, error)
+// Head is a verified state of the chain.
+type Head struct {
+	// Height is the state height (the app hash of this state is in the
+	// header of Height+1).
+	Height int64
+	// Time is the time of the header that committed the state.
+	Time time.Time
 }
 
-// DIDVersion is one version of a DID document with its validity interval.
+// Journal is what one block changed.
+type Journal struct {
+	Height int64
+	// DIDs created, updated or deactivated.
+	DIDs []string
+	// Holders whose accreditations were granted or changed.
+	Holders []string
+	// RelyingParties registered or changed.
+	RelyingParties []string
+	// VCTs of credential types registered.
+	VCTs []string
+	// Lists created or updated, with the pages written (none: created).
+	Lists map[uint64][]uint32
+}
+
+// DIDVersion is one stored version of a DID document.
 type DIDVersion struct {
-	// Document is the DID document.
+	// Seq numbers the versions from 1.
+	Seq uint64
+	// Document is the version's document (nil when Deactivated).
 	Document *didcore.Document
-	// ValidFrom is when this version became current.
-	ValidFrom time.Time
-	// ValidUntil is when the next version replaced it; zero for the latest.
-	ValidUntil time.Time
-	// Deactivated reports a deactivated DID (no key is valid after ValidFrom).
+	// Updated is the block time the version was written (ValidFrom).
+	Updated time.Time
+	// Deactivated marks the version written by deactivation (the last).
 	Deactivated bool
+	// Retired lists the keys the update that wrote this version withdrew in
+	// good standing, with the time each stopped issuing.
+	Retired []RetiredKey
 }
 
-// Window is an interval [From, Until); a zero Until is open-ended.
-type Window struct {
-	From, Until time.Time
+// RetiredKey is a key withdrawn in good standing.
+type RetiredKey struct {
+	// ID is the verification method's absolute DID URL.
+	ID string
+	// At is when it stopped issuing.
+	At time.Time
 }
 
-// Contains reports whether t lies in the window.
-func (w Window) Contains(t time.Time) bool {
-	return !t.Before(w.From) && (w.Until.IsZero() || t.Before(w.Until))
+// AccreditationStatus is an accreditation's status (x/trust numbering).
+type AccreditationStatus int32
+
+// Accreditation statuses.
+const (
+	AccreditationActive    AccreditationStatus = 1
+	AccreditationSuspended AccreditationStatus = 2
+	AccreditationRevoked   AccreditationStatus = 3
+)
+
+// Role is an accreditation's role (x/trust numbering).
+type Role int32
+
+// Roles.
+const (
+	RoleAccreditationBody Role = 1
+	RoleIssuer            Role = 2
+)
+
+// Accreditation is an x/trust accreditation with its full status history.
+type Accreditation struct {
+	ID string
+	// Accreditor is the accrediting body's DID; empty for the council.
+	Accreditor string
+	Accredited string
+	Role       Role
+	VCTs       []string
+	// ValidFrom and ValidUntil bound the validity window [ValidFrom, ValidUntil).
+	ValidFrom, ValidUntil time.Time
+	// Status is the current status; History every change, oldest first (the
+	// first is the grant).
+	Status  AccreditationStatus
+	History []StatusChange
+}
+
+// StatusChange is one status change of an accreditation.
+type StatusChange struct {
+	Status AccreditationStatus
+	Time   time.Time
 }
 
 // ListInfo describes a status list.
 type ListInfo struct {
 	// ID is the list id on the ledger.
-	ID string
+	ID uint64
+	// Owner is the issuer DID that owns the list.
+	Owner string
 	// Bits is the number of bits per entry (1 or 2).
 	Bits uint8
 	// Size is the number of entries.
 	Size uint32
-}
-
-// Block is a committed block and what it changed.
-type Block struct {
-	// Height and Time of the block.
-	Height int64
-	Time   time.Time
-	// Changes lists the ledger objects the block changed.
-	Changes []Change
 }
 
 // Kind names a kind of cached ledger object.
@@ -100,16 +158,4 @@ func (k Kind) String() string {
 		return "status"
 	}
 	return "unknown"
-}
-
-// Change names a changed object: a DID, a status list with its changed
-// indices, or the trust registry (accreditations, relying parties and
-// credential types). An empty Key invalidates every object of
-// the kind.
-type Change struct {
-	Kind Kind
-	// Key is the DID (KindDID), the list id (KindStatus), or empty.
-	Key string
-	// Indices are the changed entries of a status list; nil means all.
-	Indices []uint32
 }

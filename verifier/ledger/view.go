@@ -1,8 +1,11 @@
-// Package ledger is the verifier's view of the Amanah ledger: issuer keys
-// (x/did), accreditations and relying parties (x/trust) and status-list
-// entries (x/status), kept in memory, filled on demand from node gRPC
-// queries, invalidated from block events, and refused (fail closed) once the
-// view is older than its freshness bound.
+// Package ledger is the verifier's view of the Amanah ledger: complete
+// histories of DIDs (x/did), accreditations, relying parties and credential
+// types (x/trust) and status-list pages (x/status), kept in memory, filled on
+// demand from a Source at the view's state height, invalidated by each
+// block's change journal, and refused (fail closed) once the block time of the
+// state is older than the freshness bound. Every verification rule is
+// evaluated here, from those histories (rules.go; docs/verifier-integration.md
+// "Verification rules").
 package ledger
 
 import (
@@ -22,21 +25,30 @@ var (
 	ErrUnavailable = errors.New("ledger: no node answered")
 	// ErrNotFound: the object does not exist on the ledger.
 	ErrNotFound = errors.New("ledger: not found")
+	// ErrWrongOwner: a status list not owned by the credential's issuer.
+	ErrWrongOwner = errors.New("ledger: status list not owned by the issuer")
+	// ErrOutOfRange: a status index beyond the list's size.
+	ErrOutOfRange = errors.New("ledger: status index out of range")
 )
 
 // View is what the verifier service reads from the ledger. Implementations
 // are safe for concurrent use.
 type View interface {
 	// IssuerKey returns the key kid (a DID URL of iss) if it was an
-	// assertionMethod of iss at time at. It wraps sdjwtvc.ErrUnknownKey or
-	// sdjwtvc.ErrNotAssertionMethod for those cases.
+	// assertionMethod of iss at time at and has not been withdrawn since
+	// (unless retired in good standing after at). It wraps
+	// sdjwtvc.ErrUnknownKey, sdjwtvc.ErrNotAssertionMethod or
+	// sdjwtvc.ErrKeyWithdrawn for those cases.
 	IssuerKey(ctx context.Context, iss, kid string, at time.Time) (keys.PublicKey, error)
 	// AssertionKeys returns the assertionMethod keys of did at time at.
 	AssertionKeys(ctx context.Context, did string, at time.Time) ([]Key, error)
-	// Accredited reports whether issuer was accredited for vct at time at.
+	// Accredited reports whether issuer was accredited for vct at time at,
+	// through a chain of accreditations to the council in force at at, every
+	// link's DID active at at.
 	Accredited(ctx context.Context, issuer, vct string, at time.Time) (bool, error)
-	// Status returns the entry idx of the status list uri and the height it rests on.
-	Status(ctx context.Context, uri string, idx uint32) (value uint8, height int64, err error)
+	// Status returns the entry idx of the status list uri, which must be
+	// owned by issuer (ErrWrongOwner), and the height it rests on.
+	Status(ctx context.Context, uri string, idx uint32, issuer string) (value uint8, height int64, err error)
 	// RelyingParty returns a relying party's registration; ErrNotFound if none.
 	RelyingParty(ctx context.Context, did string) (*RelyingParty, error)
 	// CredentialSchema returns the JSON Schema of the latest version of the
@@ -59,18 +71,19 @@ type Key struct {
 
 // Sync describes how current a view is.
 type Sync struct {
-	// Synced reports that at least one block has been seen.
+	// Synced reports that a verified state has been reached.
 	Synced bool
-	// Height is the latest block height whose events were applied.
+	// Height is the state height answers are read at (every block up to it
+	// applied).
 	Height int64
-	// BlockTime is that block's time.
+	// BlockTime is the time of the verified header that committed that state.
 	BlockTime time.Time
-	// SeenAt is the local time that block was received.
+	// SeenAt is the local time that state was reached.
 	SeenAt time.Time
 }
 
-// Age returns how long ago the latest block was received.
-func (s Sync) Age(now time.Time) time.Duration { return now.Sub(s.SeenAt) }
+// Age returns how old the state is by its block time.
+func (s Sync) Age(now time.Time) time.Duration { return now.Sub(s.BlockTime) }
 
 // RelyingParty is a relying party's registration in x/trust.
 type RelyingParty struct {

@@ -49,16 +49,23 @@ func New(sync func() ledger.Sync) *Metrics {
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "amanah_verifier", Name: "ledger_height",
 				Help: "Latest block height applied to the ledger view."}, func() float64 { return float64(sync().Height) }),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "amanah_verifier", Name: "ledger_lag_seconds",
-				Help: "Seconds since the latest block was received."}, func() float64 {
+				Help: "Age of the ledger state answers rest on, by the block time of its verified header."}, func() float64 {
 				s := sync()
 				if !s.Synced {
 					return -1
 				}
-				return time.Since(s.SeenAt).Seconds()
+				return time.Since(s.BlockTime).Seconds()
 			}),
 		)
 	}
 	return m
+}
+
+// Proved registers a counter of the ledger facts proved (Merkle proofs checked).
+func (m *Metrics) Proved(n func() int64) {
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "amanah_verifier", Name: "ledger_facts_proved_total",
+		Help: "Ledger facts (values and absences) read with a Merkle proof checked against a light-client-verified header."},
+		func() float64 { return float64(n()) }))
 }
 
 // Registry returns the registry (for tests and extra collectors).

@@ -49,6 +49,7 @@ const (
 	StatusUnknown        Code = "status_unknown"
 	StatusStale          Code = "status_stale"
 	StatusMissing        Code = "status_missing"
+	StatusWrongOwner     Code = "status_list_wrong_owner"
 	SchemaInvalid        Code = "schema_invalid"
 	SchemaUnknown        Code = "schema_unknown"
 	// Transport-level (gRPC status details).
@@ -60,7 +61,7 @@ const (
 // CheckOf maps a credential/sdjwt reason to the check it belongs to.
 func CheckOf(r sdjwt.Reason) Check {
 	switch r {
-	case sdjwt.ReasonUnknownKid, sdjwt.ReasonKidNotAssertionMethod, sdjwt.ReasonIssuerKeyUnavailable,
+	case sdjwt.ReasonUnknownKid, sdjwt.ReasonKidNotAssertionMethod, sdjwt.ReasonKeyWithdrawn, sdjwt.ReasonIssuerKeyUnavailable,
 		sdjwt.ReasonIssuerInvalid, sdjwt.ReasonKidMismatch, sdjwt.ReasonIssuerKeyInHeader:
 		return CheckIssuerKey
 	case sdjwt.ReasonCnfInvalid, sdjwt.ReasonKBMissing, sdjwt.ReasonKBInvalid, sdjwt.ReasonKBSignatureInvalid,

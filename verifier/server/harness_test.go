@@ -89,6 +89,7 @@ func newHarness(t *testing.T, o options) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, env: env, clock: &clock{}, audit: &syncBuffer{}}
+	env.Chain.SetClock(h.clock.Now) // blocks are stamped by the test's clock
 	h.nodes = []*ledgertest.Node{env.Node}
 	for i := 1; i < o.nodes; i++ {
 		h.nodes = append(h.nodes, env.Chain.NewNode("node-"+string(rune('0'+i))))

@@ -27,6 +27,7 @@ import (
 
 	"github.com/amanah-id/amanah/verifier/auth"
 	"github.com/amanah-id/amanah/verifier/challenge"
+	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/reason"
 	"github.com/amanah-id/amanah/verifier/server"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
@@ -47,7 +48,7 @@ func TestUnauthenticated(t *testing.T) {
 	wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
 	_, err = h.client.ResolveDid(context.Background(), &verifierpb.ResolveDidRequest{Did: h.env.IssuerDID})
 	wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
-	_, err = h.client.CheckStatus(context.Background(), &verifierpb.CheckStatusRequest{Uri: verifiertest.ListURI})
+	_, err = h.client.CheckStatus(context.Background(), &verifierpb.CheckStatusRequest{Issuer: h.env.IssuerDID, Uri: verifiertest.ListURI})
 	wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
 	// Health needs no credentials.
 	if _, err := healthpb.NewHealthClient(h.conn).Check(context.Background(), &healthpb.HealthCheckRequest{}); err != nil {
@@ -128,13 +129,13 @@ func (panicky) CheckStatus(context.Context, *verifierpb.CheckStatusRequest) (*ve
 
 func TestPanicRecovered(t *testing.T) {
 	h := newHarness(t, options{svc: func(s verifierpb.VerifierServer) verifierpb.VerifierServer { return panicky{s} }})
-	_, err := h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Uri: verifiertest.ListURI})
+	_, err := h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Issuer: h.env.IssuerDID, Uri: verifiertest.ListURI})
 	wantCode(t, err, codes.Internal, reason.Internal)
 	if strings.Contains(err.Error(), "boom") {
 		t.Errorf("panic value leaked to the client: %v", err)
 	}
 	// The server still serves.
-	if _, err := h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Uri: verifiertest.ListURI}); status.Code(err) != codes.Internal {
+	if _, err := h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Issuer: h.env.IssuerDID, Uri: verifiertest.ListURI}); status.Code(err) != codes.Internal {
 		t.Fatalf("second call: %v", err)
 	}
 	h.challenge(nil)
@@ -160,7 +161,7 @@ func TestHealthFollowsLedger(t *testing.T) {
 	if healthStatus(t, h) != healthpb.HealthCheckResponse_SERVING {
 		t.Fatal("not serving after sync")
 	}
-	h.clock.Advance(16 * time.Second)
+	h.clock.Advance(16*time.Second + ledger.DefaultClockSkew) // past the bound and the clock skew
 	if h.srv.CheckHealth() || healthStatus(t, h) != healthpb.HealthCheckResponse_NOT_SERVING {
 		t.Fatal("serving past the freshness bound")
 	}
@@ -192,12 +193,12 @@ func TestFailClosedWhenStale(t *testing.T) {
 	pres := h.present(h.holder(1), ch.Nonce)
 	// Every node down and the freshness bound passed: no answer rests on the ledger.
 	h.env.Node.SetDown(true)
-	h.clock.Advance(16 * time.Second)
+	h.clock.Advance(16*time.Second + ledger.DefaultClockSkew) // past the bound and the clock skew
 	_, err := h.client.VerifyPresentation(rp(), &verifierpb.VerifyPresentationRequest{Presentation: pres, Nonce: ch.Nonce})
 	wantCode(t, err, codes.Unavailable, reason.StatusUnknown)
 	_, err = h.client.CreateChallenge(rp(), &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}})
 	wantCode(t, err, codes.Unavailable, reason.StatusUnknown)
-	_, err = h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Uri: verifiertest.ListURI, Index: 1})
+	_, err = h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Issuer: h.env.IssuerDID, Uri: verifiertest.ListURI, Index: 1})
 	wantCode(t, err, codes.Unavailable, reason.StatusUnknown)
 	_, err = h.client.ResolveDid(rp(), &verifierpb.ResolveDidRequest{Did: h.env.IssuerDID})
 	wantCode(t, err, codes.Unavailable, reason.StatusUnknown)
@@ -283,12 +284,12 @@ func TestResolveDidAndCheckStatus(t *testing.T) {
 	}
 	h.commit()
 	for idx, want := range map[uint32]string{4: "valid", 5: "suspended"} {
-		s, err := h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Uri: verifiertest.ListURI, Index: idx})
+		s, err := h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Issuer: h.env.IssuerDID, Uri: verifiertest.ListURI, Index: idx})
 		if err != nil || s.Status != want || s.LedgerHeight != h.env.Chain.Height() {
 			t.Fatalf("status %d: %v %v", idx, s, err)
 		}
 	}
-	_, err = h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Uri: verifiertest.ListURI, Index: verifiertest.ListSize})
+	_, err = h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Issuer: h.env.IssuerDID, Uri: verifiertest.ListURI, Index: verifiertest.ListSize})
 	wantCode(t, err, codes.NotFound, reason.StatusInvalid)
 	_, err = h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{})
 	wantCode(t, err, codes.InvalidArgument, reason.RequestInvalid)

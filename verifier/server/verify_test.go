@@ -13,7 +13,7 @@ import (
 	"github.com/amanah-id/amanah/credential/sdjwt"
 	"github.com/amanah-id/amanah/credential/sdjwtvc"
 	"github.com/amanah-id/amanah/keys"
-	"github.com/amanah-id/amanah/verifier/ledger"
+	"github.com/amanah-id/amanah/verifier/ledger/ledgertest"
 	"github.com/amanah-id/amanah/verifier/reason"
 	"github.com/amanah-id/amanah/verifier/service"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
@@ -178,7 +178,7 @@ func TestVerifyReasons(t *testing.T) {
 			h.warm()
 			ch := h.challenge(nil)
 			pres := h.present(h.holder(1), ch.Nonce)
-			h.env.Chain.Accredit("did:amanah:testnet:other", verifiertest.VCT, ledgerWindow()) // a trust change drops the trust cache
+			h.env.Chain.Accredit(h.env.IssuerDID, "https://amanah.example/vct/other", ledgerWindow()) // a change to the issuer's accreditations drops them from the cache
 			h.commit()
 			if _, err := h.cache.CredentialSchema(context.Background(), verifiertest.VCT); err != nil { // the schema is read again in time
 				t.Fatal(err)
@@ -349,4 +349,4 @@ func TestVerifyBadRequests(t *testing.T) {
 	}
 }
 
-func ledgerWindow() ledger.Window { return ledger.Window{From: time.Now().Add(-time.Hour)} }
+func ledgerWindow() ledgertest.Window { return ledgertest.Window{From: time.Now().Add(-time.Hour)} }

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math"
 	"slices"
 	"time"
@@ -68,6 +69,15 @@ type Config struct {
 	// Schemas caches compiled credential-type schemas
 	// (claimschema.NewCache(claimschema.DefaultCacheSize) if nil).
 	Schemas *claimschema.Cache
+	// Evidence collects the evidence of a verdict when a request asks for it;
+	// nil: evidence is not offered (include_evidence is ignored).
+	Evidence EvidenceCollector
+}
+
+// EvidenceCollector collects, with proofs, the ledger facts the rules read for
+// one presentation (verifier/ledger/node.Collector).
+type EvidenceCollector interface {
+	Collect(ctx context.Context, subj *verifierpb.EvidenceSubject) (*verifierpb.Evidence, error)
 }
 
 // Service implements verifierpb.VerifierServer.
@@ -309,7 +319,7 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 	if p := req.Policy; p != nil && p.MaxStatusAgeSeconds > 0 {
 		maxAge = time.Duration(min(p.MaxStatusAgeSeconds, math.MaxInt64/int64(time.Second))) * time.Second
 	}
-	sr, height := s.status(ctx, res.Status, maxAge, now)
+	sr, height := s.status(ctx, res.Status, res.Issuer, maxAge, now)
 	resp.LedgerHeight = height
 	v.add(reason.CheckStatus, sr)
 
@@ -317,6 +327,16 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 	pr, claims := s.policy(ctx, rpDID, ch, req.Policy, res)
 	v.add(reason.CheckPolicy, pr)
 	resp.DisclosedClaims = claims
+
+	if req.IncludeEvidence && s.cfg.Evidence != nil && res.Status != nil && res.Status.Index <= math.MaxUint32 {
+		subj := &verifierpb.EvidenceSubject{Issuer: res.Issuer, Kid: res.KeyID, IssuedAtUnix: res.IssuedAt.Unix(), Vct: res.VCT,
+			StatusUri: res.Status.URI, StatusIndex: uint32(res.Status.Index), RelyingParty: rpDID, CheckedAtUnix: now.Unix()}
+		if ev, err := s.cfg.Evidence.Collect(ctx, subj); err == nil {
+			resp.Evidence = ev
+		} else {
+			slog.WarnContext(ctx, "verifier: evidence not collected", "err", err)
+		}
+	}
 }
 
 // schema checks what Amanah requires of every credential, then each
@@ -363,15 +383,17 @@ func (s *Service) accreditation(ctx context.Context, iss, vct string, iat, now t
 	return ""
 }
 
-func (s *Service) status(ctx context.Context, ref *sdjwtvc.StatusRef, maxAge time.Duration, now time.Time) (reason.Code, int64) {
+func (s *Service) status(ctx context.Context, ref *sdjwtvc.StatusRef, issuer string, maxAge time.Duration, now time.Time) (reason.Code, int64) {
 	if ref == nil {
 		return reason.StatusUnknown, 0
 	}
 	if ref.Index > math.MaxUint32 {
 		return reason.StatusInvalid, 0
 	}
-	val, height, err := s.cfg.View.Status(ctx, ref.URI, uint32(ref.Index))
+	val, height, err := s.cfg.View.Status(ctx, ref.URI, uint32(ref.Index), issuer)
 	switch {
+	case errors.Is(err, ledger.ErrWrongOwner):
+		return reason.StatusWrongOwner, 0
 	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, ledger.ErrOutOfRange):
 		return reason.StatusInvalid, 0
 	case err != nil:
@@ -482,11 +504,16 @@ func (s *Service) CheckStatus(ctx context.Context, req *verifierpb.CheckStatusRe
 	if req.Uri == "" || len(req.Uri) > MaxStringLen {
 		return nil, Error(codes.InvalidArgument, reason.RequestInvalid, "uri: required, at most %d bytes", MaxStringLen)
 	}
+	if req.Issuer == "" || len(req.Issuer) > MaxStringLen {
+		return nil, Error(codes.InvalidArgument, reason.RequestInvalid, "issuer: required (the list must be the issuer's), at most %d bytes", MaxStringLen)
+	}
 	if err := s.cfg.View.Fresh(); err != nil {
 		return nil, ledgerErr(err)
 	}
-	val, height, err := s.cfg.View.Status(ctx, req.Uri, req.Index)
+	val, height, err := s.cfg.View.Status(ctx, req.Uri, req.Index, req.Issuer)
 	switch {
+	case errors.Is(err, ledger.ErrWrongOwner):
+		return nil, Error(codes.FailedPrecondition, reason.StatusWrongOwner, "%v", err)
 	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, ledger.ErrOutOfRange):
 		return nil, Error(codes.NotFound, reason.StatusInvalid, "%v", err)
 	case err != nil:

@@ -233,6 +233,10 @@ type VerifyPresentationRequest struct {
 	Nonce string `protobuf:"bytes,2,opt,name=nonce,proto3" json:"nonce,omitempty"`
 	// policy is the relying party's policy for this verification.
 	Policy *Policy `protobuf:"bytes,3,opt,name=policy,proto3" json:"policy,omitempty"`
+	// include_evidence asks for the evidence the verdict rests on (the
+	// verified header and the Merkle proof of every ledger fact, all at one
+	// height), to keep and re-check offline with `amanah verify-evidence`.
+	IncludeEvidence bool `protobuf:"varint,4,opt,name=include_evidence,json=includeEvidence,proto3" json:"include_evidence,omitempty"`
 }
 
 func (m *VerifyPresentationRequest) Reset()         { *m = VerifyPresentationRequest{} }
@@ -287,6 +291,13 @@ func (m *VerifyPresentationRequest) GetPolicy() *Policy {
 		return m.Policy
 	}
 	return nil
+}
+
+func (m *VerifyPresentationRequest) GetIncludeEvidence() bool {
+	if m != nil {
+		return m.IncludeEvidence
+	}
+	return false
 }
 
 // CheckResult is the outcome of one check.
@@ -377,6 +388,9 @@ type VerifyPresentationResponse struct {
 	Checks []*CheckResult `protobuf:"bytes,9,rep,name=checks,proto3" json:"checks,omitempty"`
 	// presentation_sha256 is the hex SHA-256 of the presentation (audit reference).
 	PresentationSha256 string `protobuf:"bytes,10,opt,name=presentation_sha256,json=presentationSha256,proto3" json:"presentation_sha256,omitempty"`
+	// evidence is set when include_evidence was asked and the presentation got
+	// as far as the ledger checks.
+	Evidence *Evidence `protobuf:"bytes,11,opt,name=evidence,proto3" json:"evidence,omitempty"`
 }
 
 func (m *VerifyPresentationResponse) Reset()         { *m = VerifyPresentationResponse{} }
@@ -482,6 +496,279 @@ func (m *VerifyPresentationResponse) GetPresentationSha256() string {
 	return ""
 }
 
+func (m *VerifyPresentationResponse) GetEvidence() *Evidence {
+	if m != nil {
+		return m.Evidence
+	}
+	return nil
+}
+
+// Evidence is what a verdict's ledger checks rest on, re-checkable offline
+// against a trust anchor: a header signed by the validators and the proofs of
+// every fact read, all at one state height. It holds no claim value.
+type Evidence struct {
+	// chain_id is the ledger's chain id.
+	ChainId string `protobuf:"bytes,1,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
+	// height is the state height every fact was proved at.
+	Height int64 `protobuf:"varint,2,opt,name=height,proto3" json:"height,omitempty"`
+	// light_block is the CometBFT light block (signed header and validator
+	// set, protobuf tendermint.types.LightBlock) of height+1, whose app hash
+	// commits the state.
+	LightBlock []byte `protobuf:"bytes,3,opt,name=light_block,json=lightBlock,proto3" json:"light_block,omitempty"`
+	// facts are the store entries read, each with its proof.
+	Facts []*ProvedFact `protobuf:"bytes,4,rep,name=facts,proto3" json:"facts,omitempty"`
+	// subject is what was checked.
+	Subject *EvidenceSubject `protobuf:"bytes,5,opt,name=subject,proto3" json:"subject,omitempty"`
+}
+
+func (m *Evidence) Reset()         { *m = Evidence{} }
+func (m *Evidence) String() string { return proto.CompactTextString(m) }
+func (*Evidence) ProtoMessage()    {}
+func (*Evidence) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{6}
+}
+func (m *Evidence) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Evidence) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Evidence.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Evidence) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Evidence.Merge(m, src)
+}
+func (m *Evidence) XXX_Size() int {
+	return m.Size()
+}
+func (m *Evidence) XXX_DiscardUnknown() {
+	xxx_messageInfo_Evidence.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Evidence proto.InternalMessageInfo
+
+func (m *Evidence) GetChainId() string {
+	if m != nil {
+		return m.ChainId
+	}
+	return ""
+}
+
+func (m *Evidence) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *Evidence) GetLightBlock() []byte {
+	if m != nil {
+		return m.LightBlock
+	}
+	return nil
+}
+
+func (m *Evidence) GetFacts() []*ProvedFact {
+	if m != nil {
+		return m.Facts
+	}
+	return nil
+}
+
+func (m *Evidence) GetSubject() *EvidenceSubject {
+	if m != nil {
+		return m.Subject
+	}
+	return nil
+}
+
+// ProvedFact is one store entry (or its absence) with its Merkle proof.
+type ProvedFact struct {
+	// store is the module store name (did, trust, status).
+	Store string `protobuf:"bytes,1,opt,name=store,proto3" json:"store,omitempty"`
+	// key is the store key.
+	Key []byte `protobuf:"bytes,2,opt,name=key,proto3" json:"key,omitempty"`
+	// value is the stored value; empty when the proof proves absence.
+	Value []byte `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	// proof_ops is the ICS23 proof (protobuf tendermint.crypto.ProofOps).
+	ProofOps []byte `protobuf:"bytes,4,opt,name=proof_ops,json=proofOps,proto3" json:"proof_ops,omitempty"`
+}
+
+func (m *ProvedFact) Reset()         { *m = ProvedFact{} }
+func (m *ProvedFact) String() string { return proto.CompactTextString(m) }
+func (*ProvedFact) ProtoMessage()    {}
+func (*ProvedFact) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{7}
+}
+func (m *ProvedFact) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ProvedFact) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ProvedFact.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ProvedFact) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ProvedFact.Merge(m, src)
+}
+func (m *ProvedFact) XXX_Size() int {
+	return m.Size()
+}
+func (m *ProvedFact) XXX_DiscardUnknown() {
+	xxx_messageInfo_ProvedFact.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ProvedFact proto.InternalMessageInfo
+
+func (m *ProvedFact) GetStore() string {
+	if m != nil {
+		return m.Store
+	}
+	return ""
+}
+
+func (m *ProvedFact) GetKey() []byte {
+	if m != nil {
+		return m.Key
+	}
+	return nil
+}
+
+func (m *ProvedFact) GetValue() []byte {
+	if m != nil {
+		return m.Value
+	}
+	return nil
+}
+
+func (m *ProvedFact) GetProofOps() []byte {
+	if m != nil {
+		return m.ProofOps
+	}
+	return nil
+}
+
+// EvidenceSubject names the question the evidence answers (no claim values).
+type EvidenceSubject struct {
+	// issuer is the credential's issuer DID; kid its signing key's DID URL.
+	Issuer string `protobuf:"bytes,1,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	Kid    string `protobuf:"bytes,2,opt,name=kid,proto3" json:"kid,omitempty"`
+	// issued_at_unix is the credential's iat.
+	IssuedAtUnix int64 `protobuf:"varint,3,opt,name=issued_at_unix,json=issuedAtUnix,proto3" json:"issued_at_unix,omitempty"`
+	// vct is the credential type.
+	Vct string `protobuf:"bytes,4,opt,name=vct,proto3" json:"vct,omitempty"`
+	// status_uri and status_index name the credential's status entry.
+	StatusUri   string `protobuf:"bytes,5,opt,name=status_uri,json=statusUri,proto3" json:"status_uri,omitempty"`
+	StatusIndex uint32 `protobuf:"varint,6,opt,name=status_index,json=statusIndex,proto3" json:"status_index,omitempty"`
+	// relying_party is the relying party's DID.
+	RelyingParty string `protobuf:"bytes,7,opt,name=relying_party,json=relyingParty,proto3" json:"relying_party,omitempty"`
+	// checked_at_unix is when the verdict was given ("now" of the rules).
+	CheckedAtUnix int64 `protobuf:"varint,8,opt,name=checked_at_unix,json=checkedAtUnix,proto3" json:"checked_at_unix,omitempty"`
+}
+
+func (m *EvidenceSubject) Reset()         { *m = EvidenceSubject{} }
+func (m *EvidenceSubject) String() string { return proto.CompactTextString(m) }
+func (*EvidenceSubject) ProtoMessage()    {}
+func (*EvidenceSubject) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{8}
+}
+func (m *EvidenceSubject) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EvidenceSubject) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EvidenceSubject.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EvidenceSubject) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EvidenceSubject.Merge(m, src)
+}
+func (m *EvidenceSubject) XXX_Size() int {
+	return m.Size()
+}
+func (m *EvidenceSubject) XXX_DiscardUnknown() {
+	xxx_messageInfo_EvidenceSubject.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EvidenceSubject proto.InternalMessageInfo
+
+func (m *EvidenceSubject) GetIssuer() string {
+	if m != nil {
+		return m.Issuer
+	}
+	return ""
+}
+
+func (m *EvidenceSubject) GetKid() string {
+	if m != nil {
+		return m.Kid
+	}
+	return ""
+}
+
+func (m *EvidenceSubject) GetIssuedAtUnix() int64 {
+	if m != nil {
+		return m.IssuedAtUnix
+	}
+	return 0
+}
+
+func (m *EvidenceSubject) GetVct() string {
+	if m != nil {
+		return m.Vct
+	}
+	return ""
+}
+
+func (m *EvidenceSubject) GetStatusUri() string {
+	if m != nil {
+		return m.StatusUri
+	}
+	return ""
+}
+
+func (m *EvidenceSubject) GetStatusIndex() uint32 {
+	if m != nil {
+		return m.StatusIndex
+	}
+	return 0
+}
+
+func (m *EvidenceSubject) GetRelyingParty() string {
+	if m != nil {
+		return m.RelyingParty
+	}
+	return ""
+}
+
+func (m *EvidenceSubject) GetCheckedAtUnix() int64 {
+	if m != nil {
+		return m.CheckedAtUnix
+	}
+	return 0
+}
+
 // ResolveDidRequest asks for a DID's keys.
 type ResolveDidRequest struct {
 	// did is the DID to resolve.
@@ -494,7 +781,7 @@ func (m *ResolveDidRequest) Reset()         { *m = ResolveDidRequest{} }
 func (m *ResolveDidRequest) String() string { return proto.CompactTextString(m) }
 func (*ResolveDidRequest) ProtoMessage()    {}
 func (*ResolveDidRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_f00e1e56911134d2, []int{6}
+	return fileDescriptor_f00e1e56911134d2, []int{9}
 }
 func (m *ResolveDidRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -551,7 +838,7 @@ func (m *VerificationKey) Reset()         { *m = VerificationKey{} }
 func (m *VerificationKey) String() string { return proto.CompactTextString(m) }
 func (*VerificationKey) ProtoMessage()    {}
 func (*VerificationKey) Descriptor() ([]byte, []int) {
-	return fileDescriptor_f00e1e56911134d2, []int{7}
+	return fileDescriptor_f00e1e56911134d2, []int{10}
 }
 func (m *VerificationKey) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -615,7 +902,7 @@ func (m *ResolveDidResponse) Reset()         { *m = ResolveDidResponse{} }
 func (m *ResolveDidResponse) String() string { return proto.CompactTextString(m) }
 func (*ResolveDidResponse) ProtoMessage()    {}
 func (*ResolveDidResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_f00e1e56911134d2, []int{8}
+	return fileDescriptor_f00e1e56911134d2, []int{11}
 }
 func (m *ResolveDidResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -671,13 +958,15 @@ type CheckStatusRequest struct {
 	Uri string `protobuf:"bytes,1,opt,name=uri,proto3" json:"uri,omitempty"`
 	// index is the entry index (status.status_list.idx).
 	Index uint32 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
+	// issuer is the credential's issuer DID; the list must be owned by it.
+	Issuer string `protobuf:"bytes,3,opt,name=issuer,proto3" json:"issuer,omitempty"`
 }
 
 func (m *CheckStatusRequest) Reset()         { *m = CheckStatusRequest{} }
 func (m *CheckStatusRequest) String() string { return proto.CompactTextString(m) }
 func (*CheckStatusRequest) ProtoMessage()    {}
 func (*CheckStatusRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_f00e1e56911134d2, []int{9}
+	return fileDescriptor_f00e1e56911134d2, []int{12}
 }
 func (m *CheckStatusRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -720,6 +1009,13 @@ func (m *CheckStatusRequest) GetIndex() uint32 {
 	return 0
 }
 
+func (m *CheckStatusRequest) GetIssuer() string {
+	if m != nil {
+		return m.Issuer
+	}
+	return ""
+}
+
 // CheckStatusResponse holds one status-list entry.
 type CheckStatusResponse struct {
 	// value is the raw entry value: 0 valid, 1 revoked, 2 suspended.
@@ -734,7 +1030,7 @@ func (m *CheckStatusResponse) Reset()         { *m = CheckStatusResponse{} }
 func (m *CheckStatusResponse) String() string { return proto.CompactTextString(m) }
 func (*CheckStatusResponse) ProtoMessage()    {}
 func (*CheckStatusResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_f00e1e56911134d2, []int{10}
+	return fileDescriptor_f00e1e56911134d2, []int{13}
 }
 func (m *CheckStatusResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -792,6 +1088,9 @@ func init() {
 	proto.RegisterType((*CheckResult)(nil), "amanah.verifier.v1.CheckResult")
 	proto.RegisterType((*VerifyPresentationResponse)(nil), "amanah.verifier.v1.VerifyPresentationResponse")
 	proto.RegisterMapType((map[string]string)(nil), "amanah.verifier.v1.VerifyPresentationResponse.DisclosedClaimsEntry")
+	proto.RegisterType((*Evidence)(nil), "amanah.verifier.v1.Evidence")
+	proto.RegisterType((*ProvedFact)(nil), "amanah.verifier.v1.ProvedFact")
+	proto.RegisterType((*EvidenceSubject)(nil), "amanah.verifier.v1.EvidenceSubject")
 	proto.RegisterType((*ResolveDidRequest)(nil), "amanah.verifier.v1.ResolveDidRequest")
 	proto.RegisterType((*VerificationKey)(nil), "amanah.verifier.v1.VerificationKey")
 	proto.RegisterType((*ResolveDidResponse)(nil), "amanah.verifier.v1.ResolveDidResponse")
@@ -802,70 +1101,87 @@ func init() {
 func init() { proto.RegisterFile("amanah/verifier/v1/verifier.proto", fileDescriptor_f00e1e56911134d2) }
 
 var fileDescriptor_f00e1e56911134d2 = []byte{
-	// 995 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x56, 0xcf, 0x8f, 0xdb, 0x44,
-	0x14, 0x5e, 0x27, 0xdb, 0x34, 0xfb, 0xf6, 0x47, 0x96, 0xd9, 0x6a, 0x6b, 0xac, 0x2a, 0x5d, 0xbc,
-	0x74, 0xbb, 0x2d, 0x6a, 0xa2, 0xa6, 0xe2, 0x87, 0x2a, 0x84, 0xd4, 0xa6, 0x48, 0xd0, 0xbd, 0x54,
-	0x5e, 0xd8, 0x03, 0x12, 0xb2, 0x66, 0x3d, 0x8f, 0x64, 0x88, 0x63, 0x1b, 0x8f, 0x9d, 0xc6, 0x42,
-	0x5c, 0xca, 0x09, 0x7a, 0x41, 0x42, 0x08, 0x89, 0xbf, 0x08, 0x71, 0xaa, 0xc4, 0x85, 0x23, 0xda,
-	0xe5, 0x0f, 0x41, 0x9e, 0x19, 0x3b, 0x09, 0xf1, 0xaa, 0xcb, 0x6d, 0xde, 0x37, 0x6f, 0xde, 0x7c,
-	0xef, 0xbd, 0xcf, 0x6f, 0x0c, 0x6f, 0xd1, 0x31, 0x0d, 0xe8, 0xb0, 0x3b, 0xc1, 0x98, 0x7f, 0xc5,
-	0x31, 0xee, 0x4e, 0xee, 0x97, 0xeb, 0x4e, 0x14, 0x87, 0x49, 0x48, 0x88, 0x72, 0xe9, 0x94, 0xf0,
-	0xe4, 0xbe, 0x75, 0x63, 0x10, 0x86, 0x03, 0x1f, 0xbb, 0x34, 0xe2, 0x5d, 0x1a, 0x04, 0x61, 0x42,
-	0x13, 0x1e, 0x06, 0x42, 0x9d, 0xb0, 0x7f, 0x34, 0x60, 0xb7, 0x1f, 0x23, 0x4d, 0xb0, 0x3f, 0xa4,
-	0xbe, 0x8f, 0xc1, 0x00, 0x1d, 0xfc, 0x26, 0x45, 0x91, 0x10, 0x0b, 0x9a, 0x34, 0x65, 0x1c, 0x03,
-	0x0f, 0x4d, 0x63, 0xcf, 0x38, 0x5c, 0x73, 0x4a, 0x9b, 0xdc, 0x81, 0x6d, 0x2f, 0x46, 0x86, 0x41,
-	0xc2, 0xa9, 0xef, 0x26, 0x59, 0x84, 0xc2, 0xac, 0xed, 0xd5, 0x0f, 0xd7, 0x9c, 0xd6, 0x0c, 0xff,
-	0x2c, 0x87, 0x73, 0xd7, 0x58, 0x45, 0x44, 0xe6, 0x7a, 0x3e, 0xe5, 0x63, 0x61, 0xd6, 0x95, 0x6b,
-	0x89, 0xf7, 0x25, 0x6c, 0x0b, 0xb8, 0xbe, 0xc4, 0x45, 0x44, 0x61, 0x20, 0x90, 0x5c, 0x83, 0x2b,
-	0x41, 0x38, 0x63, 0xa2, 0x0c, 0x72, 0x00, 0x2d, 0x9c, 0x46, 0x3c, 0x46, 0xe1, 0xd2, 0xc4, 0x4d,
-	0x03, 0x3e, 0x35, 0x6b, 0x7b, 0xc6, 0x61, 0xdd, 0xd9, 0xd4, 0xf0, 0xa3, 0xe4, 0xf3, 0x80, 0x4f,
-	0x17, 0x52, 0xa9, 0x2f, 0xa6, 0x62, 0xbf, 0x34, 0xa0, 0xf1, 0x2c, 0xf4, 0xb9, 0x97, 0x91, 0x7d,
-	0xd8, 0xa4, 0x9e, 0x87, 0x51, 0xce, 0x74, 0xe2, 0x25, 0xc2, 0x34, 0x24, 0xcf, 0x8d, 0x02, 0x3c,
-	0xf1, 0x12, 0x41, 0x6e, 0x83, 0xe4, 0xcd, 0xe3, 0x59, 0x3a, 0x2a, 0xf3, 0xad, 0x02, 0x56, 0xd9,
-	0x90, 0x07, 0xb0, 0x3b, 0xa6, 0x53, 0x57, 0x24, 0x34, 0x49, 0x85, 0x4b, 0x07, 0xe8, 0x0a, 0xf4,
-	0xc2, 0x80, 0x09, 0x49, 0xa1, 0xee, 0xec, 0x8c, 0xe9, 0xf4, 0x58, 0x6e, 0x3e, 0x1a, 0xe0, 0xb1,
-	0xda, 0xb2, 0x7f, 0x30, 0xe0, 0xcd, 0x93, 0xbc, 0x7b, 0xd9, 0xb3, 0x18, 0x05, 0x06, 0xaa, 0x5b,
-	0x45, 0x4b, 0x6c, 0xd8, 0x88, 0xe6, 0x60, 0x5d, 0x8c, 0x05, 0x6c, 0x56, 0xa9, 0xda, 0x7c, 0xa5,
-	0x7a, 0xd0, 0x88, 0x64, 0x92, 0xf2, 0xf2, 0xf5, 0x9e, 0xd5, 0x59, 0x96, 0x4a, 0x47, 0x95, 0xc1,
-	0xd1, 0x9e, 0xf6, 0x11, 0xac, 0xf7, 0x87, 0xe8, 0x8d, 0x1c, 0x14, 0xa9, 0x9f, 0xe4, 0x81, 0xbd,
-	0xdc, 0x2c, 0x5a, 0x20, 0x0d, 0xb2, 0x05, 0xb5, 0x70, 0x24, 0xef, 0x6a, 0x3a, 0xb5, 0x70, 0x44,
-	0x76, 0xa1, 0x11, 0x23, 0x15, 0x61, 0xa0, 0x0b, 0xad, 0x2d, 0xfb, 0xe5, 0x2a, 0x58, 0x55, 0x89,
-	0xe9, 0xfe, 0x5a, 0xd0, 0xd4, 0x4c, 0x98, 0x8c, 0xdf, 0x74, 0x4a, 0x7b, 0x2e, 0x64, 0x6d, 0x3e,
-	0x24, 0x09, 0x60, 0x9b, 0x71, 0xe1, 0xf9, 0xa1, 0x58, 0x54, 0xd6, 0x7a, 0xaf, 0x5f, 0x95, 0xdd,
-	0xc5, 0xb7, 0x77, 0x9e, 0x14, 0x61, 0x54, 0xeb, 0x3e, 0x0e, 0x92, 0x38, 0x73, 0x5a, 0x6c, 0x11,
-	0xcd, 0x79, 0x70, 0x21, 0x52, 0x8c, 0xcd, 0x55, 0xc5, 0x43, 0x59, 0x64, 0x1b, 0xea, 0x13, 0x2f,
-	0x31, 0xaf, 0x48, 0x30, 0x5f, 0x92, 0xb7, 0x61, 0x4b, 0xee, 0xb1, 0x52, 0x96, 0x0d, 0xd9, 0xf2,
-	0x0d, 0x85, 0x6a, 0x55, 0x56, 0xa8, 0xf7, 0x6a, 0x95, 0x7a, 0xf7, 0x61, 0xd3, 0x47, 0x36, 0xc0,
-	0xd8, 0x1d, 0x22, 0x1f, 0x0c, 0x13, 0xb3, 0xa9, 0x82, 0x29, 0xf0, 0x13, 0x89, 0x91, 0xf7, 0xa1,
-	0x21, 0x1b, 0x22, 0xcc, 0x35, 0x59, 0x82, 0x9b, 0x55, 0x25, 0x98, 0x6b, 0xa7, 0xa3, 0xdd, 0x49,
-	0x17, 0x76, 0xe6, 0xf5, 0xe3, 0x8a, 0x21, 0xed, 0xbd, 0xfb, 0x9e, 0x09, 0x32, 0x1b, 0x32, 0xbf,
-	0x75, 0x2c, 0x77, 0xac, 0xc7, 0x70, 0xad, 0xaa, 0x5e, 0x79, 0x19, 0x46, 0x98, 0x69, 0x75, 0xe4,
-	0xcb, 0x5c, 0x31, 0x13, 0xea, 0xa7, 0xa5, 0x14, 0xa5, 0xf1, 0xb0, 0xf6, 0x81, 0x61, 0x7f, 0x04,
-	0x6f, 0x38, 0x28, 0x42, 0x7f, 0x82, 0x4f, 0x38, 0x2b, 0xd4, 0xbd, 0x0d, 0x75, 0xc6, 0x59, 0x11,
-	0x80, 0x71, 0x46, 0xae, 0xc3, 0xd5, 0xc5, 0xef, 0xba, 0x41, 0x65, 0x49, 0xec, 0x2f, 0xa1, 0x25,
-	0xdb, 0xc9, 0x3d, 0xc9, 0xec, 0x08, 0xb3, 0x5c, 0x88, 0xe5, 0xe1, 0x1a, 0x67, 0x52, 0xae, 0x69,
-	0x3c, 0x29, 0x2f, 0x97, 0x46, 0xde, 0x99, 0x28, 0x3d, 0xf5, 0xb9, 0xe7, 0x8e, 0x30, 0x73, 0xbf,
-	0x7e, 0x3e, 0xd2, 0x32, 0xdd, 0x50, 0xe8, 0x11, 0x66, 0x4f, 0x9f, 0x8f, 0xec, 0x5f, 0x0d, 0x20,
-	0xf3, 0xfc, 0xb4, 0x48, 0x97, 0x09, 0x3e, 0x85, 0x2d, 0x2a, 0x04, 0xc6, 0xb2, 0x72, 0x23, 0xcc,
-	0xd4, 0x2c, 0x58, 0xef, 0xed, 0x5f, 0x28, 0xc0, 0x19, 0x63, 0x67, 0xb3, 0x3c, 0x7a, 0x84, 0x99,
-	0x58, 0x6e, 0x73, 0x7d, 0xb9, 0xcd, 0xf6, 0x87, 0x40, 0x64, 0x13, 0xd5, 0xe0, 0x98, 0xab, 0x5c,
-	0x1a, 0xf3, 0x82, 0x58, 0x1a, 0xf3, 0x3c, 0x7b, 0x1e, 0x30, 0x54, 0x75, 0xdb, 0x74, 0x94, 0x61,
-	0x0f, 0x61, 0x67, 0xe1, 0xf4, 0x6c, 0xb8, 0xaa, 0x3e, 0x19, 0xca, 0x59, 0x1a, 0xb9, 0xdc, 0xd5,
-	0xec, 0x2a, 0x3e, 0x3b, 0x65, 0x5d, 0x8a, 0x67, 0xef, 0x8f, 0x55, 0x68, 0x9e, 0xe8, 0xdc, 0xc9,
-	0x2f, 0x06, 0xb4, 0xfe, 0x33, 0xd8, 0xc9, 0xdd, 0x4a, 0x7d, 0x56, 0xbe, 0x44, 0xd6, 0x3b, 0x97,
-	0xf2, 0x55, 0xc9, 0xd8, 0x77, 0x5e, 0xfc, 0xf9, 0xcf, 0xcf, 0xb5, 0xfd, 0x87, 0xc6, 0x5d, 0xbb,
-	0xdd, 0xad, 0x78, 0x32, 0xbd, 0xe2, 0x84, 0x20, 0xbf, 0x19, 0x40, 0x96, 0xa7, 0x02, 0xb9, 0x77,
-	0xd9, 0xe9, 0xa1, 0xd8, 0x75, 0xfe, 0xdf, 0xb0, 0xb1, 0x6f, 0x49, 0x82, 0x37, 0x73, 0x82, 0x56,
-	0xf7, 0xa2, 0x37, 0x3d, 0x23, 0xdf, 0x1b, 0x00, 0x33, 0x0d, 0x92, 0x5b, 0x55, 0xb7, 0x2c, 0x7d,
-	0x43, 0xd6, 0xc1, 0xeb, 0xdc, 0x34, 0x89, 0x03, 0x49, 0x62, 0x8f, 0x54, 0x96, 0x88, 0x71, 0x26,
-	0xba, 0xdf, 0x32, 0xce, 0xbe, 0x23, 0x2f, 0x0c, 0xfd, 0x08, 0x28, 0xc9, 0x90, 0x83, 0x0b, 0xc7,
-	0xca, 0x82, 0x22, 0xad, 0xdb, 0xaf, 0xf5, 0xd3, 0x44, 0x6c, 0x49, 0xe4, 0x06, 0xa9, 0x2c, 0x85,
-	0x52, 0xdc, 0xe3, 0x4f, 0x7f, 0x3f, 0x6b, 0x1b, 0xaf, 0xce, 0xda, 0xc6, 0xdf, 0x67, 0x6d, 0xe3,
-	0xa7, 0xf3, 0xf6, 0xca, 0xab, 0xf3, 0xf6, 0xca, 0x5f, 0xe7, 0xed, 0x95, 0x2f, 0xba, 0x03, 0x9e,
-	0x0c, 0xd3, 0xd3, 0x8e, 0x17, 0x8e, 0xf5, 0xf9, 0x7b, 0x9c, 0x2d, 0x47, 0xd2, 0x8b, 0xe8, 0xf4,
-	0xb4, 0x21, 0x7f, 0x7b, 0x1e, 0xfc, 0x1b, 0x00, 0x00, 0xff, 0xff, 0x26, 0xea, 0x05, 0x94, 0x4d,
-	0x09, 0x00, 0x00,
+	// 1270 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x56, 0xcd, 0x6e, 0xdb, 0x46,
+	0x17, 0x0d, 0x29, 0x47, 0x96, 0xae, 0x24, 0xcb, 0xdf, 0x24, 0x70, 0x14, 0x7d, 0xa9, 0xe2, 0xd0,
+	0x8d, 0xe3, 0xa4, 0x88, 0x84, 0x28, 0xfd, 0x09, 0x02, 0xb4, 0x40, 0xe2, 0xa4, 0xa8, 0xe3, 0x45,
+	0x0d, 0x3a, 0xf1, 0xa2, 0x40, 0x41, 0x8c, 0xc8, 0xb1, 0x34, 0x11, 0x4d, 0xb2, 0x1c, 0x52, 0x31,
+	0x51, 0x74, 0xe3, 0xee, 0xda, 0x4d, 0x81, 0xa2, 0x28, 0xd0, 0xe7, 0xe8, 0x2b, 0x14, 0x28, 0xba,
+	0x0a, 0x90, 0x4d, 0x97, 0x85, 0xdd, 0x07, 0x29, 0xe6, 0x87, 0x14, 0x65, 0xd1, 0x8d, 0xbb, 0x9b,
+	0x7b, 0x38, 0x33, 0x3c, 0x73, 0xee, 0xb9, 0x77, 0x06, 0x6e, 0xe0, 0x03, 0xec, 0xe1, 0x51, 0x6f,
+	0x42, 0x42, 0xba, 0x4f, 0x49, 0xd8, 0x9b, 0xdc, 0xcb, 0xc6, 0xdd, 0x20, 0xf4, 0x23, 0x1f, 0x21,
+	0x39, 0xa5, 0x9b, 0xc1, 0x93, 0x7b, 0xed, 0x6b, 0x43, 0xdf, 0x1f, 0xba, 0xa4, 0x87, 0x03, 0xda,
+	0xc3, 0x9e, 0xe7, 0x47, 0x38, 0xa2, 0xbe, 0xc7, 0xe4, 0x0a, 0xe3, 0x3b, 0x0d, 0x56, 0x36, 0x43,
+	0x82, 0x23, 0xb2, 0x39, 0xc2, 0xae, 0x4b, 0xbc, 0x21, 0x31, 0xc9, 0x57, 0x31, 0x61, 0x11, 0x6a,
+	0x43, 0x05, 0xc7, 0x0e, 0x25, 0x9e, 0x4d, 0x5a, 0xda, 0xaa, 0xb6, 0x51, 0x35, 0xb3, 0x18, 0xdd,
+	0x86, 0x65, 0x3b, 0x24, 0x0e, 0xf1, 0x22, 0x8a, 0x5d, 0x2b, 0x4a, 0x02, 0xc2, 0x5a, 0xfa, 0x6a,
+	0x69, 0xa3, 0x6a, 0x36, 0xa7, 0xf8, 0x73, 0x0e, 0xf3, 0xa9, 0xa1, 0xdc, 0x91, 0x38, 0x96, 0xed,
+	0x62, 0x7a, 0xc0, 0x5a, 0x25, 0x39, 0x35, 0xc3, 0x37, 0x05, 0x6c, 0x30, 0xb8, 0x32, 0xc7, 0x85,
+	0x05, 0xbe, 0xc7, 0x08, 0xba, 0x0c, 0x17, 0x3d, 0x7f, 0xca, 0x44, 0x06, 0x68, 0x1d, 0x9a, 0xe4,
+	0x30, 0xa0, 0x21, 0x61, 0x16, 0x8e, 0xac, 0xd8, 0xa3, 0x87, 0x2d, 0x7d, 0x55, 0xdb, 0x28, 0x99,
+	0x0d, 0x05, 0x3f, 0x8a, 0x5e, 0x78, 0xf4, 0x70, 0xe6, 0x28, 0xa5, 0xd9, 0xa3, 0x18, 0xdf, 0x6b,
+	0x50, 0xde, 0xf1, 0x5d, 0x6a, 0x27, 0x68, 0x0d, 0x1a, 0xd8, 0xb6, 0x49, 0xc0, 0x99, 0x4e, 0xec,
+	0x88, 0xb5, 0x34, 0xc1, 0xb3, 0x9e, 0x82, 0x7b, 0x76, 0xc4, 0xd0, 0x2d, 0x10, 0xbc, 0x69, 0x38,
+	0x3d, 0x8e, 0x3c, 0xf9, 0x52, 0x0a, 0xcb, 0xd3, 0xa0, 0xfb, 0xb0, 0x72, 0x80, 0x0f, 0x2d, 0x16,
+	0xe1, 0x28, 0x66, 0x16, 0x1e, 0x12, 0x8b, 0x11, 0xdb, 0xf7, 0x1c, 0x26, 0x28, 0x94, 0xcc, 0x4b,
+	0x07, 0xf8, 0x70, 0x57, 0x7c, 0x7c, 0x34, 0x24, 0xbb, 0xf2, 0x93, 0xf1, 0xab, 0x06, 0x57, 0xf7,
+	0x78, 0xf6, 0x92, 0x9d, 0x90, 0x30, 0xe2, 0xc9, 0x6c, 0xa5, 0x29, 0x31, 0xa0, 0x1e, 0xe4, 0x60,
+	0x25, 0xc6, 0x0c, 0x36, 0x55, 0x4a, 0xcf, 0x2b, 0xd5, 0x87, 0x72, 0x20, 0x0e, 0x29, 0x7e, 0x5e,
+	0xeb, 0xb7, 0xbb, 0xf3, 0x56, 0xe9, 0x4a, 0x19, 0x4c, 0x35, 0x93, 0x67, 0x8e, 0x7a, 0xb6, 0x1b,
+	0x3b, 0xc4, 0x22, 0x13, 0xea, 0x08, 0xf5, 0x16, 0x56, 0xb5, 0x8d, 0x8a, 0xd9, 0x54, 0xf8, 0x53,
+	0x05, 0x1b, 0xdb, 0x50, 0xdb, 0x1c, 0x11, 0x7b, 0x6c, 0x12, 0x16, 0xbb, 0x11, 0xe7, 0x60, 0xf3,
+	0x30, 0xcd, 0x96, 0x08, 0xd0, 0x12, 0xe8, 0xfe, 0x58, 0xd0, 0xaa, 0x98, 0xba, 0x3f, 0x46, 0x2b,
+	0x50, 0x0e, 0x09, 0x66, 0xbe, 0xa7, 0x72, 0xa2, 0x22, 0xe3, 0xb7, 0x05, 0x68, 0x17, 0x69, 0xa0,
+	0xac, 0xd0, 0x86, 0x8a, 0x22, 0xed, 0x88, 0xfd, 0x2b, 0x66, 0x16, 0xe7, 0xb6, 0xd4, 0xf3, 0x5b,
+	0x22, 0x0f, 0x96, 0x1d, 0xca, 0x6c, 0xd7, 0x67, 0xb3, 0x26, 0xac, 0xf5, 0x37, 0x8b, 0x84, 0x38,
+	0xfb, 0xef, 0xdd, 0x27, 0xe9, 0x36, 0x32, 0xcb, 0x4f, 0xbd, 0x28, 0x4c, 0xcc, 0xa6, 0x33, 0x8b,
+	0x72, 0x1e, 0x94, 0xb1, 0x98, 0x84, 0x42, 0xb0, 0xaa, 0xa9, 0x22, 0xb4, 0x0c, 0xa5, 0x89, 0x1d,
+	0xb5, 0x2e, 0x0a, 0x90, 0x0f, 0xd1, 0xbb, 0xb0, 0x24, 0xbe, 0x39, 0x99, 0x83, 0xcb, 0xc2, 0x1d,
+	0x75, 0x89, 0x2a, 0x03, 0x17, 0x18, 0x7d, 0xb1, 0xc8, 0xe8, 0x6b, 0xd0, 0x70, 0x89, 0x33, 0x24,
+	0xa1, 0x35, 0x22, 0x74, 0x38, 0x8a, 0x5a, 0x15, 0xb9, 0x99, 0x04, 0x3f, 0x13, 0x18, 0xfa, 0x08,
+	0xca, 0x22, 0x21, 0xac, 0x55, 0x15, 0x12, 0x5c, 0x2f, 0x92, 0x20, 0x97, 0x4e, 0x53, 0x4d, 0x47,
+	0x3d, 0xb8, 0x94, 0xb7, 0x9a, 0xc5, 0x46, 0xb8, 0xff, 0xc1, 0x87, 0x2d, 0x10, 0xa7, 0x41, 0xf9,
+	0x4f, 0xbb, 0xe2, 0x0b, 0x7a, 0x00, 0x95, 0xcc, 0x39, 0x35, 0xe1, 0xbb, 0x6b, 0x45, 0xff, 0x4a,
+	0x6d, 0x64, 0x66, 0xb3, 0xdb, 0x8f, 0xe1, 0x72, 0x91, 0xd2, 0x5c, 0xc0, 0x31, 0x49, 0x94, 0xaf,
+	0xf8, 0x90, 0x7b, 0x6d, 0x82, 0xdd, 0x38, 0xf3, 0xbb, 0x08, 0x1e, 0xea, 0x0f, 0x34, 0xe3, 0x8d,
+	0x06, 0x95, 0x74, 0x6b, 0x74, 0x15, 0x2a, 0xf6, 0x08, 0x53, 0xcf, 0xa2, 0x8e, 0x5a, 0xbd, 0x28,
+	0xe2, 0x2d, 0x61, 0x1a, 0xa5, 0x96, 0x6c, 0x1e, 0x2a, 0x42, 0xd7, 0xa1, 0xe6, 0xf2, 0x81, 0x35,
+	0x70, 0x7d, 0x7b, 0x2c, 0x4c, 0x5a, 0x37, 0x41, 0x40, 0x8f, 0x39, 0x82, 0xde, 0x87, 0x8b, 0xfb,
+	0x98, 0xf7, 0x89, 0x05, 0xa1, 0x63, 0xa7, 0xb0, 0xa6, 0x42, 0x7f, 0x42, 0x9c, 0x4f, 0xb1, 0x1d,
+	0x99, 0x72, 0x32, 0xfa, 0x18, 0x16, 0x59, 0x3c, 0x78, 0x49, 0x94, 0x0f, 0x6a, 0xfd, 0xb5, 0x7f,
+	0xd3, 0x64, 0x57, 0x4e, 0x35, 0xd3, 0x35, 0xc6, 0x10, 0x60, 0xba, 0x27, 0x3f, 0x3d, 0x8b, 0xfc,
+	0x30, 0xeb, 0x8b, 0x22, 0x48, 0x55, 0xd2, 0x05, 0xe3, 0x59, 0x95, 0xe4, 0x29, 0x64, 0x80, 0xfe,
+	0x0f, 0xd5, 0x20, 0xf4, 0xfd, 0x7d, 0xcb, 0x0f, 0x98, 0x70, 0x6a, 0xdd, 0xac, 0x08, 0xe0, 0xf3,
+	0x80, 0x19, 0x47, 0x3a, 0x34, 0x4f, 0xb1, 0xc8, 0xf9, 0x5a, 0x3b, 0xed, 0xeb, 0x31, 0x75, 0x54,
+	0x0a, 0xf8, 0xb0, 0xc0, 0xd7, 0xa5, 0x02, 0x5f, 0xab, 0x7a, 0x58, 0x98, 0xd6, 0xc3, 0x3b, 0x00,
+	0xaa, 0x63, 0xc6, 0x21, 0x55, 0x85, 0x52, 0x95, 0xc8, 0x8b, 0x90, 0xa2, 0x1b, 0x50, 0x57, 0x9f,
+	0xa9, 0xe7, 0x10, 0x59, 0x2c, 0x0d, 0xb3, 0x26, 0xb1, 0x2d, 0x0e, 0xf1, 0x1a, 0x08, 0x89, 0x9b,
+	0x50, 0x6f, 0x68, 0x05, 0x38, 0x8c, 0x12, 0x51, 0x29, 0x55, 0xb3, 0xae, 0xc0, 0x1d, 0x8e, 0xf1,
+	0x82, 0x12, 0xa6, 0xce, 0xf1, 0x93, 0xa5, 0xd2, 0x50, 0xb0, 0x24, 0x68, 0x7c, 0x02, 0xff, 0x33,
+	0x09, 0xf3, 0xdd, 0x09, 0x79, 0x42, 0x9d, 0xb4, 0x0d, 0x2f, 0x43, 0xc9, 0xc9, 0x6c, 0xc4, 0x87,
+	0xe8, 0x0a, 0x2c, 0xce, 0x5e, 0x40, 0x65, 0x2c, 0xd7, 0x7f, 0x09, 0x4d, 0xd1, 0x4c, 0xa8, 0x2d,
+	0xea, 0x62, 0x9b, 0x24, 0xbc, 0x0d, 0x66, 0x8b, 0x75, 0xea, 0x88, 0x66, 0x19, 0x87, 0x93, 0xcc,
+	0xc0, 0x22, 0xe0, 0xfa, 0x05, 0xf1, 0xc0, 0xa5, 0xb6, 0x35, 0x26, 0x89, 0xf5, 0xf2, 0xd5, 0x58,
+	0x35, 0xc9, 0xba, 0x44, 0xb7, 0x49, 0xf2, 0xec, 0xd5, 0xd8, 0xf8, 0x59, 0x03, 0x94, 0xe7, 0xa7,
+	0x5a, 0xe4, 0x3c, 0xc1, 0x67, 0xb0, 0x84, 0x19, 0x23, 0xa1, 0xa8, 0xdb, 0x31, 0x49, 0xe4, 0xa5,
+	0x75, 0x86, 0xf7, 0x4e, 0x31, 0x36, 0x1b, 0xd9, 0xd2, 0x6d, 0x92, 0xb0, 0xf9, 0x26, 0x53, 0x9a,
+	0x6f, 0x32, 0xc6, 0x73, 0x40, 0xa2, 0x85, 0xc8, 0x1b, 0x2e, 0xa7, 0x1c, 0x4f, 0xab, 0x22, 0x16,
+	0x87, 0x94, 0x9f, 0x5e, 0x66, 0x52, 0x17, 0x99, 0x94, 0x41, 0xce, 0x67, 0xa5, 0xbc, 0xcf, 0x8c,
+	0x11, 0x5c, 0x9a, 0xd9, 0x75, 0xfa, 0x3a, 0x90, 0xee, 0xd6, 0xe4, 0x26, 0xd2, 0xdd, 0x2b, 0x50,
+	0x96, 0xbe, 0x48, 0x2f, 0x03, 0x19, 0x9d, 0x8b, 0x7f, 0xff, 0x8f, 0x05, 0xa8, 0xec, 0x29, 0x4d,
+	0xd0, 0x4f, 0x1a, 0x34, 0x4f, 0xbd, 0x4c, 0xd0, 0x9d, 0xc2, 0xae, 0x59, 0xf8, 0x94, 0x6a, 0xbf,
+	0x77, 0xae, 0xb9, 0xf2, 0x30, 0xc6, 0xed, 0xa3, 0x37, 0x7f, 0xff, 0xa8, 0xaf, 0x3d, 0xd4, 0xee,
+	0x18, 0x9d, 0x5e, 0xc1, 0x9b, 0xcf, 0x4e, 0x57, 0x30, 0xf4, 0x8b, 0x06, 0x68, 0xfe, 0xae, 0x42,
+	0x77, 0xcf, 0x7b, 0xa7, 0x49, 0x76, 0xdd, 0xff, 0x76, 0x05, 0x1a, 0x37, 0x05, 0xc1, 0xeb, 0x9c,
+	0x60, 0xbb, 0x77, 0xd6, 0xa3, 0x34, 0x41, 0xdf, 0x6a, 0x00, 0x53, 0x6f, 0xa2, 0x9b, 0x45, 0x7f,
+	0x99, 0xab, 0xad, 0xf6, 0xfa, 0xdb, 0xa6, 0x29, 0x12, 0xeb, 0x82, 0xc4, 0x2a, 0x2a, 0x94, 0xc8,
+	0xa1, 0x0e, 0xeb, 0x7d, 0xed, 0x50, 0xe7, 0x1b, 0x74, 0xa4, 0xa9, 0xa7, 0x89, 0xb4, 0x0c, 0x5a,
+	0x3f, 0xf3, 0xb2, 0x9b, 0x71, 0x6a, 0xfb, 0xd6, 0x5b, 0xe7, 0x29, 0x22, 0x86, 0x20, 0x72, 0x0d,
+	0x15, 0x4a, 0x21, 0x1d, 0xf7, 0x78, 0xeb, 0xf7, 0xe3, 0x8e, 0xf6, 0xfa, 0xb8, 0xa3, 0xfd, 0x75,
+	0xdc, 0xd1, 0x7e, 0x38, 0xe9, 0x5c, 0x78, 0x7d, 0xd2, 0xb9, 0xf0, 0xe7, 0x49, 0xe7, 0xc2, 0x17,
+	0xbd, 0x21, 0x8d, 0x46, 0xf1, 0xa0, 0x6b, 0xfb, 0x07, 0x6a, 0xfd, 0x5d, 0xea, 0xcc, 0xef, 0xa4,
+	0x06, 0xc1, 0x60, 0x50, 0x16, 0xef, 0xf6, 0xfb, 0xff, 0x04, 0x00, 0x00, 0xff, 0xff, 0x52, 0x3e,
+	0x46, 0x83, 0x0e, 0x0c, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1225,6 +1541,16 @@ func (m *VerifyPresentationRequest) MarshalToSizedBuffer(dAtA []byte) (int, erro
 	_ = i
 	var l int
 	_ = l
+	if m.IncludeEvidence {
+		i--
+		if m.IncludeEvidence {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
 	if m.Policy != nil {
 		{
 			size, err := m.Policy.MarshalToSizedBuffer(dAtA[:i])
@@ -1321,6 +1647,18 @@ func (m *VerifyPresentationResponse) MarshalToSizedBuffer(dAtA []byte) (int, err
 	_ = i
 	var l int
 	_ = l
+	if m.Evidence != nil {
+		{
+			size, err := m.Evidence.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintVerifier(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x5a
+	}
 	if len(m.PresentationSha256) > 0 {
 		i -= len(m.PresentationSha256)
 		copy(dAtA[i:], m.PresentationSha256)
@@ -1406,6 +1744,198 @@ func (m *VerifyPresentationResponse) MarshalToSizedBuffer(dAtA []byte) (int, err
 		}
 		i--
 		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Evidence) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Evidence) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Evidence) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Subject != nil {
+		{
+			size, err := m.Subject.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintVerifier(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Facts) > 0 {
+		for iNdEx := len(m.Facts) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Facts[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVerifier(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.LightBlock) > 0 {
+		i -= len(m.LightBlock)
+		copy(dAtA[i:], m.LightBlock)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.LightBlock)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Height != 0 {
+		i = encodeVarintVerifier(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.ChainId) > 0 {
+		i -= len(m.ChainId)
+		copy(dAtA[i:], m.ChainId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.ChainId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ProvedFact) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ProvedFact) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ProvedFact) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ProofOps) > 0 {
+		i -= len(m.ProofOps)
+		copy(dAtA[i:], m.ProofOps)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.ProofOps)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Value) > 0 {
+		i -= len(m.Value)
+		copy(dAtA[i:], m.Value)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Value)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Key) > 0 {
+		i -= len(m.Key)
+		copy(dAtA[i:], m.Key)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Key)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Store) > 0 {
+		i -= len(m.Store)
+		copy(dAtA[i:], m.Store)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Store)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EvidenceSubject) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EvidenceSubject) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EvidenceSubject) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.CheckedAtUnix != 0 {
+		i = encodeVarintVerifier(dAtA, i, uint64(m.CheckedAtUnix))
+		i--
+		dAtA[i] = 0x40
+	}
+	if len(m.RelyingParty) > 0 {
+		i -= len(m.RelyingParty)
+		copy(dAtA[i:], m.RelyingParty)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.RelyingParty)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if m.StatusIndex != 0 {
+		i = encodeVarintVerifier(dAtA, i, uint64(m.StatusIndex))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.StatusUri) > 0 {
+		i -= len(m.StatusUri)
+		copy(dAtA[i:], m.StatusUri)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.StatusUri)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Vct) > 0 {
+		i -= len(m.Vct)
+		copy(dAtA[i:], m.Vct)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Vct)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.IssuedAtUnix != 0 {
+		i = encodeVarintVerifier(dAtA, i, uint64(m.IssuedAtUnix))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Kid) > 0 {
+		i -= len(m.Kid)
+		copy(dAtA[i:], m.Kid)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Kid)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Issuer) > 0 {
+		i -= len(m.Issuer)
+		copy(dAtA[i:], m.Issuer)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Issuer)))
+		i--
+		dAtA[i] = 0xa
 	}
 	return len(dAtA) - i, nil
 }
@@ -1558,6 +2088,13 @@ func (m *CheckStatusRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Issuer) > 0 {
+		i -= len(m.Issuer)
+		copy(dAtA[i:], m.Issuer)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Issuer)))
+		i--
+		dAtA[i] = 0x1a
+	}
 	if m.Index != 0 {
 		i = encodeVarintVerifier(dAtA, i, uint64(m.Index))
 		i--
@@ -1711,6 +2248,9 @@ func (m *VerifyPresentationRequest) Size() (n int) {
 		l = m.Policy.Size()
 		n += 1 + l + sovVerifier(uint64(l))
 	}
+	if m.IncludeEvidence {
+		n += 2
+	}
 	return n
 }
 
@@ -1781,6 +2321,103 @@ func (m *VerifyPresentationResponse) Size() (n int) {
 	l = len(m.PresentationSha256)
 	if l > 0 {
 		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.Evidence != nil {
+		l = m.Evidence.Size()
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *Evidence) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ChainId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.Height != 0 {
+		n += 1 + sovVerifier(uint64(m.Height))
+	}
+	l = len(m.LightBlock)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if len(m.Facts) > 0 {
+		for _, e := range m.Facts {
+			l = e.Size()
+			n += 1 + l + sovVerifier(uint64(l))
+		}
+	}
+	if m.Subject != nil {
+		l = m.Subject.Size()
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *ProvedFact) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Store)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.Key)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.Value)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.ProofOps)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *EvidenceSubject) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Issuer)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.Kid)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.IssuedAtUnix != 0 {
+		n += 1 + sovVerifier(uint64(m.IssuedAtUnix))
+	}
+	l = len(m.Vct)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.StatusUri)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.StatusIndex != 0 {
+		n += 1 + sovVerifier(uint64(m.StatusIndex))
+	}
+	l = len(m.RelyingParty)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.CheckedAtUnix != 0 {
+		n += 1 + sovVerifier(uint64(m.CheckedAtUnix))
 	}
 	return n
 }
@@ -1856,6 +2493,10 @@ func (m *CheckStatusRequest) Size() (n int) {
 	}
 	if m.Index != 0 {
 		n += 1 + sovVerifier(uint64(m.Index))
+	}
+	l = len(m.Issuer)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
 	}
 	return n
 }
@@ -2426,6 +3067,26 @@ func (m *VerifyPresentationRequest) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field IncludeEvidence", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.IncludeEvidence = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipVerifier(dAtA[iNdEx:])
@@ -2976,6 +3637,698 @@ func (m *VerifyPresentationResponse) Unmarshal(dAtA []byte) error {
 			}
 			m.PresentationSha256 = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Evidence", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Evidence == nil {
+				m.Evidence = &Evidence{}
+			}
+			if err := m.Evidence.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Evidence) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Evidence: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Evidence: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChainId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChainId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LightBlock", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LightBlock = append(m.LightBlock[:0], dAtA[iNdEx:postIndex]...)
+			if m.LightBlock == nil {
+				m.LightBlock = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Facts", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Facts = append(m.Facts, &ProvedFact{})
+			if err := m.Facts[len(m.Facts)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subject", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Subject == nil {
+				m.Subject = &EvidenceSubject{}
+			}
+			if err := m.Subject.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ProvedFact) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ProvedFact: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ProvedFact: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Store", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Store = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Key", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Key = append(m.Key[:0], dAtA[iNdEx:postIndex]...)
+			if m.Key == nil {
+				m.Key = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Value", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Value = append(m.Value[:0], dAtA[iNdEx:postIndex]...)
+			if m.Value == nil {
+				m.Value = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ProofOps", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ProofOps = append(m.ProofOps[:0], dAtA[iNdEx:postIndex]...)
+			if m.ProofOps == nil {
+				m.ProofOps = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EvidenceSubject) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EvidenceSubject: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EvidenceSubject: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Issuer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Issuer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Kid", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Kid = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field IssuedAtUnix", wireType)
+			}
+			m.IssuedAtUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.IssuedAtUnix |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Vct", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Vct = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field StatusUri", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.StatusUri = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field StatusIndex", wireType)
+			}
+			m.StatusIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.StatusIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RelyingParty", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RelyingParty = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CheckedAtUnix", wireType)
+			}
+			m.CheckedAtUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CheckedAtUnix |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipVerifier(dAtA[iNdEx:])
@@ -3459,6 +4812,38 @@ func (m *CheckStatusRequest) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Issuer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Issuer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipVerifier(dAtA[iNdEx:])

@@ -23,8 +23,8 @@ const (
 	Network   = "testnet"
 	VCT       = "https://amanah.example/vct/national-id"
 	OtherVCT  = "https://amanah.example/vct/driving-licence"
-	ListURI   = "https://status.amanah.example/lists/1"
-	ListID    = "1"
+	ListURI   = "https://status.amanah.example/amanah/status/v1/lists/1"
+	ListID    = uint64(1)
 	RPDID     = "did:amanah:testnet:bank-one"
 	OtherRP   = "did:amanah:testnet:bank-two"
 	RPKey     = "bank-one-api-key-0123456789"
@@ -95,15 +95,15 @@ func New(c keys.Curve) (*Env, error) {
 	}
 	ch := ledgertest.NewChain(nil)
 	ch.PutDID(doc, now.Add(-24*time.Hour))
-	ch.Accredit(did, VCT, ledger.Window{From: now.Add(-24 * time.Hour)})
-	ch.Accredit(did, OtherVCT, ledger.Window{From: now.Add(-24 * time.Hour)})
+	ch.Accredit(did, VCT, ledgertest.Window{From: now.Add(-24 * time.Hour)})
+	ch.Accredit(did, OtherVCT, ledgertest.Window{From: now.Add(-24 * time.Hour)})
 	ch.PutCredentialType(VCT, Schema)
 	ch.PutCredentialType(OtherVCT, Schema)
 	ch.PutRelyingParty(ledger.RelyingParty{DID: RPDID, Name: "Bank One", AllowedClaims: map[string][]string{
 		VCT: AllowedClaims, OtherVCT: {"given_name"},
 	}})
 	ch.PutRelyingParty(ledger.RelyingParty{DID: OtherRP, Name: "Bank Two", AllowedClaims: map[string][]string{VCT: {"age_over_18"}}})
-	if err := ch.CreateList(ListURI, ListID, ListBits, ListSize); err != nil {
+	if err := ch.CreateList(ListID, did, ListBits, ListSize); err != nil {
 		return nil, err
 	}
 	e := &Env{Chain: ch, Node: ch.NewNode("node-0"), IssuerDID: did, IssuerKey: ik, AuthKey: authKey, Now: now,
@@ -112,16 +112,13 @@ func New(c keys.Curve) (*Env, error) {
 	return e, nil
 }
 
-// NewCache returns a ledger cache over the given nodes (the env's node if none).
+// NewCache returns a ledger cache over the given nodes (the env's node if
+// none); it syncs when stepped or run.
 func (e *Env) NewCache(cfg ledger.Config, nodes ...*ledgertest.Node) (*ledger.Cache, error) {
 	if len(nodes) == 0 {
 		nodes = []*ledgertest.Node{e.Node}
 	}
-	eps := make([]ledger.Endpoint, len(nodes))
-	for i, n := range nodes {
-		eps[i] = n.Endpoint()
-	}
-	return ledger.NewCache(cfg, eps...)
+	return ledger.NewCache(cfg, ledgertest.Failover(nodes))
 }
 
 // Holder is a credential with its holder's key.

@@ -42,47 +42,41 @@ type Result struct {
 	Method          string  `json:"method"`
 }
 
-// node is a ledger.Node that answers each DID once from pending and forgets it.
+// node is a ledger.Source that answers each DID's history once from pending and forgets it.
 type node struct {
 	pending sync.Map // did -> *didcore.Document
 	queries atomic.Int64
 	from    time.Time
+	now     time.Time
 }
 
-func (n *node) DIDVersion(_ context.Context, did string, _ time.Time) (ledger.DIDVersion, int64, error) {
+func (n *node) Head(context.Context) (ledger.Head, error) { return ledger.Head{Height: 1, Time: n.now}, nil }
+
+func (n *node) Journal(context.Context, int64) (ledger.Journal, error) { return ledger.Journal{}, nil }
+
+func (n *node) DIDHistory(_ context.Context, did string, _ int64) ([]ledger.DIDVersion, error) {
 	n.queries.Add(1)
 	d, ok := n.pending.LoadAndDelete(did)
 	if !ok {
-		return ledger.DIDVersion{}, 1, ledger.ErrNotFound
+		return nil, nil
 	}
-	return ledger.DIDVersion{Document: d.(*didcore.Document), ValidFrom: n.from}, 1, nil
+	return []ledger.DIDVersion{{Seq: 1, Document: d.(*didcore.Document), Updated: n.from}}, nil
 }
 
-func (n *node) Accreditation(context.Context, string, string, time.Time) (bool, ledger.Window, int64, error) {
-	return false, ledger.Window{}, 1, ledger.ErrNotFound
+func (n *node) Held(context.Context, string, int64) ([]ledger.Accreditation, error) { return nil, nil }
+
+func (n *node) StatusList(context.Context, uint64, int64) (ledger.ListInfo, error) {
+	return ledger.ListInfo{}, ledger.ErrNotFound
 }
 
-func (n *node) StatusList(context.Context, string) (ledger.ListInfo, int64, error) {
-	return ledger.ListInfo{}, 1, ledger.ErrNotFound
+func (n *node) StatusPage(context.Context, uint64, uint32, int64) ([]byte, error) { return nil, nil }
+
+func (n *node) RelyingParty(context.Context, string, int64) (ledger.RelyingParty, error) {
+	return ledger.RelyingParty{}, ledger.ErrNotFound
 }
 
-func (n *node) StatusPage(context.Context, string, uint32) ([]byte, int64, error) {
-	return nil, 1, ledger.ErrNotFound
-}
-
-func (n *node) RelyingParty(context.Context, string) (ledger.RelyingParty, int64, error) {
-	return ledger.RelyingParty{}, 1, ledger.ErrNotFound
-}
-
-func (n *node) CredentialSchema(context.Context, string) (ledger.Schema, int64, error) {
-	return ledger.Schema{}, 1, ledger.ErrNotFound
-}
-
-// Subscribe implements ledger.Events; the blocks are applied by hand.
-func (n *node) Subscribe(ctx context.Context) (<-chan ledger.Block, error) {
-	ch := make(chan ledger.Block)
-	go func() { <-ctx.Done(); close(ch) }()
-	return ch, nil
+func (n *node) CredentialSchema(context.Context, string, int64) (ledger.Schema, error) {
+	return ledger.Schema{}, ledger.ErrNotFound
 }
 
 func rssMB() float64 {
@@ -121,13 +115,14 @@ func run(n int, budget time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
 	now := time.Now()
-	nd := &node{from: now.Add(-time.Hour)}
-	c, err := ledger.NewCache(ledger.Config{Freshness: 24 * time.Hour, MaxDIDs: max(n, ledger.DefaultMaxDIDs)},
-		ledger.Endpoint{Name: "mem", Node: nd, Events: nd})
+	nd := &node{from: now.Add(-time.Hour), now: now}
+	c, err := ledger.NewCache(ledger.Config{Freshness: 24 * time.Hour, MaxDIDs: max(n, ledger.DefaultMaxDIDs)}, nd)
 	if err != nil {
 		return err
 	}
-	c.Apply("mem", ledger.Block{Height: 1, Time: now})
+	if err := c.Step(ctx); err != nil {
+		return err
+	}
 	res := Result{DIDs: n, HeapMBBefore: heapMB(), RSSMBBefore: rssMB()}
 	first := make([]string, 0, 1000)
 	var firstMu sync.Mutex

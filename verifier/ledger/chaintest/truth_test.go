@@ -33,7 +33,7 @@ func TestVerifierTruth(t *testing.T) {
 	}
 	w := chaintest.New(t)
 	view := newView(t, w)
-	v := w.NewVerifier(view)
+	v := w.NewVerifier(view.Cache, view.Evidence)
 
 	revoked := w.NewDID()
 	w.AccreditIssuer("body-revoked", revoked)

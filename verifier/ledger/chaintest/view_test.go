@@ -12,19 +12,9 @@ import (
 	"github.com/amanah-id/amanah/verifier/ledger/node"
 )
 
-// newView is the verifier's ledger view over the world's node.
-func newView(t *testing.T, w *chaintest.World) ledger.View {
-	cli, err := node.Dial(w.Val.AppConfig.GRPC.Address, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { cli.Close() })
-	cache, err := ledger.NewCache(ledger.Config{Freshness: 30 * time.Second},
-		ledger.Endpoint{Name: "val0", Node: cli, Events: node.NewEvents(w.Val.RPCAddress)})
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go cache.Run(ctx)
-	require.Eventually(t, func() bool { return cache.Fresh() == nil }, 30*time.Second, 10*time.Millisecond, "view never synced")
-	return cache
+// newView is the verifier's proof-checked ledger view over the world's node.
+func newView(t *testing.T, w *chaintest.World) *node.View {
+	return w.OpenView(ledger.Config{Freshness: 30 * time.Second})
 }
 
 func blockTime(t *testing.T, w *chaintest.World, h int64) time.Time {

@@ -8,6 +8,7 @@ package chaintest
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,6 +29,8 @@ import (
 	"github.com/amanah-id/amanah/verifier/auth"
 	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
+	"github.com/amanah-id/amanah/verifier/ledger/node"
+	"github.com/amanah-id/amanah/verifier/ledger/proved"
 	"github.com/amanah-id/amanah/verifier/service"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
@@ -101,6 +104,40 @@ func New(t testing.TB) *World {
 }
 
 func (w *World) signer() string { return w.Val.Address.String() }
+
+// RPCURL is the validator's CometBFT RPC as an http:// URL on loopback.
+func (w *World) RPCURL() string {
+	addr := strings.TrimPrefix(w.Val.RPCAddress, "tcp://")
+	addr = strings.Replace(addr, "0.0.0.0", "127.0.0.1", 1)
+	return "http://" + addr
+}
+
+// TrustRoot takes the light client's trust root from the validator's block 1
+// (trust on first use: the test runs the validator).
+func (w *World) TrustRoot() proved.TrustRoot {
+	lb, err := proved.FetchLightBlock(context.Background(), w.RPCURL(), 1, nil, true)
+	require.NoError(w.T, err)
+	return proved.TrustRoot{ChainID: w.ChainID, Height: lb.Height, Hash: lb.Hash(), Period: 24 * time.Hour}
+}
+
+// OpenView opens the proof-checked ledger view over the given RPC URLs (the
+// validator's if none) and follows the chain until the test ends.
+func (w *World) OpenView(cfg ledger.Config, urls ...string) *node.View {
+	if len(urls) == 0 {
+		urls = []string{w.RPCURL()}
+	}
+	var eps []proved.Endpoint
+	for i, u := range urls {
+		eps = append(eps, proved.Endpoint{Name: "node" + strconv.Itoa(i), URL: u})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.T.Cleanup(cancel)
+	v, err := node.Open(ctx, node.Options{Root: w.TrustRoot(), Nodes: eps, AllowPlaintext: true, Cache: cfg})
+	require.NoError(w.T, err)
+	go v.Run(ctx)
+	require.Eventually(w.T, func() bool { return v.Cache.Fresh() == nil }, 60*time.Second, 20*time.Millisecond, "view never synced")
+	return v
+}
 
 // BlockTime returns the latest block's time (whole seconds, UTC).
 func (w *World) BlockTime() time.Time {
@@ -278,15 +315,24 @@ type Verifier struct {
 	ctx context.Context
 }
 
-// NewVerifier returns a verifier service over view.
-func (w *World) NewVerifier(view ledger.View) *Verifier {
-	svc, err := service.New(service.Config{View: view, Challenges: challenge.NewStore(challenge.Config{})})
+// NewVerifier returns a verifier service over view (evidence offered when ev is not nil).
+func (w *World) NewVerifier(view ledger.View, ev service.EvidenceCollector) *Verifier {
+	svc, err := service.New(service.Config{View: view, Challenges: challenge.NewStore(challenge.Config{}), Evidence: ev})
 	require.NoError(w.T, err)
 	return &Verifier{w: w, svc: svc, ctx: auth.WithParty(context.Background(), w.Bank.ID)}
 }
 
 // Verify presents c (disclosing given_name and age_over_18) and returns the verdict.
 func (v *Verifier) Verify(c *Credential) *verifierpb.VerifyPresentationResponse {
+	return v.verify(c, false)
+}
+
+// VerifyWithEvidence is Verify asking for the verdict's evidence.
+func (v *Verifier) VerifyWithEvidence(c *Credential) *verifierpb.VerifyPresentationResponse {
+	return v.verify(c, true)
+}
+
+func (v *Verifier) verify(c *Credential, evidence bool) *verifierpb.VerifyPresentationResponse {
 	t := v.w.T
 	ch, err := v.svc.CreateChallenge(v.ctx, &verifierpb.CreateChallengeRequest{Audience: Audience,
 		CredentialTypes: []string{trusttypes.NationalIDVCT}, RequestedClaims: []string{"given_name", "age_over_18"}})
@@ -294,7 +340,7 @@ func (v *Verifier) Verify(c *Credential) *verifierpb.VerifyPresentationResponse 
 	p, err := c.SDJWT.Present(context.Background(), []string{"given_name", "age_over_18"},
 		&sdjwt.KeyBinding{Signer: jws.NewKeySigner(c.Key), Nonce: ch.Nonce, Audience: Audience})
 	require.NoError(t, err)
-	res, err := v.svc.VerifyPresentation(v.ctx, &verifierpb.VerifyPresentationRequest{Presentation: p, Nonce: ch.Nonce})
+	res, err := v.svc.VerifyPresentation(v.ctx, &verifierpb.VerifyPresentationRequest{Presentation: p, Nonce: ch.Nonce, IncludeEvidence: evidence})
 	require.NoError(t, err)
 	return res
 }

@@ -1,13 +1,21 @@
-// Package ledgertest is an in-memory ledger for tests and benchmarks: a Chain
-// holding DIDs, accreditations, relying parties and status lists, and Nodes
-// that answer ledger.Node queries and deliver its blocks, each of which can
-// be stopped or made to lag.
+// Package ledgertest is an in-memory ledger for unit tests and benchmarks: a
+// Chain that keeps what the real chain keeps (every DID version, every
+// accreditation with its full status history, relying parties, credential
+// types, status lists in pages, and a change journal per block), and Nodes
+// that serve it as a ledger.Source and can be stopped or made to lag.
+//
+// It stores records only: every verification rule is evaluated by the
+// ledger.Cache itself, the same code that runs over the real chain, so the
+// fake cannot model a rule differently. Tests of behaviour that depends on
+// the chain's own logic (what a transaction writes) run against the real app
+// (verifier/ledger/chaintest).
 package ledgertest
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,30 +23,36 @@ import (
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/statuslist"
 	"github.com/amanah-id/amanah/verifier/ledger"
+	statustypes "github.com/amanah-id/amanah/x/status/types"
 )
 
 // ErrDown is what a stopped node answers.
 var ErrDown = errors.New("ledgertest: node down")
 
+// Window is an accreditation's validity window; a zero Until is ten years on.
+type Window struct{ From, Until time.Time }
+
 type list struct {
-	info ledger.ListInfo
-	l    *statuslist.List
+	info  ledger.ListInfo
+	pages map[uint32][]byte
 }
 
-// Chain is an in-memory ledger. Changes become visible to nodes' event
-// subscribers at the next Commit; queries see them at once.
+// Chain is an in-memory ledger. Changes are recorded in the pending journal
+// and become a block at Commit.
 type Chain struct {
 	mu      sync.Mutex
 	now     func() time.Time
 	height  int64
-	blocks  []ledger.Block
-	pending []ledger.Change
+	times   map[int64]time.Time
+	pending ledger.Journal
+	journal map[int64]ledger.Journal
 	dids    map[string][]ledger.DIDVersion
-	accr    map[[2]string][]ledger.Window
+	accr    map[string]*ledger.Accreditation
+	held    map[string][]string
 	rps     map[string]ledger.RelyingParty
 	schemas map[string][]string // vct -> schema of each version
-	lists   map[string]*list    // by uri
-	nodes   []*Node
+	lists   map[uint64]*list
+	seq     int
 }
 
 // NewChain returns an empty chain at height 0 whose clock is now (time.Now if nil).
@@ -46,96 +60,157 @@ func NewChain(now func() time.Time) *Chain {
 	if now == nil {
 		now = time.Now
 	}
-	return &Chain{now: now, dids: map[string][]ledger.DIDVersion{}, accr: map[[2]string][]ledger.Window{},
-		rps: map[string]ledger.RelyingParty{}, schemas: map[string][]string{}, lists: map[string]*list{}}
+	return &Chain{now: now, times: map[int64]time.Time{}, journal: map[int64]ledger.Journal{},
+		dids: map[string][]ledger.DIDVersion{}, accr: map[string]*ledger.Accreditation{}, held: map[string][]string{},
+		rps: map[string]ledger.RelyingParty{}, schemas: map[string][]string{}, lists: map[uint64]*list{}}
 }
 
-// PutDID makes doc the current version of its DID from time from.
-func (c *Chain) PutDID(doc *didcore.Document, from time.Time) {
+// SetClock sets the clock that stamps the next blocks.
+func (c *Chain) SetClock(now func() time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = now
+}
+
+// PutDID writes doc as the next version of its DID, current from time from.
+func (c *Chain) PutDID(doc *didcore.Document, from time.Time, retired ...ledger.RetiredKey) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	vs := c.dids[doc.ID]
-	if n := len(vs); n > 0 {
-		vs[n-1].ValidUntil = from
-	}
-	c.dids[doc.ID] = append(vs, ledger.DIDVersion{Document: doc, ValidFrom: from})
-	c.pending = append(c.pending, ledger.Change{Kind: ledger.KindDID, Key: doc.ID})
+	c.dids[doc.ID] = append(vs, ledger.DIDVersion{Seq: uint64(len(vs) + 1), Document: doc, Updated: from, Retired: retired})
+	c.pending.DIDs = append(c.pending.DIDs, doc.ID)
 }
 
-// Deactivate deactivates did from time at.
+// Deactivate deactivates did at time at.
 func (c *Chain) Deactivate(did string, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	vs := c.dids[did]
-	if n := len(vs); n > 0 {
-		vs[n-1].ValidUntil = at
-	}
-	c.dids[did] = append(vs, ledger.DIDVersion{ValidFrom: at, Deactivated: true})
-	c.pending = append(c.pending, ledger.Change{Kind: ledger.KindDID, Key: did})
+	c.dids[did] = append(vs, ledger.DIDVersion{Seq: uint64(len(vs) + 1), Updated: at, Deactivated: true})
+	c.pending.DIDs = append(c.pending.DIDs, did)
 }
 
-// Accredit accredits issuer for vct in window w.
-func (c *Chain) Accredit(issuer, vct string, w ledger.Window) {
+// Accredit records a council-granted issuer accreditation of issuer for vct
+// and returns its id.
+func (c *Chain) Accredit(issuer, vct string, w Window) string {
+	return c.Grant(ledger.Accreditation{Accredited: issuer, Role: ledger.RoleIssuer, VCTs: []string{vct},
+		ValidFrom: w.From, ValidUntil: w.Until})
+}
+
+// Grant records accreditation a (ID assigned if empty; active from its
+// ValidFrom; a zero ValidUntil is ten years on) and returns its id.
+func (c *Chain) Grant(a ledger.Accreditation) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	k := [2]string{issuer, vct}
-	c.accr[k] = append(c.accr[k], w)
-	c.pending = append(c.pending, ledger.Change{Kind: ledger.KindTrust})
+	if a.ID == "" {
+		c.seq++
+		a.ID = fmt.Sprintf("accreditation-%d", c.seq)
+	}
+	if a.ValidUntil.IsZero() {
+		a.ValidUntil = a.ValidFrom.AddDate(10, 0, 0)
+	}
+	a.Status = ledger.AccreditationActive
+	a.History = []ledger.StatusChange{{Status: ledger.AccreditationActive, Time: c.now()}}
+	c.accr[a.ID] = &a
+	c.held[a.Accredited] = append(c.held[a.Accredited], a.ID)
+	c.pending.Holders = append(c.pending.Holders, a.Accredited)
+	return a.ID
 }
 
-// RevokeAccreditations ends every accreditation of issuer for vct at time at.
+// SetAccreditationStatus records a status change of accreditation id at time at.
+func (c *Chain) SetAccreditationStatus(id string, st ledger.AccreditationStatus, at time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := c.accr[id]
+	if a == nil {
+		return fmt.Errorf("no accreditation %s", id)
+	}
+	cp := *a
+	cp.Status = st
+	cp.History = append(slices.Clone(a.History), ledger.StatusChange{Status: st, Time: at})
+	c.accr[id] = &cp
+	c.pending.Holders = append(c.pending.Holders, a.Accredited)
+	return nil
+}
+
+// RevokeAccreditations revokes, at time at, every accreditation of issuer for vct.
 func (c *Chain) RevokeAccreditations(issuer, vct string, at time.Time) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i, w := range c.accr[[2]string{issuer, vct}] {
-		if w.Until.IsZero() || w.Until.After(at) {
-			c.accr[[2]string{issuer, vct}][i].Until = at
+	var ids []string
+	for _, id := range c.held[issuer] {
+		if slices.Contains(c.accr[id].VCTs, vct) {
+			ids = append(ids, id)
 		}
 	}
-	c.pending = append(c.pending, ledger.Change{Kind: ledger.KindTrust})
+	c.mu.Unlock()
+	for _, id := range ids {
+		_ = c.SetAccreditationStatus(id, ledger.AccreditationRevoked, at)
+	}
 }
 
-// PutRelyingParty registers a relying party.
+// PutRelyingParty registers (or replaces) a relying party.
 func (c *Chain) PutRelyingParty(rp ledger.RelyingParty) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.rps[rp.DID] = rp
-	c.pending = append(c.pending, ledger.Change{Kind: ledger.KindTrust})
+	c.pending.RelyingParties = append(c.pending.RelyingParties, rp.DID)
 }
 
-// PutCredentialType registers the next version of the credential type vct
-// with the JSON Schema schema.
+// PutCredentialType registers the next version of vct with schema.
 func (c *Chain) PutCredentialType(vct, schema string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.schemas[vct] = append(c.schemas[vct], schema)
-	c.pending = append(c.pending, ledger.Change{Kind: ledger.KindTrust})
+	c.pending.VCTs = append(c.pending.VCTs, vct)
 }
 
-// CreateList creates a status list at uri with id, bits and size.
-func (c *Chain) CreateList(uri, id string, bits uint8, size uint32) error {
-	l, err := statuslist.NewList(bits, size)
+// CreateList creates list id owned by owner.
+func (c *Chain) CreateList(id uint64, owner string, bits uint8, size uint32) error {
+	if !statuslist.ValidListBits(bits) {
+		return statuslist.ErrInvalidBits
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, dup := c.lists[id]; dup {
+		return fmt.Errorf("list %d exists", id)
+	}
+	c.lists[id] = &list{info: ledger.ListInfo{ID: id, Owner: owner, Bits: bits, Size: size}, pages: map[uint32][]byte{}}
+	c.addListChange(id, nil)
+	return nil
+}
+
+func (c *Chain) addListChange(id uint64, pages []uint32) {
+	if c.pending.Lists == nil {
+		c.pending.Lists = map[uint64][]uint32{}
+	}
+	c.pending.Lists[id] = append(c.pending.Lists[id], pages...)
+}
+
+// SetStatus sets entry idx of the list named by uri to value.
+func (c *Chain) SetStatus(uri string, idx uint32, value uint8) error {
+	ref, err := statustypes.ParseListURI(uri)
 	if err != nil {
 		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.lists[uri] = &list{info: ledger.ListInfo{ID: id, Bits: bits, Size: size}, l: l}
-	return nil
-}
-
-// SetStatus sets entry idx of the list at uri.
-func (c *Chain) SetStatus(uri string, idx uint32, value uint8) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l, ok := c.lists[uri]
-	if !ok {
-		return fmt.Errorf("no list %s", uri)
+	l := c.lists[ref.ListID]
+	if l == nil {
+		return fmt.Errorf("no list %d", ref.ListID)
 	}
-	if err := l.l.Apply(statuslist.Delta{{Index: idx, Value: value}}); err != nil {
+	if idx >= l.info.Size {
+		return ledger.ErrOutOfRange
+	}
+	p, off := statuslist.Locate(idx, l.info.Bits)
+	page := slices.Clone(l.pages[p])
+	if page == nil {
+		page = make([]byte, statuslist.PageBytes)
+	}
+	if err := statuslist.Set(page, off, l.info.Bits, value); err != nil {
 		return err
 	}
-	c.pending = append(c.pending, ledger.Change{Kind: ledger.KindStatus, Key: l.info.ID, Indices: []uint32{idx}})
+	l.pages[p] = page
+	c.addListChange(ref.ListID, []uint32{p})
 	return nil
 }
 
@@ -146,246 +221,230 @@ func (c *Chain) Height() int64 {
 	return c.height
 }
 
-// Commit closes a block with the pending changes and delivers it to every
-// node's subscribers (a lagging node delivers an older block).
-func (c *Chain) Commit() ledger.Block {
+// Commit closes a block with the pending changes and returns its journal.
+func (c *Chain) Commit() ledger.Journal {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.height++
-	b := ledger.Block{Height: c.height, Time: c.now(), Changes: c.pending}
-	c.pending = nil
-	c.blocks = append(c.blocks, b)
-	nodes := append([]*Node(nil), c.nodes...)
-	c.mu.Unlock()
-	for _, n := range nodes {
-		n.deliver()
-	}
-	return b
+	j := c.pending
+	j.Height = c.height
+	c.journal[c.height] = j
+	c.times[c.height] = c.now()
+	c.pending = ledger.Journal{}
+	return j
 }
 
-// NewNode returns a node of the chain named name.
-func (c *Chain) NewNode(name string) *Node {
-	n := &Node{chain: c, Name: name}
-	c.mu.Lock()
-	c.nodes = append(c.nodes, n)
-	c.mu.Unlock()
-	return n
-}
+// NewNode returns a node serving the chain.
+func (c *Chain) NewNode(name string) *Node { return &Node{Name: name, chain: c} }
 
-// Node answers ledger.Node queries and delivers blocks from a Chain.
+// Node serves a Chain as a ledger.Source.
 type Node struct {
 	// Name identifies the node.
-	Name  string
-	chain *Chain
-
+	Name    string
+	chain   *Chain
 	down    atomic.Bool
 	lag     atomic.Int64
 	queries atomic.Int64
-
-	mu        sync.Mutex
-	subs      []chan ledger.Block
-	delivered int64
 }
 
-var (
-	_ ledger.Node   = (*Node)(nil)
-	_ ledger.Events = (*Node)(nil)
-)
+var _ ledger.Source = (*Node)(nil)
 
-// Endpoint returns the node as a ledger.Endpoint.
-func (n *Node) Endpoint() ledger.Endpoint {
-	return ledger.Endpoint{Name: n.Name, Node: n, Events: n}
-}
+// SetDown stops (true) or restarts (false) the node.
+func (n *Node) SetDown(down bool) { n.down.Store(down) }
 
-// SetDown stops (true) or restarts (false) the node; a stopped node closes its
-// subscriptions and answers ErrDown.
-func (n *Node) SetDown(down bool) {
-	n.down.Store(down)
-	if down {
-		n.mu.Lock()
-		for _, s := range n.subs {
-			close(s)
-		}
-		n.subs = nil
-		n.mu.Unlock()
-	}
-}
-
-// SetLag makes the node report and deliver blocks lag heights behind the chain.
+// SetLag makes the node report a head lag blocks behind the chain.
 func (n *Node) SetLag(lag int64) { n.lag.Store(lag) }
 
-// Queries returns how many queries the node has answered or refused.
+// Queries returns how many reads the node has answered or refused (Head excluded).
 func (n *Node) Queries() int64 { return n.queries.Load() }
 
-func (n *Node) height() int64 { return max(n.chain.Height()-n.lag.Load(), 0) }
-
-// Subscribe implements ledger.Events: it delivers the node's latest block at
-// once, then each new one.
-func (n *Node) Subscribe(ctx context.Context) (<-chan ledger.Block, error) {
-	if n.down.Load() {
-		return nil, ErrDown
-	}
-	ch := make(chan ledger.Block, 256)
-	n.mu.Lock()
-	n.subs = append(n.subs, ch)
-	n.delivered = 0
-	n.mu.Unlock()
-	go func() {
-		<-ctx.Done()
-		n.mu.Lock()
-		defer n.mu.Unlock()
-		for i, s := range n.subs {
-			if s == ch {
-				close(s)
-				n.subs = append(n.subs[:i], n.subs[i+1:]...)
-				return
-			}
-		}
-	}()
-	n.deliver()
-	return ch, nil
-}
-
-func (n *Node) deliver() {
-	if n.down.Load() {
-		return
-	}
-	h := n.height()
-	n.chain.mu.Lock()
-	var bs []ledger.Block
-	n.mu.Lock()
-	from := n.delivered
-	if from == 0 && h > 0 {
-		from = h - 1 // a fresh subscription starts at the latest block
-	}
-	for i := from; i < h; i++ {
-		bs = append(bs, n.chain.blocks[i])
-	}
-	n.delivered = max(n.delivered, h)
-	n.chain.mu.Unlock()
-	for _, s := range n.subs {
-		for _, b := range bs {
-			select {
-			case s <- b:
-			default:
-			}
-		}
-	}
-	n.mu.Unlock()
-}
-
-func (n *Node) begin() (int64, error) {
+func (n *Node) begin(h int64) error {
 	n.queries.Add(1)
 	if n.down.Load() {
-		return 0, ErrDown
+		return ErrDown
 	}
-	return n.height(), nil
+	if h > n.chain.Height()-n.lag.Load() {
+		return fmt.Errorf("ledgertest: height %d not reached", h)
+	}
+	return nil
 }
 
-// DIDVersion implements ledger.Node.
-func (n *Node) DIDVersion(_ context.Context, did string, at time.Time) (ledger.DIDVersion, int64, error) {
-	h, err := n.begin()
-	if err != nil {
-		return ledger.DIDVersion{}, 0, err
+// Head implements ledger.Source.
+func (n *Node) Head(context.Context) (ledger.Head, error) {
+	if n.down.Load() {
+		return ledger.Head{}, ErrDown
+	}
+	c := n.chain
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h := c.height - n.lag.Load()
+	if h < 1 {
+		return ledger.Head{}, errors.New("ledgertest: no block yet")
+	}
+	return ledger.Head{Height: h, Time: c.times[h]}, nil
+}
+
+// Journal implements ledger.Source.
+func (n *Node) Journal(_ context.Context, h int64) (ledger.Journal, error) {
+	if err := n.begin(h); err != nil {
+		return ledger.Journal{}, err
 	}
 	n.chain.mu.Lock()
 	defer n.chain.mu.Unlock()
-	vs := n.chain.dids[did]
-	if at.IsZero() && len(vs) > 0 {
-		return vs[len(vs)-1], h, nil
-	}
-	for _, v := range vs {
-		if (ledger.Window{From: v.ValidFrom, Until: v.ValidUntil}).Contains(at) {
-			return v, h, nil
-		}
-	}
-	return ledger.DIDVersion{}, h, ledger.ErrNotFound
+	return n.chain.journal[h], nil
 }
 
-// Accreditation implements ledger.Node: the window is the accreditation
-// window containing at, or the gap between windows when none does.
-func (n *Node) Accreditation(_ context.Context, issuer, vct string, at time.Time) (bool, ledger.Window, int64, error) {
-	h, err := n.begin()
-	if err != nil {
-		return false, ledger.Window{}, 0, err
+// DIDHistory implements ledger.Source.
+func (n *Node) DIDHistory(_ context.Context, did string, h int64) ([]ledger.DIDVersion, error) {
+	if err := n.begin(h); err != nil {
+		return nil, err
 	}
 	n.chain.mu.Lock()
 	defer n.chain.mu.Unlock()
-	gap := ledger.Window{}
-	for _, w := range n.chain.accr[[2]string{issuer, vct}] {
-		if w.Contains(at) {
-			return true, w, h, nil
-		}
-		if !w.Until.IsZero() && !w.Until.After(at) && w.Until.After(gap.From) {
-			gap.From = w.Until
-		}
-		if w.From.After(at) && (gap.Until.IsZero() || w.From.Before(gap.Until)) {
-			gap.Until = w.From
-		}
-	}
-	return false, gap, h, nil
+	return slices.Clone(n.chain.dids[did]), nil
 }
 
-// StatusList implements ledger.Node.
-func (n *Node) StatusList(_ context.Context, uri string) (ledger.ListInfo, int64, error) {
-	h, err := n.begin()
-	if err != nil {
-		return ledger.ListInfo{}, 0, err
+// Held implements ledger.Source.
+func (n *Node) Held(_ context.Context, did string, h int64) ([]ledger.Accreditation, error) {
+	if err := n.begin(h); err != nil {
+		return nil, err
 	}
-	n.chain.mu.Lock()
-	defer n.chain.mu.Unlock()
-	l, ok := n.chain.lists[uri]
-	if !ok {
-		return ledger.ListInfo{}, h, ledger.ErrNotFound
+	c := n.chain
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []ledger.Accreditation
+	for _, id := range c.held[did] {
+		out = append(out, *c.accr[id])
 	}
-	return l.info, h, nil
+	return out, nil
 }
 
-// StatusPage implements ledger.Node.
-func (n *Node) StatusPage(_ context.Context, id string, page uint32) ([]byte, int64, error) {
-	h, err := n.begin()
-	if err != nil {
-		return nil, 0, err
-	}
-	n.chain.mu.Lock()
-	defer n.chain.mu.Unlock()
-	for _, l := range n.chain.lists {
-		if l.info.ID == id {
-			p, err := l.l.Page(page)
-			if err != nil {
-				return nil, h, ledger.ErrNotFound
-			}
-			return p, h, nil
-		}
-	}
-	return nil, h, ledger.ErrNotFound
-}
-
-// RelyingParty implements ledger.Node.
-func (n *Node) RelyingParty(_ context.Context, did string) (ledger.RelyingParty, int64, error) {
-	h, err := n.begin()
-	if err != nil {
-		return ledger.RelyingParty{}, 0, err
+// RelyingParty implements ledger.Source.
+func (n *Node) RelyingParty(_ context.Context, did string, h int64) (ledger.RelyingParty, error) {
+	if err := n.begin(h); err != nil {
+		return ledger.RelyingParty{}, err
 	}
 	n.chain.mu.Lock()
 	defer n.chain.mu.Unlock()
 	rp, ok := n.chain.rps[did]
 	if !ok {
-		return ledger.RelyingParty{}, h, ledger.ErrNotFound
+		return rp, ledger.ErrNotFound
 	}
-	return rp, h, nil
+	return rp, nil
 }
 
-// CredentialSchema implements ledger.Node: the latest version's schema.
-func (n *Node) CredentialSchema(_ context.Context, vct string) (ledger.Schema, int64, error) {
-	h, err := n.begin()
-	if err != nil {
-		return ledger.Schema{}, 0, err
+// CredentialSchema implements ledger.Source.
+func (n *Node) CredentialSchema(_ context.Context, vct string, h int64) (ledger.Schema, error) {
+	if err := n.begin(h); err != nil {
+		return ledger.Schema{}, err
 	}
 	n.chain.mu.Lock()
 	defer n.chain.mu.Unlock()
 	vs := n.chain.schemas[vct]
 	if len(vs) == 0 {
-		return ledger.Schema{}, h, ledger.ErrNotFound
+		return ledger.Schema{}, ledger.ErrNotFound
 	}
-	return ledger.Schema{VCT: vct, Version: uint32(len(vs)), JSON: vs[len(vs)-1]}, h, nil
+	return ledger.Schema{VCT: vct, Version: uint32(len(vs)), JSON: vs[len(vs)-1]}, nil
+}
+
+// StatusList implements ledger.Source.
+func (n *Node) StatusList(_ context.Context, id uint64, h int64) (ledger.ListInfo, error) {
+	if err := n.begin(h); err != nil {
+		return ledger.ListInfo{}, err
+	}
+	n.chain.mu.Lock()
+	defer n.chain.mu.Unlock()
+	l := n.chain.lists[id]
+	if l == nil {
+		return ledger.ListInfo{}, ledger.ErrNotFound
+	}
+	return l.info, nil
+}
+
+// StatusPage implements ledger.Source.
+func (n *Node) StatusPage(_ context.Context, id uint64, p uint32, h int64) ([]byte, error) {
+	if err := n.begin(h); err != nil {
+		return nil, err
+	}
+	n.chain.mu.Lock()
+	defer n.chain.mu.Unlock()
+	l := n.chain.lists[id]
+	if l == nil {
+		return nil, fmt.Errorf("page of an unknown list %d", id)
+	}
+	return slices.Clone(l.pages[p]), nil
+}
+
+// Failover is a Source over several nodes: each read goes to the first node
+// that answers, the head is the highest any node reports.
+type Failover []*Node
+
+var _ ledger.Source = Failover(nil)
+
+func each[T any](nodes Failover, f func(*Node) (T, error)) (T, error) {
+	var errs []error
+	for _, n := range nodes {
+		v, err := f(n)
+		if err == nil || errors.Is(err, ledger.ErrNotFound) {
+			return v, err
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", n.Name, err))
+	}
+	var zero T
+	return zero, errors.Join(errs...)
+}
+
+// Head implements ledger.Source.
+func (f Failover) Head(ctx context.Context) (ledger.Head, error) {
+	var best ledger.Head
+	var errs []error
+	for _, n := range f {
+		h, err := n.Head(ctx)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if h.Height > best.Height {
+			best = h
+		}
+	}
+	if best.Height == 0 {
+		return best, errors.Join(errs...)
+	}
+	return best, nil
+}
+
+// Journal implements ledger.Source.
+func (f Failover) Journal(ctx context.Context, h int64) (ledger.Journal, error) {
+	return each(f, func(n *Node) (ledger.Journal, error) { return n.Journal(ctx, h) })
+}
+
+// DIDHistory implements ledger.Source.
+func (f Failover) DIDHistory(ctx context.Context, did string, h int64) ([]ledger.DIDVersion, error) {
+	return each(f, func(n *Node) ([]ledger.DIDVersion, error) { return n.DIDHistory(ctx, did, h) })
+}
+
+// Held implements ledger.Source.
+func (f Failover) Held(ctx context.Context, did string, h int64) ([]ledger.Accreditation, error) {
+	return each(f, func(n *Node) ([]ledger.Accreditation, error) { return n.Held(ctx, did, h) })
+}
+
+// RelyingParty implements ledger.Source.
+func (f Failover) RelyingParty(ctx context.Context, did string, h int64) (ledger.RelyingParty, error) {
+	return each(f, func(n *Node) (ledger.RelyingParty, error) { return n.RelyingParty(ctx, did, h) })
+}
+
+// CredentialSchema implements ledger.Source.
+func (f Failover) CredentialSchema(ctx context.Context, vct string, h int64) (ledger.Schema, error) {
+	return each(f, func(n *Node) (ledger.Schema, error) { return n.CredentialSchema(ctx, vct, h) })
+}
+
+// StatusList implements ledger.Source.
+func (f Failover) StatusList(ctx context.Context, id uint64, h int64) (ledger.ListInfo, error) {
+	return each(f, func(n *Node) (ledger.ListInfo, error) { return n.StatusList(ctx, id, h) })
+}
+
+// StatusPage implements ledger.Source.
+func (f Failover) StatusPage(ctx context.Context, id uint64, p uint32, h int64) ([]byte, error) {
+	return each(f, func(n *Node) ([]byte, error) { return n.StatusPage(ctx, id, p, h) })
 }

@@ -1,236 +1,218 @@
-// Package node connects the ledger view to real Amanah nodes: ledger.Node
-// over the gRPC query services of x/did, x/trust and x/status (dialled with
-// the SDK's codec), and ledger.Events over CometBFT's websocket NewBlock
-// subscription, whose typed module events name what each block changed.
+// Package node connects the ledger view to real Amanah nodes: a ledger.Source
+// whose every answer is proved (verifier/ledger/proved: ICS23 proofs against
+// light-client-verified headers), decoded from the x/did, x/trust and x/status
+// store records into the ledger's chain-free types; and the evidence of a
+// verdict, collected at one height and re-checked offline.
 package node
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
-	"time"
-
-	errorsmod "cosmossdk.io/errors"
-	"github.com/cosmos/cosmos-sdk/codec"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
-	grpctypes "github.com/cosmos/cosmos-sdk/types/grpc"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
+	"sync/atomic"
 
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/verifier/ledger"
+	"github.com/amanah-id/amanah/verifier/ledger/proved"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
 
-// Client is a ledger.Node over one node's gRPC endpoint.
-type Client struct {
-	conn   *grpc.ClientConn
-	did    didtypes.QueryClient
-	trust  trusttypes.QueryClient
-	status statustypes.QueryClient
+// Source is a ledger.Source over proved facts: from nodes through a
+// proved.Client, or from evidence through a proved.FactSet (no Head).
+type Source struct {
+	c *proved.Client // nil for evidence
+	g proved.Getter
+	// facts collects every fact read (evidence); nil collects nothing.
+	facts *proved.Facts
+	// count counts proved facts (shared by the recording copies).
+	count *atomic.Int64
 }
 
-var _ ledger.Node = (*Client)(nil)
+var _ ledger.Source = (*Source)(nil)
 
-// Dial connects to a node's gRPC address (host:port); creds nil means plaintext.
-func Dial(addr string, creds credentials.TransportCredentials) (*Client, error) {
-	if creds == nil {
-		creds = insecure.NewCredentials()
+// New returns a Source over c.
+func New(c *proved.Client) *Source { return &Source{c: c, g: c, count: new(atomic.Int64)} }
+
+// FromFacts returns a Source over facts already proved (evidence).
+func FromFacts(fs *proved.FactSet) *Source { return &Source{g: fs, count: new(atomic.Int64)} }
+
+// Client returns the proved client (nil for evidence).
+func (s *Source) Client() *proved.Client { return s.c }
+
+// Proved returns how many facts (values and absences) have been proved.
+func (s *Source) Proved() int64 { return s.count.Load() }
+
+// recording returns a copy of s that appends every fact it reads to fs.
+func (s *Source) recording(fs *proved.Facts) *Source {
+	return &Source{c: s.c, g: s.g, facts: fs, count: s.count}
+}
+
+// counted runs a read and counts the facts it proved.
+func counted[T any](s *Source, read func(fs *proved.Facts) (T, error)) (T, error) {
+	fs := &proved.Facts{}
+	v, err := read(fs)
+	s.count.Add(int64(len(fs.List)))
+	if s.facts != nil {
+		s.facts.List = append(s.facts.List, fs.List...)
 	}
-	cdc := codec.NewProtoCodec(codectypes.NewInterfaceRegistry())
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds),
-		grpc.WithDefaultCallOptions(grpc.ForceCodec(cdc.GRPCCodec())))
+	return v, err
+}
+
+// Head implements ledger.Source: the newest verified header L commits state L-1.
+func (s *Source) Head(ctx context.Context) (ledger.Head, error) {
+	if s.c == nil {
+		return ledger.Head{}, ErrNoHead
+	}
+	lb, err := s.c.Latest(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", addr, err)
+		return ledger.Head{}, err
 	}
-	return New(conn), nil
+	return ledger.Head{Height: lb.Height - 1, Time: lb.Time}, nil
 }
 
-// New returns a client over conn (which must use the SDK's codec).
-func New(conn *grpc.ClientConn) *Client {
-	return &Client{conn: conn, did: didtypes.NewQueryClient(conn), trust: trusttypes.NewQueryClient(conn),
-		status: statustypes.NewQueryClient(conn)}
-}
-
-// Close closes the connection.
-func (c *Client) Close() error { return c.conn.Close() }
-
-// heightOf reads the block height the SDK reports in the response header.
-func heightOf(md metadata.MD) int64 {
-	if v := md.Get(grpctypes.GRPCBlockHeightHeader); len(v) > 0 {
-		h, _ := strconv.ParseInt(v[0], 10, 64)
-		return h
+// Journal implements ledger.Source.
+func (s *Source) Journal(ctx context.Context, h int64) (ledger.Journal, error) {
+	pj, err := proved.ReadJournal(ctx, s.g, h)
+	if err != nil {
+		return ledger.Journal{}, err
 	}
-	return 0
-}
-
-// notFound are the module errors that mean "no such object"; over gRPC the
-// SDK sends them as code Unknown with "codespace <m> code <n>" in the message.
-var notFound = []*errorsmod.Error{statustypes.ErrListNotFound, trusttypes.ErrRelyingPartyNotFound, trusttypes.ErrCredentialTypeNotFound,
-	trusttypes.ErrAccreditationNotFound, didtypes.ErrDidNotFound, didtypes.ErrVersionNotFound}
-
-func mapErr(err error) error {
-	st, _ := status.FromError(err)
-	if st.Code() == codes.NotFound {
-		return fmt.Errorf("%w: %v", ledger.ErrNotFound, err)
-	}
-	for _, e := range notFound {
-		if strings.Contains(st.Message(), fmt.Sprintf("codespace %s code %d:", e.Codespace(), e.ABCICode())) {
-			return fmt.Errorf("%w: %v", ledger.ErrNotFound, err)
+	s.count.Add(3)
+	j := ledger.Journal{Height: h, DIDs: pj.DIDs.Dids, Holders: pj.Trust.Accredited,
+		RelyingParties: pj.Trust.RelyingParties, VCTs: pj.Trust.Vcts}
+	for _, l := range pj.Status.Lists {
+		if j.Lists == nil {
+			j.Lists = make(map[uint64][]uint32, len(pj.Status.Lists))
 		}
+		j.Lists[l.ListId] = append(j.Lists[l.ListId], l.Pages...)
 	}
-	return err
+	return j, nil
 }
 
-// DIDVersion implements ledger.Node.
-func (c *Client) DIDVersion(ctx context.Context, did string, at time.Time) (ledger.DIDVersion, int64, error) {
-	req := &didtypes.QueryResolveRequest{Did: did}
-	if !at.IsZero() {
-		req.VersionTime = &at
-	}
-	var md metadata.MD
-	resp, err := c.did.Resolve(ctx, req, grpc.Header(&md))
-	if err != nil {
-		return ledger.DIDVersion{}, 0, mapErr(err)
-	}
-	h := heightOf(md)
-	meta := resp.DidDocumentMetadata
-	switch resp.DidResolutionMetadata.Error {
-	case "":
-	case didtypes.ResolutionErrNotFound:
-		return ledger.DIDVersion{}, h, ledger.ErrNotFound
-	case "deactivated":
-		v := ledger.DIDVersion{Deactivated: true}
-		if meta != nil {
-			v.ValidFrom = meta.Updated
-		}
-		return v, h, nil
-	default:
-		return ledger.DIDVersion{}, h, fmt.Errorf("resolve %s: %s: %s", did, resp.DidResolutionMetadata.Error, resp.DidResolutionMetadata.ErrorMessage)
-	}
-	if meta == nil {
-		return ledger.DIDVersion{}, h, fmt.Errorf("resolve %s: no document metadata", did)
-	}
-	doc, err := didcore.ParseDocument(resp.DidDocument)
-	if err != nil {
-		return ledger.DIDVersion{}, h, fmt.Errorf("resolve %s: %w", did, err)
-	}
-	v := ledger.DIDVersion{Document: doc, ValidFrom: meta.Updated, Deactivated: meta.Deactivated}
-	if meta.NextVersionId != "" {
-		next, err := c.did.Resolve(ctx, &didtypes.QueryResolveRequest{Did: did, VersionId: meta.NextVersionId})
+// DIDHistory implements ledger.Source.
+func (s *Source) DIDHistory(ctx context.Context, did string, h int64) ([]ledger.DIDVersion, error) {
+	return counted(s, func(fs *proved.Facts) ([]ledger.DIDVersion, error) {
+		hist, err := proved.DIDHistory(ctx, s.g, did, h, fs)
 		if err != nil {
-			return ledger.DIDVersion{}, h, fmt.Errorf("resolve %s version %s: %w", did, meta.NextVersionId, mapErr(err))
+			return nil, err
 		}
-		if next.DidDocumentMetadata == nil {
-			return ledger.DIDVersion{}, h, fmt.Errorf("resolve %s version %s: no metadata", did, meta.NextVersionId)
-		}
-		v.ValidUntil = next.DidDocumentMetadata.Updated
-	}
-	return v, h, nil
+		return DIDHistory(hist)
+	})
 }
 
-// Accreditation implements ledger.Node. When accredited, the window is the
-// intersection of the chain's validity windows; otherwise one second at at.
-func (c *Client) Accreditation(ctx context.Context, issuer, vct string, at time.Time) (bool, ledger.Window, int64, error) {
-	var md metadata.MD
-	resp, err := c.trust.IsAccredited(ctx, &trusttypes.QueryIsAccreditedRequest{Did: issuer, Vct: vct, Time: &at}, grpc.Header(&md))
-	if err != nil {
-		return false, ledger.Window{}, 0, mapErr(err)
-	}
-	h := heightOf(md)
-	if !resp.Accredited || len(resp.Chain) == 0 {
-		return false, ledger.Window{From: at, Until: at.Add(time.Second)}, h, nil
-	}
-	w := ledger.Window{}
-	for _, a := range resp.Chain {
-		if a.ValidFrom.After(w.From) {
-			w.From = a.ValidFrom
+// DIDHistory converts stored DID versions.
+func DIDHistory(hist []didtypes.DidDocumentVersion) ([]ledger.DIDVersion, error) {
+	out := make([]ledger.DIDVersion, 0, len(hist))
+	for _, v := range hist {
+		lv := ledger.DIDVersion{Seq: v.Sequence, Updated: v.Updated, Deactivated: v.Deactivated}
+		if !v.Deactivated {
+			doc, err := didcore.ParseDocument(v.DocumentJson)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s version %d: %w", proved.ErrBadProof, v.Did, v.Sequence, err)
+			}
+			lv.Document = doc
 		}
-		if open := a.ValidUntil.IsZero() || a.ValidUntil.Unix() <= 0; !open && (w.Until.IsZero() || a.ValidUntil.Before(w.Until)) {
-			w.Until = a.ValidUntil
+		for _, r := range v.RetiredKeys {
+			lv.Retired = append(lv.Retired, ledger.RetiredKey{ID: r.Id, At: r.RetiredAt})
 		}
+		out = append(out, lv)
 	}
-	if !w.Contains(at) {
-		w = ledger.Window{From: at, Until: at.Add(time.Second)}
-	}
-	return true, w, h, nil
+	return out, nil
 }
 
-// StatusList implements ledger.Node; uri is a list URL or DID URL (x/status ParseListURI).
-func (c *Client) StatusList(ctx context.Context, uri string) (ledger.ListInfo, int64, error) {
-	ref, err := statustypes.ParseListURI(uri)
-	if err != nil {
-		return ledger.ListInfo{}, 0, fmt.Errorf("%w: %v", ledger.ErrNotFound, err)
-	}
-	var md metadata.MD
-	resp, err := c.status.List(ctx, &statustypes.QueryListRequest{ListId: ref.ListID}, grpc.Header(&md))
-	if err != nil {
-		return ledger.ListInfo{}, 0, mapErr(err)
-	}
-	if ref.Owner != "" && ref.Owner != resp.List.Owner {
-		return ledger.ListInfo{}, heightOf(md), fmt.Errorf("%w: list %d is not owned by %s", ledger.ErrNotFound, ref.ListID, ref.Owner)
-	}
-	if resp.List.Bits > 8 {
-		return ledger.ListInfo{}, heightOf(md), errors.New("status list: invalid bits")
-	}
-	return ledger.ListInfo{ID: strconv.FormatUint(ref.ListID, 10), Bits: uint8(resp.List.Bits), Size: resp.List.Size_}, heightOf(md), nil
+// Held implements ledger.Source.
+func (s *Source) Held(ctx context.Context, did string, h int64) ([]ledger.Accreditation, error) {
+	return counted(s, func(fs *proved.Facts) ([]ledger.Accreditation, error) {
+		as, err := proved.Held(ctx, s.g, did, h, fs)
+		if err != nil {
+			return nil, err
+		}
+		return Accreditations(as), nil
+	})
 }
 
-// StatusPage implements ledger.Node.
-func (c *Client) StatusPage(ctx context.Context, listID string, page uint32) ([]byte, int64, error) {
-	id, err := strconv.ParseUint(listID, 10, 64)
-	if err != nil {
-		return nil, 0, fmt.Errorf("%w: list id %q", ledger.ErrNotFound, listID)
+// Accreditations converts stored accreditations.
+func Accreditations(as []trusttypes.Accreditation) []ledger.Accreditation {
+	out := make([]ledger.Accreditation, 0, len(as))
+	for _, a := range as {
+		la := ledger.Accreditation{ID: a.Id, Accreditor: a.Accreditor, Accredited: a.Accredited, Role: ledger.Role(a.Role),
+			VCTs: a.Vcts, ValidFrom: a.ValidFrom, ValidUntil: a.ValidUntil, Status: ledger.AccreditationStatus(a.Status)}
+		for _, c := range a.History {
+			la.History = append(la.History, ledger.StatusChange{Status: ledger.AccreditationStatus(c.Status), Time: c.Time})
+		}
+		out = append(out, la)
 	}
-	var md metadata.MD
-	resp, err := c.status.Page(ctx, &statustypes.QueryPageRequest{ListId: id, Page: page}, grpc.Header(&md))
-	if err != nil {
-		return nil, 0, mapErr(err)
-	}
-	h := heightOf(md)
-	if resp.Height > h {
-		h = resp.Height
-	}
-	return resp.Data, h, nil
+	return out
 }
 
-// RelyingParty implements ledger.Node; a registration that is not active is ErrNotFound.
-func (c *Client) RelyingParty(ctx context.Context, did string) (ledger.RelyingParty, int64, error) {
-	var md metadata.MD
-	resp, err := c.trust.RelyingParty(ctx, &trusttypes.QueryRelyingPartyRequest{Did: did}, grpc.Header(&md))
-	if err != nil {
-		return ledger.RelyingParty{}, 0, mapErr(err)
+// RelyingParty implements ledger.Source: a registration that is not active
+// is no registration.
+func (s *Source) RelyingParty(ctx context.Context, did string, h int64) (ledger.RelyingParty, error) {
+	return counted(s, func(fs *proved.Facts) (ledger.RelyingParty, error) {
+		rp, ok, err := proved.RelyingParty(ctx, s.g, did, h, fs)
+		if err != nil {
+			return ledger.RelyingParty{}, err
+		}
+		return RelyingParty(did, rp, ok)
+	})
+}
+
+// RelyingParty converts a stored registration (ok false: none).
+func RelyingParty(did string, rp trusttypes.RelyingParty, ok bool) (ledger.RelyingParty, error) {
+	if !ok {
+		return ledger.RelyingParty{}, fmt.Errorf("relying party %s: %w", did, ledger.ErrNotFound)
 	}
-	rp := resp.RelyingParty
 	if rp.Status != trusttypes.RELYING_PARTY_STATUS_ACTIVE {
-		return ledger.RelyingParty{}, heightOf(md), fmt.Errorf("%w: relying party %s is %s", ledger.ErrNotFound, did, rp.Status)
+		return ledger.RelyingParty{}, fmt.Errorf("%w: relying party %s is %s", ledger.ErrNotFound, did, rp.Status)
 	}
 	out := ledger.RelyingParty{DID: rp.Did, Name: rp.LegalName, AllowedClaims: map[string][]string{}}
 	for _, p := range rp.Permissions {
 		out.AllowedClaims[p.Vct] = append(out.AllowedClaims[p.Vct], p.Claims...)
 	}
-	return out, heightOf(md), nil
+	return out, nil
 }
 
-// CredentialSchema implements ledger.Node: the schema of the latest version
-// of the credential type vct in x/trust.
-func (c *Client) CredentialSchema(ctx context.Context, vct string) (ledger.Schema, int64, error) {
-	var md metadata.MD
-	resp, err := c.trust.CredentialType(ctx, &trusttypes.QueryCredentialTypeRequest{Vct: vct}, grpc.Header(&md))
-	if status.Code(err) == codes.InvalidArgument { // not a valid vct: none can be registered
-		return ledger.Schema{}, heightOf(md), fmt.Errorf("%w: %v", ledger.ErrNotFound, err)
-	}
-	if err != nil {
-		return ledger.Schema{}, 0, mapErr(err)
-	}
-	ct := resp.CredentialType
-	return ledger.Schema{VCT: ct.Vct, Version: ct.Version, JSON: ct.Schema}, heightOf(md), nil
+// CredentialSchema implements ledger.Source.
+func (s *Source) CredentialSchema(ctx context.Context, vct string, h int64) (ledger.Schema, error) {
+	return counted(s, func(fs *proved.Facts) (ledger.Schema, error) {
+		ct, ok, err := proved.CredentialType(ctx, s.g, vct, h, fs)
+		if err != nil {
+			return ledger.Schema{}, err
+		}
+		if !ok {
+			return ledger.Schema{}, fmt.Errorf("credential type %s: %w", vct, ledger.ErrNotFound)
+		}
+		return ledger.Schema{VCT: ct.Vct, Version: ct.Version, JSON: ct.Schema}, nil
+	})
 }
+
+// StatusList implements ledger.Source.
+func (s *Source) StatusList(ctx context.Context, id uint64, h int64) (ledger.ListInfo, error) {
+	return counted(s, func(fs *proved.Facts) (ledger.ListInfo, error) {
+		l, ok, err := proved.StatusList(ctx, s.g, id, h, fs)
+		if err != nil {
+			return ledger.ListInfo{}, err
+		}
+		return ListInfo(id, l, ok)
+	})
+}
+
+// ListInfo converts a stored list (ok false: none).
+func ListInfo(id uint64, l statustypes.StatusList, ok bool) (ledger.ListInfo, error) {
+	if !ok {
+		return ledger.ListInfo{}, fmt.Errorf("status list %d: %w", id, ledger.ErrNotFound)
+	}
+	if l.Bits != 1 && l.Bits != 2 {
+		return ledger.ListInfo{}, fmt.Errorf("%w: list %d has %d bits", proved.ErrBadProof, id, l.Bits)
+	}
+	return ledger.ListInfo{ID: l.Id, Owner: l.Owner, Bits: uint8(l.Bits), Size: l.Size_}, nil
+}
+
+// StatusPage implements ledger.Source.
+func (s *Source) StatusPage(ctx context.Context, id uint64, p uint32, h int64) ([]byte, error) {
+	return counted(s, func(fs *proved.Facts) ([]byte, error) { return proved.StatusPage(ctx, s.g, id, p, h, fs) })
+}
+
+// ErrNoHead: a Source over evidence follows no chain.
+var ErrNoHead = errors.New("node: evidence has no head to follow")

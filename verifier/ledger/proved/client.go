@@ -1,0 +1,396 @@
+package proved
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	dbm "github.com/cometbft/cometbft-db"
+	"github.com/cometbft/cometbft/crypto/merkle"
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+	"github.com/cometbft/cometbft/light"
+	"github.com/cometbft/cometbft/light/provider"
+	lighthttp "github.com/cometbft/cometbft/light/provider/http"
+	lightdb "github.com/cometbft/cometbft/light/store/db"
+	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
+	rpcclient "github.com/cometbft/cometbft/rpc/client"
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/cosmos/cosmos-sdk/store/v2/rootmulti"
+)
+
+// Errors of the reader; callers map them to "not verified".
+var (
+	// ErrBadProof: a node's answer did not prove what was asked (wrong key or
+	// height, missing proof, proof not matching the verified app hash).
+	ErrBadProof = errors.New("proved: answer not proved")
+	// ErrNoNode: no node is left to ask (all unreachable or dropped).
+	ErrNoNode = errors.New("proved: no node left to ask")
+	// ErrHeader: the light client could not verify a header.
+	ErrHeader = errors.New("proved: header not verified")
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultTimeout       = 3 * time.Second
+	DefaultDropFor       = time.Minute
+	DefaultMaxClockDrift = 10 * time.Second
+	// headerCacheSize bounds the verified light blocks kept in memory.
+	headerCacheSize = 256
+)
+
+// TrustRoot is where trust in a chain starts: a header the operator trusts
+// (from the council's published value or a node of its own), and for how long
+// a verified header may serve as a base for verifying newer ones (the trusting
+// period, shorter than the unbonding time).
+type TrustRoot struct {
+	ChainID string
+	Height  int64
+	Hash    []byte
+	Period  time.Duration
+}
+
+// Validate checks the trust root's fields.
+func (r TrustRoot) Validate() error {
+	if r.ChainID == "" {
+		return errors.New("trust root: chain id is empty")
+	}
+	return light.TrustOptions{Period: r.Period, Height: r.Height, Hash: r.Hash}.ValidateBasic()
+}
+
+// ParseHash reads a header hash in hex.
+func ParseHash(s string) ([]byte, error) {
+	b, err := hex.DecodeString(strings.TrimPrefix(strings.ToLower(s), "0x"))
+	if err != nil || len(b) != 32 {
+		return nil, fmt.Errorf("trust hash %q: want 64 hex digits", s)
+	}
+	return b, nil
+}
+
+// Endpoint is one node's CometBFT RPC address (https://host:port).
+type Endpoint struct {
+	Name string
+	URL  string
+}
+
+// Config configures a Client.
+type Config struct {
+	Root TrustRoot
+	// Primary is asked first; Witnesses cross-check its headers and answer
+	// queries when it cannot. With no witness the primary witnesses itself
+	// (no cross-check; logged).
+	Primary   Endpoint
+	Witnesses []Endpoint
+	// TLS configures https endpoints (nil: system roots, no client certificate).
+	TLS *TLSConfig
+	// AllowPlaintext permits http:// endpoints.
+	AllowPlaintext bool
+	// Timeout bounds one request to a node.
+	Timeout time.Duration
+	// DropFor is how long a node that gave a bad proof is not asked again.
+	DropFor time.Duration
+	// MaxClockDrift is the largest header time ahead of the local clock accepted.
+	MaxClockDrift time.Duration
+	// Now is the clock (time.Now if nil).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// node is one endpoint the client asks for proofs.
+type node struct {
+	Endpoint
+	rpc      *rpchttp.HTTP
+	badUntil time.Time
+}
+
+// Client reads proved facts from one chain. Safe for concurrent use.
+type Client struct {
+	cfg   Config
+	prt   *merkle.ProofRuntime
+	lcMu  sync.Mutex // serialises light-client verification
+	lc    *light.Client
+	mu    sync.Mutex
+	nodes []*node
+	// verified light blocks by height, a bounded recent set.
+	blocks map[int64]*cmttypes.LightBlock
+}
+
+// New connects to the endpoints and verifies the trust root's header.
+func New(ctx context.Context, cfg Config) (*Client, error) {
+	if err := cfg.Root.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.DropFor <= 0 {
+		cfg.DropFor = DefaultDropFor
+	}
+	if cfg.MaxClockDrift <= 0 {
+		cfg.MaxClockDrift = DefaultMaxClockDrift
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	hc, err := cfg.TLS.httpClient(cfg.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, prt: rootmulti.DefaultProofRuntime(), blocks: make(map[int64]*cmttypes.LightBlock)}
+	eps := append([]Endpoint{cfg.Primary}, cfg.Witnesses...)
+	var providers []provider.Provider
+	for i, ep := range eps {
+		if ep.Name == "" {
+			ep.Name = ep.URL
+		}
+		n, err := c.dial(ep, hc)
+		if err != nil {
+			return nil, err
+		}
+		c.nodes = append(c.nodes, n)
+		providers = append(providers, lighthttp.NewWithClient(cfg.Root.ChainID, n.rpc))
+		_ = i
+	}
+	witnesses := providers[1:]
+	if len(witnesses) == 0 {
+		cfg.Logger.Warn("proved: no witness configured; the primary's headers are not cross-checked", "primary", cfg.Primary.URL)
+		witnesses = []provider.Provider{providers[0]}
+	}
+	lc, err := light.NewClient(ctx, cfg.Root.ChainID,
+		light.TrustOptions{Period: cfg.Root.Period, Height: cfg.Root.Height, Hash: cfg.Root.Hash},
+		providers[0], witnesses, lightdb.New(dbm.NewMemDB(), cfg.Root.ChainID),
+		light.SkippingVerification(light.DefaultTrustLevel),
+		light.MaxClockDrift(cfg.MaxClockDrift),
+		light.MaxRetryAttempts(2),
+		light.PruningSize(headerCacheSize),
+		light.Logger(cmtlog.NewNopLogger()))
+	if err != nil {
+		return nil, fmt.Errorf("%w: light client from trust root %d: %w", ErrHeader, cfg.Root.Height, err)
+	}
+	c.lc = lc
+	return c, nil
+}
+
+func (c *Client) dial(ep Endpoint, hc *http.Client) (*node, error) {
+	switch {
+	case strings.HasPrefix(ep.URL, "https://"):
+	case strings.HasPrefix(ep.URL, "http://"):
+		if !c.cfg.AllowPlaintext {
+			return nil, fmt.Errorf("node %s: plaintext http:// endpoint; use https:// or allow plaintext explicitly", ep.URL)
+		}
+		c.cfg.Logger.Warn("proved: plaintext connection to a node (allowed by configuration)", "node", ep.URL)
+	default:
+		return nil, fmt.Errorf("node %q: want an https:// (or, when allowed, http://) URL", ep.URL)
+	}
+	rpc, err := rpchttp.NewWithClient(ep.URL, "/websocket", hc)
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", ep.URL, err)
+	}
+	return &node{Endpoint: ep, rpc: rpc}, nil
+}
+
+// ChainID returns the chain the client follows.
+func (c *Client) ChainID() string { return c.cfg.Root.ChainID }
+
+// Latest asks the primary for its newest header and verifies it; it returns
+// the newest verified light block (which may be the one verified before).
+func (c *Client) Latest(ctx context.Context) (*cmttypes.LightBlock, error) {
+	c.lcMu.Lock()
+	_, err := c.lc.Update(ctx, c.cfg.Now())
+	c.lcMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("%w: update: %w", ErrHeader, err)
+	}
+	lb, err := c.lc.TrustedLightBlock(0)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrHeader, err)
+	}
+	c.remember(lb)
+	return lb, nil
+}
+
+// LightBlock returns the verified light block at height h.
+func (c *Client) LightBlock(ctx context.Context, h int64) (*cmttypes.LightBlock, error) {
+	c.mu.Lock()
+	lb := c.blocks[h]
+	c.mu.Unlock()
+	if lb != nil {
+		return lb, nil
+	}
+	c.lcMu.Lock()
+	lb, err := c.lc.VerifyLightBlockAtHeight(ctx, h, c.cfg.Now())
+	c.lcMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("%w: height %d: %w", ErrHeader, h, err)
+	}
+	c.remember(lb)
+	return lb, nil
+}
+
+func (c *Client) remember(lb *cmttypes.LightBlock) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.blocks) >= headerCacheSize {
+		var low int64 = -1
+		for h := range c.blocks {
+			if low < 0 || h < low {
+				low = h
+			}
+		}
+		delete(c.blocks, low)
+	}
+	c.blocks[lb.Height] = lb
+}
+
+// Fact is one proved store entry: the value under Key in Store at state
+// height Height (nil Value: proved absent), with its proof.
+type Fact struct {
+	Store  string
+	Key    []byte
+	Height int64
+	Value  []byte
+	Proof  *cmtcrypto.ProofOps
+}
+
+// Exists reports whether the fact proves a value (not an absence).
+func (f Fact) Exists() bool { return f.Value != nil }
+
+// Get reads key from store at state height h, proved against the app hash of
+// the verified header h+1. Nodes are asked in order; one whose answer does not
+// prove the question is dropped for DropFor; one that cannot be reached is
+// skipped for this read.
+func (c *Client) Get(ctx context.Context, store string, key []byte, h int64) (Fact, error) {
+	if h < 2 {
+		return Fact{}, fmt.Errorf("%w: state height %d has no proofs", ErrBadProof, h)
+	}
+	lb, err := c.LightBlock(ctx, h+1)
+	if err != nil {
+		return Fact{}, err
+	}
+	var errs []error
+	for _, n := range c.usable() {
+		f, err := c.ask(ctx, n, store, key, h, lb.AppHash)
+		if err == nil {
+			return f, nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", n.Name, err))
+		if errors.Is(err, ErrBadProof) {
+			c.drop(n, err)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if len(errs) == 0 {
+		return Fact{}, ErrNoNode
+	}
+	return Fact{}, fmt.Errorf("%w: %w", ErrNoNode, errors.Join(errs...))
+}
+
+func (c *Client) usable() []*node {
+	now := c.cfg.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]*node, 0, len(c.nodes))
+	for _, n := range c.nodes {
+		if now.After(n.badUntil) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (c *Client) drop(n *node, err error) {
+	c.mu.Lock()
+	n.badUntil = c.cfg.Now().Add(c.cfg.DropFor)
+	c.mu.Unlock()
+	c.cfg.Logger.Warn("proved: node dropped for an unproved answer", "node", n.Name, "for", c.cfg.DropFor, "err", err)
+}
+
+// Dropped returns the names of the nodes currently dropped.
+func (c *Client) Dropped() []string {
+	now := c.cfg.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, n := range c.nodes {
+		if !now.After(n.badUntil) {
+			out = append(out, n.Name)
+		}
+	}
+	return out
+}
+
+func (c *Client) ask(ctx context.Context, n *node, store string, key []byte, h int64, appHash []byte) (Fact, error) {
+	qctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	res, err := n.rpc.ABCIQueryWithOptions(qctx, "/store/"+store+"/key", key, rpcclient.ABCIQueryOptions{Height: h, Prove: true})
+	if err != nil {
+		return Fact{}, err // transport: not the node's fault we can prove
+	}
+	r := res.Response
+	switch {
+	case r.Code != 0:
+		return Fact{}, fmt.Errorf("%w: query code %d: %s", ErrBadProof, r.Code, r.Log)
+	case r.Height != h:
+		return Fact{}, fmt.Errorf("%w: answered at height %d, asked %d", ErrBadProof, r.Height, h)
+	case !bytes.Equal(r.Key, key):
+		return Fact{}, fmt.Errorf("%w: answered key %x, asked %x", ErrBadProof, r.Key, key)
+	case r.ProofOps == nil || len(r.ProofOps.Ops) == 0:
+		return Fact{}, fmt.Errorf("%w: no proof", ErrBadProof)
+	}
+	f := Fact{Store: store, Key: key, Height: h, Value: r.Value, Proof: r.ProofOps}
+	if len(f.Value) == 0 {
+		f.Value = nil // the SDK stores no empty values; an empty answer claims absence
+	}
+	if err := verifyFact(c.prt, f, appHash); err != nil {
+		return Fact{}, err
+	}
+	return f, nil
+}
+
+// verifyFact checks f's proof against appHash.
+func verifyFact(prt *merkle.ProofRuntime, f Fact, appHash []byte) error {
+	kp := merkle.KeyPath{}.AppendKey([]byte(f.Store), merkle.KeyEncodingURL).AppendKey(f.Key, merkle.KeyEncodingURL).String()
+	var err error
+	if f.Value != nil {
+		err = prt.VerifyValue(f.Proof, appHash, kp, f.Value)
+	} else {
+		err = prt.VerifyAbsence(f.Proof, appHash, kp)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s/%x at %d: %w", ErrBadProof, f.Store, f.Key, f.Height, err)
+	}
+	return nil
+}
+
+// FetchLightBlock reads the light block at height h (0: the latest) from one
+// node WITHOUT verifying it: trust on first use, for an operator taking a trust
+// root from a node it runs itself (`amanah trust-root`). Never use it to
+// verify anything.
+func FetchLightBlock(ctx context.Context, url string, h int64, tlsCfg *TLSConfig, allowPlaintext bool) (*cmttypes.LightBlock, error) {
+	c := &Client{cfg: Config{AllowPlaintext: allowPlaintext, Logger: slog.Default()}}
+	hc, err := tlsCfg.httpClient(DefaultTimeout)
+	if err != nil {
+		return nil, err
+	}
+	n, err := c.dial(Endpoint{Name: url, URL: url}, hc)
+	if err != nil {
+		return nil, err
+	}
+	st, err := n.rpc.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", url, err)
+	}
+	return lighthttp.NewWithClient(st.NodeInfo.Network, n.rpc).LightBlock(ctx, h)
+}
