@@ -169,7 +169,9 @@ func runDemo(ctx context.Context) int {
 	allOK := true
 	summary := map[string]any{"ok": true, "seconds": time.Since(d.start).Seconds(), "steps": d.steps,
 		"revocation_visible_ms":           st.revocationLatency.Milliseconds(),
-		"revocation_submit_to_refusal_ms": st.revocationFromSubmit.Milliseconds(), "revocation_blocks": st.revocationBlocks}
+		"revocation_submit_to_refusal_ms": st.revocationFromSubmit.Milliseconds(), "revocation_blocks": st.revocationBlocks,
+		"proofs_checked": st.proofsChecked, "accreditation_revoked_refused": st.accreditationRevokedRefused,
+		"evidence_rechecked_offline": st.evidenceRechecked}
 	for _, s := range d.steps {
 		allOK = allOK && s.OK
 	}

@@ -4,17 +4,22 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	cmttypes "github.com/cometbft/cometbft/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
@@ -31,6 +36,8 @@ import (
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
 	"github.com/amanah-id/amanah/verifier/client"
+	"github.com/amanah-id/amanah/verifier/ledger/node"
+	"github.com/amanah-id/amanah/verifier/ledger/proved"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
@@ -62,6 +69,13 @@ type story struct {
 	revocationLatency         time.Duration
 	revocationFromSubmit      time.Duration
 	revocationBlocks          int64
+	// The verifier's trust root, the metrics address, and what the demo proved.
+	rootFile, metricsAddr       string
+	root                        *cmttypes.LightBlock
+	evidenceFile                string
+	evidenceRechecked           bool
+	accreditationRevokedRefused bool
+	proofsChecked               int64
 }
 
 func (s *story) run(ctx context.Context) {
@@ -70,7 +84,10 @@ func (s *story) run(ctx context.Context) {
 	ok = ok && s.d.run("the issuer creates a revocation list and issues a national ID credential", func() (string, error) { return s.issue(ctx) })
 	ok = ok && s.d.run("start the verifier against the node", func() (string, error) { return s.startVerifier(ctx) })
 	ok = ok && s.d.run("the bank asks for a challenge; the wallet discloses only age_over_18 and given_name; verified", func() (string, error) { return s.verify(ctx) })
+	ok = ok && s.d.run("an auditor re-checks the saved verdict's evidence offline against the trust root", func() (string, error) { return s.recheckEvidence(ctx) })
+	ok = ok && s.d.run("the department revokes a second issuer's accreditation; the verifier refuses its credential", func() (string, error) { return s.revokeAccreditation(ctx) })
 	ok = ok && s.d.run("the issuer revokes; the verifier refuses the credential", func() (string, error) { return s.revoke(ctx) })
+	ok = ok && s.d.run("the verifier proved every ledger fact it used", func() (string, error) { return s.countProofs(ctx) })
 	_ = ok && s.d.run("no personal data reached the ledger", func() (string, error) { return s.checkNoPersonalData(ctx) })
 }
 
@@ -211,12 +228,27 @@ func (s *story) startVerifier(ctx context.Context) (string, error) {
 		return "", err
 	}
 	s.verifierAddr = fmt.Sprintf("127.0.0.1:%d", grpcPort)
+	s.metricsAddr = fmt.Sprintf("127.0.0.1:%d", metricsPort)
 	key := make([]byte, 16)
 	if _, err := rand.Read(key); err != nil {
 		return "", err
 	}
 	s.bankAPIKey = hex.EncodeToString(key)
 	nd := s.net.Node(0)
+	// The operator's trust root: block 1 of the node the demo runs (trust on first use;
+	// `amanah trust-root --node <url>` does the same for an operator's own node).
+	if s.root, err = proved.FetchLightBlock(ctx, nd.RPCURL(), 1, nil, true); err != nil {
+		return "", fmt.Errorf("trust root: %w", err)
+	}
+	rf, err := node.NewTrustRootFile(s.root)
+	if err != nil {
+		return "", err
+	}
+	rb, _ := json.MarshalIndent(rf, "", "  ")
+	s.rootFile = filepath.Join(s.dir, "trust-root.json")
+	if err := os.WriteFile(s.rootFile, rb, 0o600); err != nil {
+		return "", err
+	}
 	s.verifierLog = filepath.Join(s.dir, "verifier.log")
 	logFile, err := os.Create(s.verifierLog)
 	if err != nil {
@@ -225,7 +257,7 @@ func (s *story) startVerifier(ctx context.Context) (string, error) {
 	defer logFile.Close()
 	s.verifierCmd = exec.Command(bin,
 		"--listen", s.verifierAddr, "--rest", "off", "--metrics", fmt.Sprintf("127.0.0.1:%d", metricsPort),
-		"--node", fmt.Sprintf("node0=%s,%s", nd.GRPCAddr(), nd.RPCURL()),
+		"--node", "node0="+nd.RPCURL(), "--allow-plaintext-nodes", "--trust-root", s.rootFile,
 		"--api-key", s.bank+"="+s.bankAPIKey)
 	s.verifierCmd.Stdout, s.verifierCmd.Stderr = logFile, logFile
 	if err := s.verifierCmd.Start(); err != nil {
@@ -245,7 +277,8 @@ func (s *story) startVerifier(ctx context.Context) (string, error) {
 		r, err := health.Check(cctx, &healthpb.HealthCheckRequest{})
 		cancel()
 		if err == nil && r.Status == healthpb.HealthCheckResponse_SERVING {
-			return fmt.Sprintf("amanah-verifier serving on %s, reading node0 over gRPC and its block events", s.verifierAddr), nil
+			return fmt.Sprintf("amanah-verifier serving on %s; every ledger fact read from node0 with a Merkle proof against headers its light client verified from the trust root (height %d, %X)",
+				s.verifierAddr, s.root.Height, s.root.Hash()[:8]), nil
 		}
 		select { // poll the just-started process until the deadline, unless it exits
 		case <-s.verifierDone:
@@ -271,19 +304,24 @@ func tail(path string, n int) string {
 
 // present answers a fresh challenge with the wallet's credential, disclosing only `disclosed`.
 func (s *story) present(ctx context.Context, c *client.Client) (*client.Result, error) {
+	return s.presentCredential(ctx, c, s.credential, s.holder, false)
+}
+
+// presentCredential answers a fresh challenge with credential, held with holder's key.
+func (s *story) presentCredential(ctx context.Context, c *client.Client, credential string, holder keys.PrivateKey, evidence bool) (*client.Result, error) {
 	ch, err := c.CreateChallenge(ctx, bankAudience, []string{trusttypes.NationalIDVCT}, disclosed)
 	if err != nil {
 		return nil, fmt.Errorf("challenge: %w", err)
 	}
-	cred, err := sdjwt.Parse(s.credential)
+	cred, err := sdjwt.Parse(credential)
 	if err != nil {
 		return nil, err
 	}
-	pres, err := cred.Present(ctx, disclosed, &sdjwt.KeyBinding{Signer: jws.NewKeySigner(s.holder), Nonce: ch.Nonce, Audience: ch.Audience})
+	pres, err := cred.Present(ctx, disclosed, &sdjwt.KeyBinding{Signer: jws.NewKeySigner(holder), Nonce: ch.Nonce, Audience: ch.Audience})
 	if err != nil {
 		return nil, err
 	}
-	return c.Verify(ctx, pres, ch.Nonce, client.Policy{AcceptedVCTs: []string{trusttypes.NationalIDVCT}, RequiredClaims: disclosed})
+	return c.Verify(ctx, pres, ch.Nonce, client.Policy{AcceptedVCTs: []string{trusttypes.NationalIDVCT}, RequiredClaims: disclosed, Evidence: evidence})
 }
 
 func (s *story) dial() (*client.Client, error) {
@@ -296,12 +334,23 @@ func (s *story) verify(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer c.Close()
-	res, err := s.present(ctx, c)
+	res, err := s.presentCredential(ctx, c, s.credential, s.holder, true)
 	if err != nil {
 		return "", err
 	}
 	if !res.Verified {
 		return "", fmt.Errorf("not verified: %s", res.Reason)
+	}
+	if res.Raw.Evidence == nil {
+		return "", errors.New("the verifier gave no evidence")
+	}
+	eb, err := node.MarshalEvidence(res.Raw.Evidence)
+	if err != nil {
+		return "", err
+	}
+	s.evidenceFile = filepath.Join(s.dir, "verdict-evidence.json")
+	if err := os.WriteFile(s.evidenceFile, eb, 0o600); err != nil {
+		return "", err
 	}
 	var names []string
 	for k := range res.Claims {
@@ -311,8 +360,151 @@ func (s *story) verify(ctx context.Context) (string, error) {
 	if strings.Join(names, ",") != "age_over_18,given_name" {
 		return "", fmt.Errorf("verifier returned claims %v, want exactly %v", names, disclosed)
 	}
-	return fmt.Sprintf("verified at ledger height %d: age_over_18=%v given_name=%v (birth date, family name, nationality never left the wallet)",
-		res.Height, res.Claims["age_over_18"], res.Claims["given_name"]), nil
+	return fmt.Sprintf("verified at ledger height %d: age_over_18=%v given_name=%v (birth date, family name, nationality never left the wallet); the bank kept the evidence (%d proved facts, %d bytes)",
+		res.Height, res.Claims["age_over_18"], res.Claims["given_name"], len(res.Raw.Evidence.Facts), len(eb)), nil
+}
+
+// recheckEvidence re-checks the saved evidence with nothing but the trust root: the header's
+// signatures, every proof against its app hash, and the verification rules over those facts.
+func (s *story) recheckEvidence(ctx context.Context) (string, error) {
+	eb, err := os.ReadFile(s.evidenceFile)
+	if err != nil {
+		return "", err
+	}
+	ev, err := node.UnmarshalEvidence(eb)
+	if err != nil {
+		return "", err
+	}
+	r, err := node.VerifyEvidence(ctx, ev, s.root)
+	if err != nil {
+		return "", err
+	}
+	if !r.Supports() {
+		return "", fmt.Errorf("the evidence does not support the verdict: %+v", r)
+	}
+	s.evidenceRechecked = true
+	return fmt.Sprintf("header %d signed by the council's validators; %d facts proved against its app hash; issuer key, accreditation at issuance and now, status 0 and the bank's registration all hold (no node asked)",
+		r.Height+1, r.Facts), nil
+}
+
+// revokeAccreditation: a second issuer, accredited by the department, issues a credential that
+// verifies; the department revokes that accreditation; the same credential is refused.
+func (s *story) revokeAccreditation(ctx context.Context) (string, error) {
+	issuer2, key2, err := s.l.createDID(ctx, s.council)
+	if err != nil {
+		return "", err
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	acc := &trusttypes.MsgAccredit{Signer: s.council.Address.String(), Payload: trusttypes.AccreditPayload{Id: "nrd-issuer-2",
+		Accreditor: s.nrd, Accredited: issuer2, Role: trusttypes.ROLE_ISSUER, Vcts: []string{trusttypes.NationalIDVCT},
+		ValidFrom: now.Add(-time.Minute), ValidUntil: now.AddDate(1, 0, 0)}}
+	if acc.Signatures, err = s.l.didSign(acc, &acc.Payload, s.nrd+"#key-1", s.nrdKey); err != nil {
+		return "", err
+	}
+	if _, err := s.l.deliver(ctx, s.council, acc); err != nil {
+		return "", fmt.Errorf("accredit the second issuer: %w", err)
+	}
+	seq, err := statustypes.NewQueryClient(s.l.conn).Sequence(ctx, &statustypes.QuerySequenceRequest{Owner: issuer2})
+	if err != nil {
+		return "", err
+	}
+	create := &statustypes.MsgCreateStatusList{Signer: s.council.Address.String(), Payload: &statustypes.CreateStatusListPayload{
+		Owner: issuer2, Purpose: statustypes.StatusPurpose_STATUS_PURPOSE_REVOCATION, Size_: statuslist.MinSize, Sequence: seq.Sequence}}
+	if create.Signatures, err = s.l.didSign(create, create.Payload, issuer2+"#key-1", key2); err != nil {
+		return "", err
+	}
+	if _, err := s.l.deliver(ctx, s.council, create); err != nil {
+		return "", fmt.Errorf("second issuer's list: %w", err)
+	}
+	lists, err := statustypes.NewQueryClient(s.l.conn).ListsByOwner(ctx, &statustypes.QueryListsByOwnerRequest{Owner: issuer2})
+	if err != nil || len(lists.Lists) == 0 {
+		return "", fmt.Errorf("second issuer's list not found: %v", err)
+	}
+	holder, err := keys.Generate(keys.Ed25519)
+	if err != nil {
+		return "", err
+	}
+	iss := &sdjwtvc.Issuer{DID: issuer2, KeyID: issuer2 + "#key-1", Signer: jws.NewKeySigner(key2)}
+	cred, err := iss.Issue(ctx, sdjwtvc.Credential{VCT: trusttypes.NationalIDVCT, Holder: holder.Public(),
+		Claims: map[string]any{"given_name": "Farid", "birthdate": "1985-01-30"},
+		Status: &sdjwtvc.StatusRef{Index: 3, URI: statustypes.ListURL(s.net.Node(0).RESTURL(), lists.Lists[0].Id, "")}})
+	if err != nil {
+		return "", err
+	}
+	c, err := s.dial()
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	var res *client.Result
+	for attempt := 0; time.Now().Before(deadline) && attempt < 300; attempt++ { // until the verifier has the new blocks
+		if res, err = s.presentCredential(ctx, c, cred, holder, false); err != nil {
+			return "", err
+		}
+		if res.Verified {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if res == nil || !res.Verified {
+		return "", fmt.Errorf("the second issuer's credential was not verified before the revocation: %v", res)
+	}
+	set := &trusttypes.MsgSetAccreditationStatus{Signer: s.council.Address.String(), Payload: trusttypes.AccreditationStatusPayload{
+		Id: "nrd-issuer-2", Actor: s.nrd, Status: trusttypes.ACCREDITATION_STATUS_REVOKED, Reason: "audit finding", Sequence: 1}}
+	if set.Signatures, err = s.l.didSign(set, &set.Payload, s.nrd+"#key-1", s.nrdKey); err != nil {
+		return "", err
+	}
+	out, err := s.l.deliver(ctx, s.council, set)
+	if err != nil {
+		return "", fmt.Errorf("revoke the accreditation: %w", err)
+	}
+	for attempt := 0; time.Now().Before(deadline.Add(30*time.Second)) && attempt < 600; attempt++ {
+		if res, err = s.presentCredential(ctx, c, cred, holder, false); err != nil {
+			return "", err
+		}
+		if !res.Verified {
+			if res.Reason != "issuer_not_accredited" {
+				return "", fmt.Errorf("refused with %q, want issuer_not_accredited", res.Reason)
+			}
+			s.accreditationRevokedRefused = true
+			return fmt.Sprintf("accreditation nrd-issuer-2 revoked in block %d; the credential it issued before is refused (%s) at ledger height %d",
+				out.Height, res.Reason, res.Height), nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return "", errors.New("the verifier still accepts a credential of an issuer whose accreditation was revoked")
+}
+
+// countProofs reads how many ledger facts the verifier proved from its metrics.
+func (s *story) countProofs(ctx context.Context) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.metricsAddr+"/metrics", nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, "amanah_verifier_ledger_facts_proved_total "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return "", err
+			}
+			s.proofsChecked = int64(f)
+			if s.proofsChecked == 0 {
+				return "", errors.New("no fact was proved")
+			}
+			return fmt.Sprintf("%d facts (values and absences, incl. each block's change journal) read with a Merkle proof checked against a light-client-verified header", s.proofsChecked), nil
+		}
+	}
+	return "", errors.New("amanah_verifier_ledger_facts_proved_total not in the verifier's metrics")
 }
 
 func (s *story) revoke(ctx context.Context) (string, error) {

@@ -159,9 +159,7 @@ func serve(cfg Config) error {
 	opts.Cache = ledger.Config{Freshness: time.Duration(cfg.Freshness), MaxDIDs: cfg.Cache.MaxDIDs,
 		MaxPages: cfg.Cache.MaxPages, MaxEntries: cfg.Cache.MaxEntries, Observer: m}
 	opts.Logger = log
-	octx, ocancel := context.WithTimeout(ctx, 30*time.Second)
-	view, err := node.Open(octx, opts)
-	ocancel()
+	view, err := node.Open(opts)
 	if err != nil {
 		return err
 	}

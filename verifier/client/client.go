@@ -82,6 +82,9 @@ type Policy struct {
 	AcceptedVCTs   []string
 	RequiredClaims []string
 	MaxStatusAge   time.Duration
+	// Evidence asks for the verdict's evidence (Result.Raw.Evidence), to keep
+	// and re-check offline with `amanah verify-evidence`.
+	Evidence bool
 }
 
 // Result is a verification answer.
@@ -104,7 +107,8 @@ type Result struct {
 // Verify verifies a presentation made for the challenge nonce.
 func (c *Client) Verify(ctx context.Context, presentation, nonce string, p Policy) (*Result, error) {
 	r, err := c.rpc.VerifyPresentation(c.ctx(ctx), &verifierpb.VerifyPresentationRequest{Presentation: presentation, Nonce: nonce,
-		Policy: &verifierpb.Policy{AcceptedVcts: p.AcceptedVCTs, RequiredClaims: p.RequiredClaims, MaxStatusAgeSeconds: int64(p.MaxStatusAge / time.Second)}})
+		Policy:          &verifierpb.Policy{AcceptedVcts: p.AcceptedVCTs, RequiredClaims: p.RequiredClaims, MaxStatusAgeSeconds: int64(p.MaxStatusAge / time.Second)},
+		IncludeEvidence: p.Evidence})
 	if err != nil {
 		return nil, err
 	}

@@ -132,7 +132,7 @@ func (w *World) OpenView(cfg ledger.Config, urls ...string) *node.View {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	w.T.Cleanup(cancel)
-	v, err := node.Open(ctx, node.Options{Root: w.TrustRoot(), Nodes: eps, AllowPlaintext: true, Cache: cfg})
+	v, err := node.Open(node.Options{Root: w.TrustRoot(), Nodes: eps, AllowPlaintext: true, Cache: cfg})
 	require.NoError(w.T, err)
 	go v.Run(ctx)
 	require.Eventually(w.T, func() bool { return v.Cache.Fresh() == nil }, 60*time.Second, 20*time.Millisecond, "view never synced")

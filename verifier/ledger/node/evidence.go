@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/hex"
@@ -13,6 +14,7 @@ import (
 
 	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/cosmos/gogoproto/jsonpb"
 
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
@@ -233,4 +235,22 @@ func (f TrustRootFile) Root(period time.Duration) (proved.TrustRoot, error) {
 		return proved.TrustRoot{}, err
 	}
 	return proved.TrustRoot{ChainID: f.ChainID, Height: f.Height, Hash: hash, Period: period}, nil
+}
+
+// MarshalEvidence writes evidence as JSON (the protobuf JSON mapping; bytes in base64).
+func MarshalEvidence(ev *verifierpb.Evidence) ([]byte, error) {
+	var b bytes.Buffer
+	if err := (&jsonpb.Marshaler{Indent: "  "}).Marshal(&b, ev); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// UnmarshalEvidence reads evidence written by MarshalEvidence (or the REST gateway).
+func UnmarshalEvidence(bz []byte) (*verifierpb.Evidence, error) {
+	var ev verifierpb.Evidence
+	if err := (&jsonpb.Unmarshaler{}).Unmarshal(bytes.NewReader(bz), &ev); err != nil {
+		return nil, fmt.Errorf("evidence: %w", err)
+	}
+	return &ev, nil
 }

@@ -35,16 +35,18 @@ type View struct {
 	Evidence *Collector
 }
 
-// Open verifies the trust root's header through the nodes and returns the
-// view; call Run to follow the chain.
-func Open(ctx context.Context, o Options) (*View, error) {
+// Open returns the view over the nodes; Run follows the chain, first
+// verifying the trust root's header through the nodes (until then, and
+// whenever they cannot be reached, the view is stale and fails closed). Only
+// configuration errors are returned.
+func Open(o Options) (*View, error) {
 	if len(o.Nodes) == 0 {
 		return nil, errors.New("ledger view: at least one node is required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	c, err := proved.New(ctx, proved.Config{Root: o.Root, Primary: o.Nodes[0], Witnesses: o.Nodes[1:], TLS: o.TLS,
+	c, err := proved.New(proved.Config{Root: o.Root, Primary: o.Nodes[0], Witnesses: o.Nodes[1:], TLS: o.TLS,
 		AllowPlaintext: o.AllowPlaintext, Logger: o.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("ledger view: %w", err)

@@ -122,8 +122,9 @@ type Client struct {
 	blocks map[int64]*cmttypes.LightBlock
 }
 
-// New connects to the endpoints and verifies the trust root's header.
-func New(ctx context.Context, cfg Config) (*Client, error) {
+// New prepares a client for the endpoints; no request is made until Start
+// (or the first Latest) verifies the trust root's header through them.
+func New(cfg Config) (*Client, error) {
 	if err := cfg.Root.Validate(); err != nil {
 		return nil, err
 	}
@@ -147,9 +148,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, prt: rootmulti.DefaultProofRuntime(), blocks: make(map[int64]*cmttypes.LightBlock)}
-	eps := append([]Endpoint{cfg.Primary}, cfg.Witnesses...)
-	var providers []provider.Provider
-	for i, ep := range eps {
+	for _, ep := range append([]Endpoint{cfg.Primary}, cfg.Witnesses...) {
 		if ep.Name == "" {
 			ep.Name = ep.URL
 		}
@@ -158,27 +157,42 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 			return nil, err
 		}
 		c.nodes = append(c.nodes, n)
-		providers = append(providers, lighthttp.NewWithClient(cfg.Root.ChainID, n.rpc))
-		_ = i
+	}
+	if len(cfg.Witnesses) == 0 {
+		cfg.Logger.Warn("proved: no witness configured; the primary's headers are not cross-checked", "primary", cfg.Primary.URL)
+	}
+	return c, nil
+}
+
+// Start verifies the trust root's header through the nodes (once; later
+// calls return at once).
+func (c *Client) Start(ctx context.Context) error {
+	c.lcMu.Lock()
+	defer c.lcMu.Unlock()
+	if c.lc != nil {
+		return nil
+	}
+	var providers []provider.Provider
+	for _, n := range c.nodes {
+		providers = append(providers, lighthttp.NewWithClient(c.cfg.Root.ChainID, n.rpc))
 	}
 	witnesses := providers[1:]
 	if len(witnesses) == 0 {
-		cfg.Logger.Warn("proved: no witness configured; the primary's headers are not cross-checked", "primary", cfg.Primary.URL)
-		witnesses = []provider.Provider{providers[0]}
+		witnesses = providers[:1] // its own witness: the light client requires one
 	}
-	lc, err := light.NewClient(ctx, cfg.Root.ChainID,
-		light.TrustOptions{Period: cfg.Root.Period, Height: cfg.Root.Height, Hash: cfg.Root.Hash},
-		providers[0], witnesses, lightdb.New(dbm.NewMemDB(), cfg.Root.ChainID),
+	r := c.cfg.Root
+	lc, err := light.NewClient(ctx, r.ChainID, light.TrustOptions{Period: r.Period, Height: r.Height, Hash: r.Hash},
+		providers[0], witnesses, lightdb.New(dbm.NewMemDB(), r.ChainID),
 		light.SkippingVerification(light.DefaultTrustLevel),
-		light.MaxClockDrift(cfg.MaxClockDrift),
+		light.MaxClockDrift(c.cfg.MaxClockDrift),
 		light.MaxRetryAttempts(2),
 		light.PruningSize(headerCacheSize),
 		light.Logger(cmtlog.NewNopLogger()))
 	if err != nil {
-		return nil, fmt.Errorf("%w: light client from trust root %d: %w", ErrHeader, cfg.Root.Height, err)
+		return fmt.Errorf("%w: light client from trust root %d: %w", ErrHeader, r.Height, err)
 	}
 	c.lc = lc
-	return c, nil
+	return nil
 }
 
 func (c *Client) dial(ep Endpoint, hc *http.Client) (*node, error) {
@@ -205,6 +219,9 @@ func (c *Client) ChainID() string { return c.cfg.Root.ChainID }
 // Latest asks the primary for its newest header and verifies it; it returns
 // the newest verified light block (which may be the one verified before).
 func (c *Client) Latest(ctx context.Context) (*cmttypes.LightBlock, error) {
+	if err := c.Start(ctx); err != nil {
+		return nil, err
+	}
 	c.lcMu.Lock()
 	_, err := c.lc.Update(ctx, c.cfg.Now())
 	c.lcMu.Unlock()
@@ -226,6 +243,9 @@ func (c *Client) LightBlock(ctx context.Context, h int64) (*cmttypes.LightBlock,
 	c.mu.Unlock()
 	if lb != nil {
 		return lb, nil
+	}
+	if err := c.Start(ctx); err != nil {
+		return nil, err
 	}
 	c.lcMu.Lock()
 	lb, err := c.lc.VerifyLightBlockAtHeight(ctx, h, c.cfg.Now())
