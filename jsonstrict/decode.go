@@ -79,9 +79,12 @@ func (s *scanner) object(depth int) (any, error) {
 		if _, dup := m[k]; dup {
 			return nil, duplicateAt([]byte(k), at)
 		}
-		if err := s.colon(); err != nil {
-			return nil, err
+		s.skipWS()
+		if s.peek() != ':' {
+			return nil, s.unexpected("':'")
 		}
+		s.pos++
+		s.skipWS()
 		v, err := s.value(depth + 1)
 		if err != nil {
 			return nil, err
@@ -129,17 +132,28 @@ func (s *scanner) array(depth int) (any, error) {
 }
 
 // stringValue reads a string; the names and values every JOSE header, SD-JWT VC and
-// key-binding JWT carries come back as constants, without allocating.
+// key-binding JWT carries come back as constants, without allocating. Plain ASCII strings
+// (nearly all) are read here; the rest go through str.
 func (s *scanner) stringValue() (string, error) {
+	start := s.pos + 1
+	i := start
+	for i < len(s.data) && plainASCII[s.data[i]] {
+		i++
+	}
+	if i < len(s.data) && s.data[i] == '"' {
+		raw := s.data[start:i]
+		s.pos = i + 1
+		if k, ok := commonString(raw); ok {
+			return k, nil
+		}
+		return string(raw), nil
+	}
 	raw, escaped, err := s.str()
 	if err != nil {
 		return "", err
 	}
 	if escaped {
 		return string(unescape(make([]byte, 0, len(raw)), raw)), nil
-	}
-	if k, ok := commonString(raw); ok {
-		return k, nil
 	}
 	return string(raw), nil
 }

@@ -118,11 +118,23 @@ func (s *scanner) digits() int {
 	return n
 }
 
+// plainASCII holds the bytes a string may contain as they are: printable ASCII other than
+// '"' and '\\'.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str reads the string whose opening quote is at pos and returns the bytes between the
 // quotes, checked, and whether they contain escapes (unescape gives the value then).
 func (s *scanner) str() (raw []byte, escaped bool, err error) {
 	s.pos++ // '"'
 	start := s.pos
+	for s.pos < len(s.data) && plainASCII[s.data[s.pos]] {
+		s.pos++
+	}
 	ascii := true
 	for s.pos < len(s.data) {
 		c := s.data[s.pos]
