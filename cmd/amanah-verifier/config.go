@@ -106,7 +106,7 @@ type CacheConfig struct {
 }
 
 func defaultConfig() Config {
-	return Config{Listen: "127.0.0.1:9090", RESTListen: "127.0.0.1:8080", MetricsListen: "127.0.0.1:9102",
+	return Config{Listen: "127.0.0.1:50051", RESTListen: "127.0.0.1:8080", MetricsListen: "127.0.0.1:9102",
 		Freshness: Duration(15 * time.Second), ChallengeTTL: Duration(5 * time.Minute),
 		Trust:     TrustConfig{Period: Duration(14 * 24 * time.Hour)},
 		RateLimit: RateLimit{PerSecond: 2000, Burst: 4000}, AuditLog: "-"}

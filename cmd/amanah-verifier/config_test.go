@@ -16,7 +16,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if err := c.validate(); err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Nodes) != 2 || c.Nodes[1].RPC != "https://127.0.0.1:26757" || time.Duration(c.Freshness) != 15*time.Second ||
+	if len(c.Nodes) != 2 || c.Nodes[1].RPC != "https://127.0.0.1:26667" || time.Duration(c.Freshness) != 15*time.Second ||
 		c.Clients[0].DID != "did:amanah:demo:bank-one" || c.Cache.MaxDIDs != 1<<20 {
 		t.Fatalf("config %+v", c)
 	}
