@@ -50,7 +50,9 @@ type node struct {
 	now     time.Time
 }
 
-func (n *node) Head(context.Context) (ledger.Head, error) { return ledger.Head{Height: 1, Time: n.now}, nil }
+func (n *node) Head(context.Context) (ledger.Head, error) {
+	return ledger.Head{Height: 1, Time: n.now}, nil
+}
 
 func (n *node) Journal(context.Context, int64) (ledger.Journal, error) { return ledger.Journal{}, nil }
 
