@@ -1,8 +1,10 @@
 // Command amanah is the off-chain tool of Amanah key holders: it generates
 // keys and computes their DIDs (amanah key), issues SD-JWT VCs (amanah issuer),
-// keeps them in an encrypted wallet and presents them (amanah wallet), and
-// checks presentations locally (amanah verify). On-chain transactions are
-// amanahd's.
+// keeps them in an encrypted wallet and presents them (amanah wallet), checks
+// presentations (amanah verify: against the ledger through proofs, or offline
+// with a given issuer key), takes a trust root from a node (amanah
+// trust-root) and re-checks a verdict's evidence offline (amanah
+// verify-evidence). On-chain transactions are amanahd's.
 package main
 
 import (

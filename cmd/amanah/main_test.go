@@ -2,19 +2,14 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc"
-
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/keys"
-	didtypes "github.com/amanah-id/amanah/x/did/types"
 )
 
 const testPass = "correct horse battery"
@@ -352,7 +347,7 @@ func TestBadInputs(t *testing.T) {
 		{"present unknown name", f.env, []string{"wallet", "present", "nope", "--wallet", f.wallet, "--nonce", "n", "--aud", "a"}, "no credential"},
 		{"present empty path", f.env, []string{"wallet", "present", "x", "--wallet", f.wallet, "--disclose", "a,,b", "--nonce", "n", "--aud", "a"}, "empty claim"},
 		{"verify no key source", nil, []string{"verify", "--presentation", f.cred, "--nonce", "n", "--aud", "a"}, "exactly one"},
-		{"verify both key sources", nil, []string{"verify", "--presentation", f.cred, "--issuer-jwk", f.issPub, "--node-grpc", "127.0.0.1:1", "--nonce", "n", "--aud", "a"}, "exactly one"},
+		{"verify both key sources", nil, []string{"verify", "--presentation", f.cred, "--issuer-jwk", f.issPub, "--node", "https://127.0.0.1:1", "--nonce", "n", "--aud", "a"}, "exactly one"},
 		{"verify no nonce", nil, []string{"verify", "--presentation", f.cred, "--issuer-jwk", f.issPub}, "--nonce"},
 		{"verify missing file", nil, []string{"verify", "--presentation", missing, "--issuer-jwk", f.issPub, "--nonce", "n", "--aud", "a"}, "does not exist"},
 		{"verify issued form", nil, []string{"verify", "--presentation", f.cred, "--issuer-jwk", f.issPub, "--nonce", "n", "--aud", "a"}, "kb_missing"},
@@ -364,80 +359,5 @@ func TestBadInputs(t *testing.T) {
 				t.Fatalf("code %d, stderr %q; want non-zero and %q", code, errs, c.want)
 			}
 		})
-	}
-}
-
-// fakeDIDQuery serves one DID document through the x/did Query service.
-type fakeDIDQuery struct {
-	didtypes.UnimplementedQueryServer
-	doc *didcore.Document
-}
-
-func (q *fakeDIDQuery) Resolve(_ context.Context, req *didtypes.QueryResolveRequest) (*didtypes.QueryResolveResponse, error) {
-	if req.Did != q.doc.ID {
-		return &didtypes.QueryResolveResponse{DidResolutionMetadata: didtypes.ResolutionMetadata{Error: "notFound"}}, nil
-	}
-	b, err := json.Marshal(q.doc)
-	if err != nil {
-		return nil, err
-	}
-	return &didtypes.QueryResolveResponse{DidDocument: b, DidDocumentMetadata: &didtypes.DocumentMetadata{VersionId: "1"},
-		DidResolutionMetadata: didtypes.ResolutionMetadata{ContentType: "application/did+json"}}, nil
-}
-
-func TestVerifyThroughNodeGRPC(t *testing.T) {
-	f := newFixture(t)
-	mustRun(t, f.env, "wallet", "import", f.cred, "--wallet", f.wallet, "--name", "nid")
-	vp := filepath.Join(f.dir, "p.txt")
-	mustRun(t, f.env, "wallet", "present", "nid", "--wallet", f.wallet, "--disclose", "age_over_21", "--nonce", "n", "--aud", "bank", "--out", vp)
-
-	b, _ := os.ReadFile(f.issKey)
-	priv, err := keys.ParsePrivateJWK(bytes.TrimSpace(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := didtypes.NewDocument("local", priv.Public())
-	if doc.ID != f.issDID {
-		t.Fatalf("document %s, issuer %s", doc.ID, f.issDID)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer(grpc.ForceServerCodec(gogoCodec{}))
-	fake := &fakeDIDQuery{doc: doc}
-	didtypes.RegisterQueryServer(srv, fake)
-	go srv.Serve(lis)
-	defer srv.Stop()
-
-	verify := func() verifyResult {
-		out, _, _ := run(t, nil, "verify", "--presentation", vp, "--node-grpc", lis.Addr().String(), "--nonce", "n", "--aud", "bank", "--timeout", "5s")
-		var r verifyResult
-		if err := json.Unmarshal([]byte(out), &r); err != nil {
-			t.Fatalf("%v: %q", err, out)
-		}
-		return r
-	}
-	if r := verify(); !r.Verified || r.Claims["age_over_21"] != true || r.KeyID != f.kid {
-		t.Fatalf("result %+v", r)
-	}
-	// The key is no longer an assertionMethod.
-	doc.AssertionMethod = nil
-	if r := verify(); r.Verified || r.Reason != "kid_not_assertion_method" {
-		t.Fatalf("result %+v", r)
-	}
-	// Unknown DID.
-	stranger, err := keys.Generate(keys.Ed25519)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake.doc = didtypes.NewDocument("local", stranger.Public())
-	if r := verify(); r.Verified || r.Reason != "unknown_kid" {
-		t.Fatalf("result %+v", r)
-	}
-	// Node down: fail closed.
-	srv.Stop()
-	if r := verify(); r.Verified || r.Reason != "issuer_key_unavailable" {
-		t.Fatalf("result %+v", r)
 	}
 }

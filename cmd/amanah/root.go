@@ -32,7 +32,8 @@ type env struct {
 }
 
 // Execute runs the amanah command line with args and returns the exit code:
-// 0 on success, 1 on any error (printed to stderr as "amanah: <error>").
+// 0 on success, 1 on any error (printed to stderr as "amanah: <error>"),
+// except where a command documents its own codes (verify-evidence).
 func Execute(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	root := newRootCmd(&env{getenv: getenv, stdin: stdin})
 	root.SetArgs(args)
@@ -43,6 +44,11 @@ func Execute(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fu
 		var ex exitError
 		if errors.As(err, &ex) {
 			return ex.code
+		}
+		var ce codeError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(stderr, "amanah: %v\n", ce.err)
+			return ce.code
 		}
 		fmt.Fprintf(stderr, "amanah: %v\n", err)
 		return 1
@@ -56,15 +62,26 @@ type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// codeError ends a command with a given code, printing err (a command's
+// documented exit codes).
+type codeError struct {
+	code int
+	err  error
+}
+
+func (e codeError) Error() string { return e.err.Error() }
+
+func (e codeError) Unwrap() error { return e.err }
+
 func newRootCmd(e *env) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "amanah",
-		Short:         "Amanah off-chain tool: keys, credential issuance, wallet, verification",
+		Short:         "Amanah off-chain tool: keys, credential issuance, wallet, verification, evidence",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newKeyCmd(), newIssuerCmd(), newWalletCmd(e), newVerifyCmd())
+	root.AddCommand(newKeyCmd(), newIssuerCmd(), newWalletCmd(e), newVerifyCmd(), newTrustRootCmd(), newVerifyEvidenceCmd())
 	return root
 }
 
