@@ -5,7 +5,11 @@
 // (scripts/bench/verifiermem, 1M DIDs), the chain load test (scripts/bench/chainload: bank
 // sends and DID creations on one one-node local network) and the DID resolution test
 // (scripts/bench/didresolve: x/did Resolve over the node's gRPC with 100k DIDs stored, on a
-// second one-node network), one after the other on this machine.
+// second one-node network) and the verifier over its proof-checked ledger view
+// (scripts/bench/verifierproved: the load generator's EdDSA load against the verifier reading a
+// third one-node network through Merkle proofs, beside the in-memory verifier in alternating
+// rounds; cold and warm latency; revocation visibility through the verifier), one after the
+// other on this machine.
 // It writes build/bench/results.json (one flat JSON object), keeps each tool's raw output
 // beside it, and regenerates docs/benchmarks.md and the plots in docs/bench/.
 //
@@ -15,6 +19,7 @@
 //
 //	go run ./scripts/bench                 # everything (about 20-30 minutes on 2 cores)
 //	go run ./scripts/bench -skip chain,mem # a subset
+//	go run ./scripts/bench -only proved    # one step (its page goes to build/bench/benchmarks.md)
 package main
 
 import (
@@ -29,6 +34,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +46,7 @@ import (
 type options struct {
 	out, docs   string
 	skip        map[string]bool
+	only        map[string]bool
 	count       int
 	chainDur    time.Duration
 	loadN       int
@@ -52,7 +59,9 @@ type options struct {
 
 func main() {
 	var o options
-	skip := flag.String("skip", "", "comma-separated steps to skip: gobench,load,mem,chain,resolve")
+	skip := flag.String("skip", "", "comma-separated steps to skip: "+strings.Join(steps, ","))
+	only := flag.String("only", "", "comma-separated steps to run, the others skipped (e.g. proved); unless -docs is given the page "+
+		"and plots then go to the -out directory, so that docs/benchmarks.md stays the page of a whole run")
 	flag.StringVar(&o.out, "out", "build/bench", "directory of results.json and raw outputs")
 	flag.StringVar(&o.docs, "docs", "docs", "directory of benchmarks.md (plots go to <docs>/bench)")
 	flag.IntVar(&o.count, "count", 3, "go test -count for the Go benchmarks")
@@ -64,10 +73,18 @@ func main() {
 	flag.BoolVar(&o.noDocs, "no-docs", false, "do not rewrite docs/benchmarks.md and the plots")
 	flag.StringVar(&o.benchFilter, "packages", "", "only the Go benchmark packages whose path contains this")
 	flag.Parse()
-	o.skip = map[string]bool{}
-	for _, s := range strings.Split(*skip, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			o.skip[s] = true
+	o.skip, o.only = stepSet(*skip), stepSet(*only)
+	for s := range mergeSets(o.skip, o.only) {
+		if !slices.Contains(steps, s) {
+			fmt.Fprintf(os.Stderr, "bench: unknown step %q (steps: %s)\n", s, strings.Join(steps, ", "))
+			os.Exit(2)
+		}
+	}
+	if len(o.only) > 0 {
+		docsSet := false
+		flag.Visit(func(f *flag.Flag) { docsSet = docsSet || f.Name == "docs" })
+		if !docsSet {
+			o.docs = o.out
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.budget)
@@ -78,6 +95,35 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+}
+
+// steps are the run's steps, in the order they run.
+var steps = []string{"gobench", "load", "proved", "mem", "chain", "resolve"}
+
+func stepSet(list string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			m[s] = true
+		}
+	}
+	return m
+}
+
+func mergeSets(a, b map[string]bool) map[string]bool {
+	m := map[string]bool{}
+	for k := range a {
+		m[k] = true
+	}
+	for k := range b {
+		m[k] = true
+	}
+	return m
+}
+
+// runs reports whether step is run: not skipped, and named by -only when -only is given.
+func (o options) runs(step string) bool {
+	return !o.skip[step] && (len(o.only) == 0 || o.only[step])
 }
 
 func logf(format string, args ...any) {
@@ -94,6 +140,7 @@ type Run struct {
 	Mem               *MemReport
 	Chain             *ChainReport
 	Resolve           *ResolveReport
+	Proved            *ProvedReport
 	Errors            []string
 }
 
@@ -122,19 +169,23 @@ func run(ctx context.Context, o options) error {
 	}
 	// Build the tools first: their compile time is not in any step's measurement.
 	bins := map[string]string{}
-	for name, pkg := range map[string]string{"loadtest": "./verifier/loadtest", "verifiermem": "./scripts/bench/verifiermem", "chainload": "./scripts/bench/chainload",
-		"didresolve": "./scripts/bench/didresolve"} {
+	for _, t := range []struct{ step, name, pkg string }{{"load", "loadtest", "./verifier/loadtest"}, {"proved", "verifierproved", "./scripts/bench/verifierproved"},
+		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"resolve", "didresolve", "./scripts/bench/didresolve"}} {
+		if !o.runs(t.step) {
+			continue
+		}
+		name, pkg := t.name, t.pkg
 		bin := filepath.Join(tools, name)
 		if _, err := command(ctx, 10*time.Minute, nil, "go", "build", "-o", bin, pkg); err != nil {
 			return fmt.Errorf("build %s: %w", pkg, err)
 		}
 		bins[name] = bin
 	}
-	if !o.skip["gobench"] {
+	if o.runs("gobench") {
 		r.GoBench, r.GoBenchErrors = goBenchmarks(ctx, o)
 		saveJSON(filepath.Join(o.out, "gobench.json"), r.GoBench)
 	}
-	if !o.skip["load"] && ctx.Err() == nil {
+	if o.runs("load") && ctx.Err() == nil {
 		logf("verifier load generator: -n %d -c 1,16,64 -alg EdDSA,ES256", o.loadN)
 		out, err := command(ctx, 15*time.Minute, nil, bins["loadtest"], "-n", strconv.Itoa(o.loadN), "-c", "1,16,64", "-alg", "EdDSA,ES256")
 		if err == nil {
@@ -147,7 +198,20 @@ func run(ctx context.Context, o options) error {
 			fail("verifier load", err)
 		}
 	}
-	if !o.skip["mem"] && ctx.Err() == nil {
+	if o.runs("proved") && ctx.Err() == nil {
+		logf("verifier over the proof-checked ledger view: one node, EdDSA load -n %d -c 16 beside the in-memory view, cold/warm, revocations", o.loadN)
+		out, err := command(ctx, 20*time.Minute, os.Stderr, bins["verifierproved"], "-n", strconv.Itoa(o.loadN), "-timeout", "19m")
+		if err == nil {
+			_ = os.WriteFile(filepath.Join(o.out, "verifier-proved.json"), out, 0o644)
+			r.Proved = &ProvedReport{}
+			err = json.Unmarshal(out, r.Proved)
+		}
+		if err != nil {
+			r.Proved = nil
+			fail("verifier proved view", err)
+		}
+	}
+	if o.runs("mem") && ctx.Err() == nil {
 		logf("verifier cache memory: %d DIDs", o.memDIDs)
 		out, err := command(ctx, 15*time.Minute, nil, bins["verifiermem"], "-n", strconv.Itoa(o.memDIDs), "-timeout", "14m")
 		if err == nil {
@@ -160,7 +224,7 @@ func run(ctx context.Context, o options) error {
 			fail("verifier memory", err)
 		}
 	}
-	if !o.skip["chain"] && ctx.Err() == nil {
+	if o.runs("chain") && ctx.Err() == nil {
 		logf("chain load test: one node, 1 s blocks, %s per phase", o.chainDur)
 		out, err := command(ctx, 20*time.Minute, os.Stderr, bins["chainload"], "-duration", o.chainDur.String(), "-timeout", "19m")
 		if err == nil {
@@ -173,7 +237,7 @@ func run(ctx context.Context, o options) error {
 			fail("chain load", err)
 		}
 	}
-	if !o.skip["resolve"] && ctx.Err() == nil {
+	if o.runs("resolve") && ctx.Err() == nil {
 		logf("DID resolution: one node, %d DIDs stored, Resolve over gRPC", o.resolveDIDs)
 		out, err := command(ctx, 25*time.Minute, os.Stderr, bins["didresolve"], "-dids", strconv.Itoa(o.resolveDIDs), "-timeout", "24m")
 		if err == nil {
@@ -581,6 +645,67 @@ type ResolveReport struct {
 	ConcCallers      int           `json:"concurrent_callers"`
 }
 
+// ProvedLoad mirrors the throughput series of scripts/bench/verifierproved's JSON.
+type ProvedLoad struct {
+	Alg              string    `json:"alg"`
+	Callers          int       `json:"callers"`
+	Rounds           int       `json:"rounds"`
+	RequestsPerRound int       `json:"requests_per_round"`
+	Proved           LoadLevel `json:"proved"`
+	Memory           LoadLevel `json:"memory"`
+	Ratio            float64   `json:"proved_over_memory"`
+	RoundRatios      []float64 `json:"round_ratios"`
+	FactsProved      int64     `json:"facts_proved_during_proved_rounds"`
+}
+
+// ProvedCold mirrors the cold/warm latency of scripts/bench/verifierproved's JSON.
+type ProvedCold struct {
+	Samples       int     `json:"samples"`
+	WarmPerSample int     `json:"warm_per_sample"`
+	ColdP50Ms     float64 `json:"cold_p50_ms"`
+	ColdP90Ms     float64 `json:"cold_p90_ms"`
+	ColdMaxMs     float64 `json:"cold_max_ms"`
+	WarmP50Ms     float64 `json:"warm_p50_ms"`
+	WarmP90Ms     float64 `json:"warm_p90_ms"`
+	FactsPerCold  float64 `json:"facts_proved_per_cold_verification"`
+	Method        string  `json:"method"`
+}
+
+// ProvedRevocation mirrors one revocation of scripts/bench/verifierproved's JSON.
+type ProvedRevocation struct {
+	Height         int64   `json:"revoking_block"`
+	RefusedAt      int64   `json:"refusal_ledger_height"`
+	Blocks         int64   `json:"blocks"`
+	CommitToRefuse float64 `json:"commit_to_refusal_ms"`
+	SubmitToRefuse float64 `json:"submit_to_refusal_ms"`
+	SubmitToCommit float64 `json:"submit_to_commit_seen_ms"`
+	Other          int     `json:"other_refusals"`
+}
+
+// ProvedReport mirrors scripts/bench/verifierproved's JSON.
+type ProvedReport struct {
+	Transport  string     `json:"transport"`
+	View       string     `json:"view"`
+	DBBackend  string     `json:"db_backend"`
+	Load       ProvedLoad `json:"load"`
+	Cold       ProvedCold `json:"cold"`
+	Revocation struct {
+		Samples         []ProvedRevocation `json:"samples"`
+		MedianMs        float64            `json:"commit_to_refusal_ms_median"`
+		MaxMs           float64            `json:"commit_to_refusal_ms_max"`
+		MedianSubmitMs  float64            `json:"submit_to_refusal_ms_median"`
+		MedianBlocks    float64            `json:"blocks_median"`
+		PollMs          float64            `json:"verifier_poll_ms"`
+		ViewPollMs      float64            `json:"view_poll_ms"`
+		BlockIntervalMs float64            `json:"block_interval_ms"`
+		IntervalBlocks  int64              `json:"block_interval_over_blocks"`
+		Method          string             `json:"method"`
+	} `json:"revocation"`
+	ProvedTotal int64  `json:"facts_proved_total"`
+	LoadAvg     string `json:"loadavg_at_start"`
+	LoadAvgEnd  string `json:"loadavg_at_end"`
+}
+
 // sizeKey is the results.json suffix of a store size: 100000 -> "100k", 1000000 -> "1m".
 func sizeKey(n int) string {
 	switch {
@@ -751,6 +876,32 @@ func (r *Run) flatten() map[string]any {
 		if secs > 0 {
 			f["did_resolve_fill_dids_per_s"] = round(float64(dids)/secs, 1)
 		}
+	}
+	if p := r.Proved; p != nil {
+		a, pl, ml := strings.ToLower(p.Load.Alg), p.Load.Proved, p.Load.Memory
+		c := p.Load.Callers
+		f[fmt.Sprintf("verify_rps_c%d_%s_proved", c, a)] = round(pl.PerSecond, 1)
+		f[fmt.Sprintf("verify_p50_us_c%d_%s_proved", c, a)] = pl.P50Micros
+		f[fmt.Sprintf("verify_p99_ms_c%d_%s_proved", c, a)] = round(pl.P99Micros/1000, 3)
+		f[fmt.Sprintf("verify_p999_ms_c%d_%s_proved", c, a)] = round(pl.P999Micros/1000, 3)
+		f[fmt.Sprintf("verify_errors_c%d_%s_proved", c, a)] = pl.Errors + pl.Refused
+		f[fmt.Sprintf("verify_rps_c%d_%s_memory_paired", c, a)] = round(ml.PerSecond, 1)
+		f[fmt.Sprintf("verify_p99_ms_c%d_%s_memory_paired", c, a)] = round(ml.P99Micros/1000, 3)
+		f[fmt.Sprintf("verify_errors_c%d_%s_memory_paired", c, a)] = ml.Errors + ml.Refused
+		f["verify_proof_overhead_ratio"] = round(p.Load.Ratio, 3)
+		f["verify_cold_p50_ms"] = round(p.Cold.ColdP50Ms, 2)
+		f["verify_cold_p90_ms"] = round(p.Cold.ColdP90Ms, 2)
+		f["verify_cold_max_ms"] = round(p.Cold.ColdMaxMs, 2)
+		f["verify_cold_facts_proved"] = p.Cold.FactsPerCold
+		f["verify_warm_p50_ms"] = round(p.Cold.WarmP50Ms, 3)
+		f["verify_warm_p90_ms"] = round(p.Cold.WarmP90Ms, 3)
+		rv := p.Revocation
+		f["revocation_visible_verifier_ms"] = round(rv.MedianMs, 1)
+		f["revocation_visible_verifier_ms_max"] = round(rv.MaxMs, 1)
+		f["revocation_visible_verifier_blocks"] = rv.MedianBlocks
+		f["revocation_submit_to_refusal_ms"] = round(rv.MedianSubmitMs, 1)
+		f["revocation_visible_verifier_samples"] = len(rv.Samples)
+		f["chain_block_interval_ms"] = round(rv.BlockIntervalMs, 1)
 	}
 	for _, b := range r.GoBench {
 		pkg := strings.NewReplacer("./", "", "/", "_").Replace(b.Package)

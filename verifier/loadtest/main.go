@@ -3,7 +3,9 @@
 // at several concurrency levels, for EdDSA and ES256 credentials, beside a
 // gRPC echo baseline (health Check) and the floor (the two bare signature
 // verifications of each presentation) measured in the same run. The ledger
-// is in memory and warm. Output is JSON.
+// is in memory and warm. Output is JSON. The same load against the verifier
+// over its proof-checked view of a real node is scripts/bench/verifierproved
+// (the measurement is shared: verifier/loadtest/loadgen).
 //
 //	go run ./verifier/loadtest -n 20000 -c 1,16,64 > verifier-load.json
 package main
@@ -22,7 +24,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -31,22 +32,13 @@ import (
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/verifier/auth"
+	"github.com/amanah-id/amanah/verifier/loadtest/loadgen"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
 	"github.com/amanah-id/amanah/verifier/verifiertest"
 )
 
 // Level is the result at one concurrency level.
-type Level struct {
-	Callers    int     `json:"callers"`
-	Requests   int     `json:"requests"`
-	Errors     int64   `json:"errors"`
-	Refused    int64   `json:"refused,omitempty"`
-	PerSecond  float64 `json:"per_second"`
-	P50Micros  float64 `json:"p50_us"`
-	P99Micros  float64 `json:"p99_us"`
-	P999Micros float64 `json:"p999_us"`
-	MaxMicros  float64 `json:"max_us"`
-}
+type Level = loadgen.Level
 
 // Floor is the cost of the bare signature checks of one presentation.
 type Floor struct {
@@ -156,28 +148,13 @@ func suite(alg string, curve keys.Curve, n int, cs []int, withEcho bool) (Suite,
 			reqs = max(n/4, 1)
 		}
 		// Challenges and presentations are made before the clock starts.
-		type job struct{ pres, nonce string }
-		jobs := make([]job, reqs)
-		for i := range jobs {
-			ch, err := cli.CreateChallenge(rctx, &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience,
-				CredentialTypes: []string{verifiertest.VCT}, RequestedClaims: []string{"given_name", "age_over_18"}})
-			if err != nil {
-				return Suite{}, nil, err
-			}
-			p, err := holders[i%len(holders)].Present(ch.Nonce, verifiertest.Audience, "given_name", "age_over_18")
-			if err != nil {
-				return Suite{}, nil, err
-			}
-			jobs[i] = job{p, ch.Nonce}
+		jobs, err := loadgen.Prepare(rctx, cli, holders, reqs, loadgen.Request{Audience: verifiertest.Audience,
+			VCTs: []string{verifiertest.VCT}, Claims: []string{"given_name", "age_over_18"}})
+		if err != nil {
+			return Suite{}, nil, err
 		}
 		var refused atomic.Int64
-		lv := measure(c, reqs, func(i int) error {
-			r, err := cli.VerifyPresentation(rctx, &verifierpb.VerifyPresentationRequest{Presentation: jobs[i].pres, Nonce: jobs[i].nonce})
-			if err == nil && !r.Verified {
-				refused.Add(1)
-			}
-			return err
-		})
+		lv := measure(c, reqs, loadgen.Verify(rctx, cli, jobs, &refused))
 		lv.Refused = refused.Load()
 		s.Verify = append(s.Verify, lv)
 		if withEcho {
@@ -195,39 +172,7 @@ func suite(alg string, curve keys.Curve, n int, cs []int, withEcho bool) (Suite,
 }
 
 // measure runs reqs calls of f over c callers and returns throughput and latency.
-func measure(c, reqs int, f func(i int) error) Level {
-	var next, errs atomic.Int64
-	hists := make([]*hdrhistogram.Histogram, c)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := range c {
-		hists[w] = hdrhistogram.New(1, 10_000_000, 3) // 1 µs .. 10 s
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= reqs {
-					return
-				}
-				t := time.Now()
-				if err := f(i); err != nil {
-					errs.Add(1)
-				}
-				_ = hists[w].RecordValue(time.Since(t).Microseconds())
-			}
-		}()
-	}
-	wg.Wait()
-	el := time.Since(start)
-	h := hdrhistogram.New(1, 10_000_000, 3)
-	for _, x := range hists {
-		h.Merge(x)
-	}
-	return Level{Callers: c, Requests: reqs, Errors: errs.Load(), PerSecond: float64(reqs) / el.Seconds(),
-		P50Micros: float64(h.ValueAtQuantile(50)), P99Micros: float64(h.ValueAtQuantile(99)),
-		P999Micros: float64(h.ValueAtQuantile(99.9)), MaxMicros: float64(h.Max())}
-}
+func measure(c, reqs int, f func(i int) error) Level { return loadgen.Measure(c, reqs, f) }
 
 // floor times the two signature verifications of a presentation (issuer JWT
 // and KB-JWT) with the keys already parsed: the crypto no verifier can skip.

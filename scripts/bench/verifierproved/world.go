@@ -1,0 +1,378 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
+	"github.com/cosmos/gogoproto/proto"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/amanah-id/amanah/app"
+	"github.com/amanah-id/amanah/credential/jws"
+	"github.com/amanah-id/amanah/credential/sdjwt"
+	"github.com/amanah-id/amanah/credential/sdjwtvc"
+	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/statuslist"
+	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/testutil/localnet/txclient"
+	"github.com/amanah-id/amanah/verifier/verifiertest"
+	didtypes "github.com/amanah-id/amanah/x/did/types"
+	statustypes "github.com/amanah-id/amanah/x/status/types"
+	trusttypes "github.com/amanah-id/amanah/x/trust/types"
+)
+
+// The trust world on the chain, built as cmd/amanah-demo builds it (story.go, ledger.go: that
+// code is in package main there, so its setup is repeated here): the council's vote registers
+// the national-ID credential type and accredits an accreditation body; the body accredits an
+// issuer and registers a bank as relying party; the issuer creates a revocation list. The
+// credential type's schema and the credentials' claims are verifiertest's, so that the
+// presentations are the same shape as the in-memory load's.
+
+// txGas is the gas limit of the setup and revocation transactions (the minimum gas price is zero).
+const txGas = 2_000_000
+
+// audience is the bank's key-binding audience (as verifiertest.Audience for the in-memory world).
+const audience = "https://checkout.bank.example"
+
+// claims are what every presentation asks for and discloses (as verifier/loadtest).
+var claims = []string{"given_name", "age_over_18"}
+
+// world is the chain's actors and the clients that reach node 0.
+type world struct {
+	net     *localnet.Net
+	rpc     localnet.RPC
+	client  *txclient.Client
+	conn    *grpc.ClientConn
+	council txclient.Signer
+	chainID string
+	network string // the did:amanah network name
+
+	body, issuer, bank string
+	bodyKey, issuerKey keys.PrivateKey
+	listID             uint64
+	listURI            string
+	bankKey            string // the bank's API key at the verifiers
+	// built is the height of the block that completed the world.
+	built int64
+}
+
+func newWorld(ctx context.Context, net *localnet.Net) (*world, error) {
+	c, err := txclient.New(net.Config.ChainID)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := grpc.NewClient(net.Node(0).GRPCAddr(),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.ForceCodec(codec.NewProtoCodec(c.Codec.InterfaceRegistry()).GRPCCodec())))
+	if err != nil {
+		return nil, err
+	}
+	w := &world{net: net, rpc: net.Node(0).RPC(), client: c, conn: conn, chainID: net.Config.ChainID, bankKey: "bench-bank-api-key-0123456789"}
+	p, err := didtypes.NewQueryClient(conn).Params(ctx, &didtypes.QueryParamsRequest{})
+	if err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("x/did params: %w", err)
+	}
+	w.network = p.Params.Network
+	if w.council, err = c.AgencySigner(net, 0); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// sign is txclient.Client.Sign with the gas limit txGas.
+func (w *world) sign(s txclient.Signer, accNum, seq uint64, msgs ...sdk.Msg) (txclient.SignedTx, error) {
+	tb := w.client.TxConfig.NewTxBuilder()
+	if err := tb.SetMsgs(msgs...); err != nil {
+		return txclient.SignedTx{}, err
+	}
+	tb.SetGasLimit(txGas)
+	f := clienttx.Factory{}.WithTxConfig(w.client.TxConfig).WithKeybase(s.Keyring).WithChainID(w.chainID).
+		WithAccountNumber(accNum).WithSequence(seq).WithSignMode(signing.SignMode_SIGN_MODE_DIRECT)
+	if err := clienttx.Sign(context.Background(), f, s.Name, tb, true); err != nil {
+		return txclient.SignedTx{}, err
+	}
+	raw, err := w.client.TxConfig.TxEncoder()(tb.GetTx())
+	if err != nil {
+		return txclient.SignedTx{}, err
+	}
+	sum := sha256.Sum256(raw)
+	return txclient.SignedTx{Bytes: raw, Hash: strings.ToUpper(hex.EncodeToString(sum[:]))}, nil
+}
+
+// signCouncil signs msgs as the council member at its current sequence.
+func (w *world) signCouncil(ctx context.Context, msgs ...sdk.Msg) (txclient.SignedTx, error) {
+	accNum, seq, err := w.client.Account(ctx, w.rpc, w.council.Address)
+	if err != nil {
+		return txclient.SignedTx{}, fmt.Errorf("account %s: %w", w.council.Address, err)
+	}
+	return w.sign(w.council, accNum, seq, msgs...)
+}
+
+// broadcast submits tx and returns once CheckTx accepted it.
+func (w *world) broadcast(ctx context.Context, tx txclient.SignedTx) error {
+	res, err := w.rpc.BroadcastSync(ctx, tx.Bytes)
+	if err != nil {
+		return err
+	}
+	if res.Code != 0 {
+		return fmt.Errorf("refused in CheckTx (%s %d): %s", res.Codespace, res.Code, res.Log)
+	}
+	return nil
+}
+
+// deliver signs msgs as the council member, broadcasts them and waits for the block that
+// commits them.
+func (w *world) deliver(ctx context.Context, msgs ...sdk.Msg) (localnet.TxResult, error) {
+	tx, err := w.signCouncil(ctx, msgs...)
+	if err != nil {
+		return localnet.TxResult{}, err
+	}
+	if err := w.broadcast(ctx, tx); err != nil {
+		return localnet.TxResult{}, err
+	}
+	out, err := txclient.WaitTx(ctx, w.rpc, tx.Hash)
+	if err != nil {
+		return out, err
+	}
+	if out.Code != 0 {
+		return out, fmt.Errorf("tx failed at height %d (code %d): %s", out.Height, out.Code, out.Log)
+	}
+	return out, nil
+}
+
+// didSign signs a message payload with a DID key (x/did sign bytes).
+func (w *world) didSign(msg sdk.Msg, payload proto.Message, method string, key keys.PrivateKey) ([]didtypes.DidSignature, error) {
+	sig, err := didtypes.Sign(w.chainID, sdk.MsgTypeURL(msg), payload, method, key)
+	if err != nil {
+		return nil, err
+	}
+	return []didtypes.DidSignature{sig}, nil
+}
+
+// createDIDs publishes n fresh Ed25519 DIDs in one transaction and returns them with their keys.
+func (w *world) createDIDs(ctx context.Context, n int) ([]string, []keys.PrivateKey, error) {
+	var ids []string
+	var privs []keys.PrivateKey
+	var msgs []sdk.Msg
+	for range n {
+		priv, err := keys.Generate(keys.Ed25519)
+		if err != nil {
+			return nil, nil, err
+		}
+		doc := didtypes.NewDocument(w.network, priv.Public())
+		bz, err := doc.MarshalJSON()
+		if err != nil {
+			return nil, nil, err
+		}
+		msg := &didtypes.MsgCreateDid{Signer: w.council.Address.String(), Payload: didtypes.CreateDidPayload{Document: bz}}
+		if msg.Signatures, err = w.didSign(msg, &msg.Payload, doc.ID+"#key-1", priv); err != nil {
+			return nil, nil, err
+		}
+		msgs = append(msgs, msg)
+		ids = append(ids, doc.ID)
+		privs = append(privs, priv)
+	}
+	if _, err := w.deliver(ctx, msgs...); err != nil {
+		return nil, nil, fmt.Errorf("create DIDs: %w", err)
+	}
+	return ids, privs, nil
+}
+
+// councilDecision submits msgs as a gov proposal, has the (only) member vote Yes, and waits
+// until it has passed.
+func (w *world) councilDecision(ctx context.Context, title string, msgs ...sdk.Msg) error {
+	submit, err := govv1.NewMsgSubmitProposal(msgs, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1000)),
+		w.council.Address.String(), "", title, title, false)
+	if err != nil {
+		return err
+	}
+	if _, err := w.deliver(ctx, submit); err != nil {
+		return err
+	}
+	gov := govv1.NewQueryClient(w.conn)
+	props, err := gov.Proposals(ctx, &govv1.QueryProposalsRequest{})
+	if err != nil || len(props.Proposals) == 0 {
+		return fmt.Errorf("find proposal: %v", err)
+	}
+	id := props.Proposals[len(props.Proposals)-1].Id
+	if _, err := w.deliver(ctx, govv1.NewMsgVote(w.council.Address, id, govv1.OptionYes, "")); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(w.net.Config.VotingPeriod + time.Minute)
+	for time.Now().Before(deadline) {
+		p, err := gov.Proposal(ctx, &govv1.QueryProposalRequest{ProposalId: id})
+		if err != nil {
+			return err
+		}
+		switch p.Proposal.Status {
+		case govv1.StatusPassed:
+			return nil
+		case govv1.StatusVotingPeriod, govv1.StatusDepositPeriod:
+		default:
+			return fmt.Errorf("proposal %d %s: %s", id, p.Proposal.Status, p.Proposal.FailedReason)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("proposal %d not decided in time", id)
+}
+
+// build makes the trust world: DIDs, the council's vote, the issuer's accreditation, the
+// bank's registration and the issuer's revocation list.
+func (w *world) build(ctx context.Context) error {
+	ids, privs, err := w.createDIDs(ctx, 3)
+	if err != nil {
+		return err
+	}
+	w.body, w.issuer, w.bank = ids[0], ids[1], ids[2]
+	w.bodyKey, w.issuerKey = privs[0], privs[1]
+	logf("DIDs: body %s, issuer %s, bank %s", w.body, w.issuer, w.bank)
+
+	now := time.Now().UTC().Truncate(time.Second)
+	gov := authtypes.NewModuleAddress(govtypes.ModuleName).String()
+	sd := []string{"given_name", "family_name", "birthdate", "nationality", "address", "age_over_18", "age_over_21"}
+	if err := w.councilDecision(ctx, "Accredit the accreditation body",
+		&trusttypes.MsgRegisterCredentialType{Signer: gov, Payload: trusttypes.CredentialTypePayload{
+			Vct: trusttypes.NationalIDVCT, Version: 1, DisplayName: "National identity credential",
+			Schema: verifiertest.Schema, SelectivelyDisclosable: sd}},
+		&trusttypes.MsgAccredit{Signer: gov, Payload: trusttypes.AccreditPayload{Id: "council-body", Accredited: w.body,
+			Role: trusttypes.ROLE_ACCREDITATION_BODY, Vcts: []string{trusttypes.NationalIDVCT},
+			ValidFrom: now.Add(-time.Hour), ValidUntil: now.AddDate(5, 0, 0)}}); err != nil {
+		return fmt.Errorf("council decision: %w", err)
+	}
+	logf("council vote passed: credential type registered, body accredited")
+
+	acc := &trusttypes.MsgAccredit{Signer: w.council.Address.String(), Payload: trusttypes.AccreditPayload{Id: "body-issuer",
+		Accreditor: w.body, Accredited: w.issuer, Role: trusttypes.ROLE_ISSUER, Vcts: []string{trusttypes.NationalIDVCT},
+		ValidFrom: now.Add(-time.Minute), ValidUntil: now.AddDate(1, 0, 0)}}
+	if acc.Signatures, err = w.didSign(acc, &acc.Payload, w.body+"#key-1", w.bodyKey); err != nil {
+		return err
+	}
+	rp := &trusttypes.MsgRegisterRelyingParty{Signer: w.council.Address.String(), Payload: trusttypes.RelyingPartyPayload{
+		Did: w.bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: w.body, Version: 1,
+		Status:      trusttypes.RELYING_PARTY_STATUS_ACTIVE,
+		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: claims}}}}
+	if rp.Signatures, err = w.didSign(rp, &rp.Payload, w.body+"#key-1", w.bodyKey); err != nil {
+		return err
+	}
+	if _, err := w.deliver(ctx, acc, rp); err != nil {
+		return fmt.Errorf("accredit the issuer, register the bank: %w", err)
+	}
+
+	seq, err := w.statusSequence(ctx)
+	if err != nil {
+		return err
+	}
+	create := &statustypes.MsgCreateStatusList{Signer: w.council.Address.String(), Payload: &statustypes.CreateStatusListPayload{
+		Owner: w.issuer, Purpose: statustypes.StatusPurpose_STATUS_PURPOSE_REVOCATION, Size_: statuslist.MinSize, Sequence: seq}}
+	if create.Signatures, err = w.didSign(create, create.Payload, w.issuer+"#key-1", w.issuerKey); err != nil {
+		return err
+	}
+	out, err := w.deliver(ctx, create)
+	if err != nil {
+		return fmt.Errorf("create the status list: %w", err)
+	}
+	w.built = out.Height
+	lists, err := statustypes.NewQueryClient(w.conn).ListsByOwner(ctx, &statustypes.QueryListsByOwnerRequest{Owner: w.issuer})
+	if err != nil || len(lists.Lists) != 1 {
+		return fmt.Errorf("status list not found: %v", err)
+	}
+	w.listID = lists.Lists[0].Id
+	w.listURI = statustypes.ListURL(w.net.Node(0).RESTURL(), w.listID, "")
+	logf("issuer accredited by the body, bank registered, revocation list %d (%d entries)", w.listID, statuslist.MinSize)
+	return nil
+}
+
+// statusSequence returns the issuer's next x/status payload sequence.
+func (w *world) statusSequence(ctx context.Context) (uint64, error) {
+	seq, err := statustypes.NewQueryClient(w.conn).Sequence(ctx, &statustypes.QuerySequenceRequest{Owner: w.issuer})
+	if err != nil {
+		return 0, err
+	}
+	return seq.Sequence, nil
+}
+
+// revokeTx signs (not submits) the revocation of index idx of the issuer's list.
+func (w *world) revokeTx(ctx context.Context, idx uint32) (txclient.SignedTx, error) {
+	seq, err := w.statusSequence(ctx)
+	if err != nil {
+		return txclient.SignedTx{}, err
+	}
+	value, err := statustypes.StatusPurpose_STATUS_PURPOSE_REVOCATION.ValueFor(statustypes.OpRevoke)
+	if err != nil {
+		return txclient.SignedTx{}, err
+	}
+	upd := &statustypes.MsgUpdateStatusList{Signer: w.council.Address.String(), Payload: &statustypes.UpdateStatusListPayload{
+		ListId: w.listID, Sequence: seq, Indices: []uint32{idx}, Values: []byte{value}}}
+	if upd.Signatures, err = w.didSign(upd, upd.Payload, w.issuer+"#key-1", w.issuerKey); err != nil {
+		return txclient.SignedTx{}, err
+	}
+	return w.signCouncil(ctx, upd)
+}
+
+// issue issues a national-ID credential with verifiertest's claims and status index idx to a
+// new Ed25519 holder.
+func (w *world) issue(idx uint64) (*verifiertest.Holder, error) {
+	hk, err := keys.Generate(keys.Ed25519)
+	if err != nil {
+		return nil, err
+	}
+	iss := &sdjwtvc.Issuer{DID: w.issuer, KeyID: w.issuer + "#key-1", Signer: jws.NewKeySigner(w.issuerKey)}
+	s, err := iss.Issue(context.Background(), sdjwtvc.Credential{VCT: trusttypes.NationalIDVCT, Claims: verifiertest.Claims,
+		Holder: hk.Public(), Status: &sdjwtvc.StatusRef{Index: idx, URI: w.listURI}, Expires: time.Now().AddDate(1, 0, 0)})
+	if err != nil {
+		return nil, err
+	}
+	p, err := sdjwt.Parse(s)
+	if err != nil {
+		return nil, err
+	}
+	return &verifiertest.Holder{SDJWT: p, Key: hk}, nil
+}
+
+// blockTime returns the header time of block h.
+func (w *world) blockTime(ctx context.Context, h int64) (time.Time, error) {
+	var blk struct {
+		Block struct {
+			Header struct {
+				Time time.Time `json:"time"`
+			} `json:"header"`
+		} `json:"block"`
+	}
+	err := w.rpc.Call(ctx, "block", map[string]any{"height": fmt.Sprint(h)}, &blk)
+	return blk.Block.Header.Time, err
+}
+
+// height returns the node's latest block height.
+func (w *world) height(ctx context.Context) (int64, error) {
+	st, err := w.rpc.Status(ctx)
+	return st.LatestBlockHeight, err
+}
+
+// advance waits for n more committed blocks.
+func (w *world) advance(ctx context.Context, n int64) error {
+	h, err := w.height(ctx)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, time.Duration(n)*5*time.Second+10*time.Second)
+	defer cancel()
+	return w.net.WaitHeight(wctx, 0, h+n)
+}
