@@ -3,6 +3,7 @@ package council_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/amanah-id/amanah/app"
 	"github.com/amanah-id/amanah/testutil/network"
+	"github.com/amanah-id/amanah/verifier/ledger/proved"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
 )
 
@@ -127,6 +129,25 @@ func TestCouncilNetwork(t *testing.T) {
 	require.NoError(t, err)
 	_, err = n.WaitForHeightWithTimeout(h+2, 30*time.Second)
 	require.NoError(t, err)
+
+	// A verifier's light client trusting block 1 (four validators) follows the council's
+	// changes (4 -> 5 -> 4 validators) to the newest header and proves facts there.
+	rpcURL := func(v *network.Validator) string {
+		return "http://" + strings.Replace(strings.TrimPrefix(v.RPCAddress, "tcp://"), "0.0.0.0", "127.0.0.1", 1)
+	}
+	root, err := proved.FetchLightBlock(ctx, rpcURL(val0), 1, nil, true)
+	require.NoError(t, err)
+	require.Len(t, root.ValidatorSet.Validators, 4)
+	lc, err := proved.New(proved.Config{Root: proved.TrustRoot{ChainID: n.Config.ChainID, Height: 1, Hash: root.Hash(), Period: time.Hour},
+		Primary: proved.Endpoint{Name: "val0", URL: rpcURL(val0)}, AllowPlaintext: true}) // in-process: only val0 serves RPC
+	require.NoError(t, err)
+	latest, err := lc.Latest(ctx)
+	require.NoError(t, err)
+	require.Greater(t, latest.Height, passed+2, "verified past the removal")
+	require.Len(t, latest.ValidatorSet.Validators, 4)
+	f, err := lc.Get(ctx, counciltypes.StoreKey, append(counciltypes.MembersKey.Bytes(), outsider...), latest.Height-1)
+	require.NoError(t, err)
+	require.False(t, f.Exists(), "the removed member's record is proved absent")
 }
 
 func requireRejected(t *testing.T, res *sdk.TxResponse, code uint32, what string) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -112,12 +113,15 @@ type node struct {
 
 // Client reads proved facts from one chain. Safe for concurrent use.
 type Client struct {
-	cfg   Config
-	prt   *merkle.ProofRuntime
-	lcMu  sync.Mutex // serialises light-client verification
-	lc    *light.Client
-	mu    sync.Mutex
-	nodes []*node
+	cfg  Config
+	prt  *merkle.ProofRuntime
+	lcMu sync.Mutex // serialises light-client verification
+	lc   *light.Client
+	// anchor is the newest header verified by an earlier light client: a
+	// light client rebuilt after losing its witnesses starts from it.
+	anchor *cmttypes.LightBlock
+	mu     sync.Mutex
+	nodes  []*node
 	// verified light blocks by height, a bounded recent set.
 	blocks map[int64]*cmttypes.LightBlock
 }
@@ -174,13 +178,16 @@ func (c *Client) Start(ctx context.Context) error {
 	}
 	var providers []provider.Provider
 	for _, n := range c.nodes {
-		providers = append(providers, lighthttp.NewWithClient(c.cfg.Root.ChainID, n.rpc))
+		providers = append(providers, benign{lighthttp.NewWithClient(c.cfg.Root.ChainID, n.rpc)})
 	}
 	witnesses := providers[1:]
 	if len(witnesses) == 0 {
 		witnesses = providers[:1] // its own witness: the light client requires one
 	}
 	r := c.cfg.Root
+	if a := c.anchor; a != nil && a.Height > r.Height {
+		r.Height, r.Hash = a.Height, a.Hash() // verified before, by the same rules
+	}
 	lc, err := light.NewClient(ctx, r.ChainID, light.TrustOptions{Period: r.Period, Height: r.Height, Hash: r.Hash},
 		providers[0], witnesses, lightdb.New(dbm.NewMemDB(), r.ChainID),
 		light.SkippingVerification(light.DefaultTrustLevel),
@@ -216,24 +223,97 @@ func (c *Client) dial(ep Endpoint, hc *http.Client) (*node, error) {
 // ChainID returns the chain the client follows.
 func (c *Client) ChainID() string { return c.cfg.Root.ChainID }
 
-// Latest asks the primary for its newest header and verifies it; it returns
-// the newest verified light block (which may be the one verified before).
+// Latest verifies and returns the newest header the nodes can all serve:
+// the primary's newest height, or the highest a witness has if that is lower
+// (asking for a height a witness does not have yet makes the light client's
+// cross-check wait tens of seconds). A node that understates its height can
+// only delay the view, and a delayed view goes stale and fails closed.
 func (c *Client) Latest(ctx context.Context) (*cmttypes.LightBlock, error) {
 	if err := c.Start(ctx); err != nil {
 		return nil, err
 	}
+	target := c.targetHeight(ctx)
 	c.lcMu.Lock()
-	_, err := c.lc.Update(ctx, c.cfg.Now())
-	c.lcMu.Unlock()
+	if c.lc == nil { // reset meanwhile
+		c.lcMu.Unlock()
+		return nil, fmt.Errorf("%w: light client being rebuilt", ErrHeader)
+	}
+	var err error
+	if target > 0 {
+		_, err = c.lc.VerifyLightBlockAtHeight(ctx, target, c.cfg.Now())
+	} else {
+		_, err = c.lc.Update(ctx, c.cfg.Now())
+	}
 	if err != nil {
+		c.resetIfStuckLocked(err)
+		c.lcMu.Unlock()
 		return nil, fmt.Errorf("%w: update: %w", ErrHeader, err)
 	}
 	lb, err := c.lc.TrustedLightBlock(0)
+	c.lcMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrHeader, err)
 	}
 	c.remember(lb)
 	return lb, nil
+}
+
+// targetHeight is min(primary's latest, highest witness latest); 0 if unknown.
+func (c *Client) targetHeight(ctx context.Context) int64 {
+	heights := make([]int64, len(c.nodes))
+	var wg sync.WaitGroup
+	for i, n := range c.nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			qctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+			defer cancel()
+			if st, err := n.rpc.Status(qctx); err == nil {
+				heights[i] = st.SyncInfo.LatestBlockHeight
+			}
+		}()
+	}
+	wg.Wait()
+	target := heights[0]
+	if len(heights) > 1 {
+		w := slices.Max(heights[1:])
+		if target == 0 || (w > 0 && w < target) {
+			target = w
+		}
+	}
+	return target
+}
+
+// resetIfStuckLocked drops a light client that has lost every witness (it
+// never recovers by itself); the next Start rebuilds it from the newest
+// verified header.
+func (c *Client) resetIfStuckLocked(err error) {
+	if !errors.Is(err, light.ErrNoWitnesses) && !strings.Contains(err.Error(), "no witnesses") {
+		return
+	}
+	if lb, terr := c.lc.TrustedLightBlock(0); terr == nil {
+		c.anchor = lb
+	}
+	c.lc = nil
+	c.cfg.Logger.Warn("proved: light client lost its witnesses; rebuilding from the newest verified header")
+}
+
+// benign is a light provider whose transport failures (a node down or
+// restarting) read as "no response", not as misbehaviour: the light client
+// removes a witness for good on any other error, and a verifier must survive
+// its nodes' restarts. Invalid blocks and conflicting headers stay fatal.
+type benign struct{ provider.Provider }
+
+// LightBlock implements provider.Provider.
+func (b benign) LightBlock(ctx context.Context, h int64) (*cmttypes.LightBlock, error) {
+	lb, err := b.Provider.LightBlock(ctx, h)
+	switch {
+	case err == nil, errors.Is(err, provider.ErrHeightTooHigh), errors.Is(err, provider.ErrLightBlockNotFound),
+		errors.Is(err, provider.ErrNoResponse), errors.As(err, new(provider.ErrBadLightBlock)),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return lb, err
+	}
+	return nil, provider.ErrNoResponse
 }
 
 // LightBlock returns the verified light block at height h.
@@ -248,7 +328,14 @@ func (c *Client) LightBlock(ctx context.Context, h int64) (*cmttypes.LightBlock,
 		return nil, err
 	}
 	c.lcMu.Lock()
+	if c.lc == nil { // reset meanwhile
+		c.lcMu.Unlock()
+		return nil, fmt.Errorf("%w: light client being rebuilt", ErrHeader)
+	}
 	lb, err := c.lc.VerifyLightBlockAtHeight(ctx, h, c.cfg.Now())
+	if err != nil {
+		c.resetIfStuckLocked(err)
+	}
 	c.lcMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("%w: height %d: %w", ErrHeader, h, err)
