@@ -11,11 +11,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/tx"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cobra"
 
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/x/did/client/didsign"
 	"github.com/amanah-id/amanah/x/did/types"
 )
 
@@ -86,7 +88,7 @@ func CreateCmd() *cobra.Command {
 				return err
 			}
 			msg := &types.MsgCreateDid{Signer: clientCtx.GetFromAddress().String(), Payload: types.CreateDidPayload{Document: docJSON}}
-			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, types.TypeURLMsgCreateDid, &msg.Payload, privs, append(docs, ext...)); err != nil {
+			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, msg, &msg.Payload, privs, append(docs, ext...)); err != nil {
 				return err
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
@@ -123,7 +125,7 @@ func UpdateCmd() *cobra.Command {
 				return err
 			}
 			qc := types.NewQueryClient(clientCtx)
-			cur, versionID, err := resolveLatest(cmd.Context(), qc, doc.ID)
+			cur, versionID, err := didsign.Resolve(cmd.Context(), qc, doc.ID)
 			if err != nil {
 				return err
 			}
@@ -161,7 +163,7 @@ func UpdateCmd() *cobra.Command {
 			}
 			msg := &types.MsgUpdateDid{Signer: clientCtx.GetFromAddress().String(),
 				Payload: types.UpdateDidPayload{Did: doc.ID, Document: docJSON, PreviousVersionId: versionID, RetiredKeys: retired}}
-			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, types.TypeURLMsgUpdateDid, &msg.Payload, privs, docs); err != nil {
+			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, msg, &msg.Payload, privs, docs); err != nil {
 				return err
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
@@ -191,7 +193,7 @@ func DeactivateCmd() *cobra.Command {
 				return err
 			}
 			qc := types.NewQueryClient(clientCtx)
-			cur, versionID, err := resolveLatest(cmd.Context(), qc, args[0])
+			cur, versionID, err := didsign.Resolve(cmd.Context(), qc, args[0])
 			if err != nil {
 				return err
 			}
@@ -201,7 +203,7 @@ func DeactivateCmd() *cobra.Command {
 			}
 			msg := &types.MsgDeactivateDid{Signer: clientCtx.GetFromAddress().String(),
 				Payload: types.DeactivateDidPayload{Did: cur.ID, PreviousVersionId: versionID}}
-			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, types.TypeURLMsgDeactivateDid, &msg.Payload, privs, append([]*didcore.Document{cur}, ext...)); err != nil {
+			if msg.Signatures, err = signAll(cmd.Context(), clientCtx, msg, &msg.Payload, privs, append([]*didcore.Document{cur}, ext...)); err != nil {
 				return err
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
@@ -211,24 +213,13 @@ func DeactivateCmd() *cobra.Command {
 	return cmd
 }
 
+// readKeys reads the --key files.
 func readKeys(cmd *cobra.Command) ([]keys.PrivateKey, error) {
 	paths, _ := cmd.Flags().GetStringArray(FlagKey)
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("--%s is required", FlagKey)
 	}
-	out := make([]keys.PrivateKey, 0, len(paths))
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		k, err := keys.ParsePrivateJWK(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		out = append(out, k)
-	}
-	return out, nil
+	return didsign.ReadKeys(paths)
 }
 
 func readDoc(path string) (*didcore.Document, error) {
@@ -243,22 +234,6 @@ func readDoc(path string) (*didcore.Document, error) {
 	return doc, nil
 }
 
-// resolveLatest returns the latest document of an active DID and its version id.
-func resolveLatest(ctx context.Context, qc types.QueryClient, did string) (*didcore.Document, string, error) {
-	res, err := qc.Resolve(ctx, &types.QueryResolveRequest{Did: did})
-	if err != nil {
-		return nil, "", fmt.Errorf("resolve %s: %w", did, err)
-	}
-	if e := res.DidResolutionMetadata.Error; e != "" {
-		return nil, "", fmt.Errorf("resolve %s: %s: %s", did, e, res.DidResolutionMetadata.ErrorMessage)
-	}
-	doc, err := didcore.ParseDocument(res.DidDocument)
-	if err != nil {
-		return nil, "", fmt.Errorf("resolve %s: %w", did, err)
-	}
-	return doc, res.DidDocumentMetadata.VersionId, nil
-}
-
 // fetchControllers resolves the controllers in cs other than self and those in skip.
 func fetchControllers(ctx context.Context, qc types.QueryClient, self string, cs []string, skip map[string]bool) ([]*didcore.Document, error) {
 	var out []*didcore.Document
@@ -266,7 +241,7 @@ func fetchControllers(ctx context.Context, qc types.QueryClient, self string, cs
 		if c == self || skip[c] {
 			continue
 		}
-		doc, _, err := resolveLatest(ctx, qc, c)
+		doc, _, err := didsign.Resolve(ctx, qc, c)
 		if err != nil {
 			return nil, fmt.Errorf("controller: %w", err)
 		}
@@ -275,55 +250,18 @@ func fetchControllers(ctx context.Context, qc types.QueryClient, self string, cs
 	return out, nil
 }
 
-// signAll signs payload with every key, once for each capabilityInvocation method of docs
-// that holds it.
-func signAll(ctx context.Context, clientCtx client.Context, typeURL string, payload proto.Message, privs []keys.PrivateKey, docs []*didcore.Document) ([]types.DidSignature, error) {
-	chainID, err := chainID(ctx, clientCtx)
+// signAll signs payload, the payload of msg, with every --key, once for each
+// capabilityInvocation method of docs that holds it.
+func signAll(ctx context.Context, clientCtx client.Context, msg sdk.Msg, payload proto.Message, privs []keys.PrivateKey, docs []*didcore.Document) ([]types.DidSignature, error) {
+	chainID, err := didsign.ChainID(ctx, clientCtx)
 	if err != nil {
 		return nil, err
 	}
-	var sigs []types.DidSignature
-	done := map[string]bool{}
-	for i, priv := range privs {
-		found := false
-		for _, d := range docs {
-			for _, vm := range d.MethodsFor(didcore.CapabilityInvocation) {
-				if k, err := vm.PublicKey(); err != nil || !k.Equal(priv.Public()) {
-					continue
-				}
-				found = true
-				if done[vm.ID] {
-					continue
-				}
-				done[vm.ID] = true
-				s, err := types.Sign(chainID, typeURL, payload, vm.ID, priv)
-				if err != nil {
-					return nil, err
-				}
-				sigs = append(sigs, s)
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("--key #%d is not a capabilityInvocation key of the DID or its controllers", i+1)
-		}
+	sigs, err := didsign.SignAll(chainID, msg, payload, privs, docs, didcore.CapabilityInvocation)
+	if err != nil {
+		return nil, fmt.Errorf("--%w", err)
 	}
 	return sigs, nil
-}
-
-// chainID is --chain-id, else the connected node's network.
-func chainID(ctx context.Context, clientCtx client.Context) (string, error) {
-	if clientCtx.ChainID != "" {
-		return clientCtx.ChainID, nil
-	}
-	node, err := clientCtx.GetNode()
-	if err != nil {
-		return "", fmt.Errorf("no --chain-id and no node: %w", err)
-	}
-	st, err := node.Status(ctx)
-	if err != nil {
-		return "", fmt.Errorf("no --chain-id and node status failed: %w", err)
-	}
-	return st.NodeInfo.Network, nil
 }
 
 // ParseRetire turns --retire values, <method-id>[@<RFC3339 time>], into retired keys; a value

@@ -67,9 +67,9 @@ func FindMethod(doc *didcore.Document, rel didcore.Relationship, pub keys.Public
 		return id, nil
 	}
 	if hasKey(doc, pub) {
-		return "", fmt.Errorf("the key is a method of %s but not %s: %w", doc.ID, article(rel), ErrWrongRelationship)
+		return "", methodError{fmt.Sprintf("the key is a method of %s but not %s", doc.ID, article(rel)), ErrWrongRelationship}
 	}
-	return "", fmt.Errorf("the key is not %s of %s: %w", article(rel), doc.ID, ErrNoMethod)
+	return "", methodError{fmt.Sprintf("the key is not %s of %s", article(rel), doc.ID), ErrNoMethod}
 }
 
 // hasKey reports whether any method of doc, listed or embedded in a relationship, has key pub.
@@ -86,6 +86,15 @@ func hasKey(doc *didcore.Document, pub keys.PublicKey) bool {
 	}
 	return false
 }
+
+// methodError is a message of its own that matches ErrNoMethod or ErrWrongRelationship.
+type methodError struct {
+	msg  string
+	kind error
+}
+
+func (e methodError) Error() string { return e.msg }
+func (e methodError) Unwrap() error { return e.kind }
 
 // article is rel with "a" or "an" before it.
 func article(rel didcore.Relationship) string {
@@ -178,7 +187,7 @@ func SignAll(chainID string, msg sdk.Msg, payload proto.Message, privs []keys.Pr
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("key #%d is not %s key of the DID or its controllers: %w", i+1, article(rel), ErrNoMethod)
+			return nil, methodError{fmt.Sprintf("key #%d is not %s key of the DID or its controllers", i+1, article(rel)), ErrNoMethod}
 		}
 	}
 	return sigs, nil

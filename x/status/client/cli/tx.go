@@ -22,6 +22,7 @@ import (
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/statuslist"
+	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	"github.com/amanah-id/amanah/x/status/types"
 )
@@ -93,7 +94,7 @@ func newCreateCmd() *cobra.Command {
 			}
 			msg := &types.MsgCreateStatusList{Signer: clientCtx.GetFromAddress().String(),
 				Payload: &types.CreateStatusListPayload{Owner: owner, Purpose: purpose, Size_: size, Sequence: s.seq}}
-			if msg.Signatures, err = s.sign(clientCtx, msg, msg.Payload); err != nil {
+			if msg.Signatures, err = s.sign(cmd.Context(), clientCtx, msg, msg.Payload); err != nil {
 				return err
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
@@ -156,7 +157,7 @@ func newUpdateCmd(op types.Operation, short string) *cobra.Command {
 			}
 			msg := &types.MsgUpdateStatusList{Signer: clientCtx.GetFromAddress().String(),
 				Payload: &types.UpdateStatusListPayload{ListId: id, Sequence: s.seq, Indices: indices, Values: values}}
-			if msg.Signatures, err = s.sign(clientCtx, msg, msg.Payload); err != nil {
+			if msg.Signatures, err = s.sign(cmd.Context(), clientCtx, msg, msg.Payload); err != nil {
 				return err
 			}
 			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
@@ -207,19 +208,16 @@ type signer struct {
 
 func newSigner(cmd *cobra.Command, clientCtx client.Context, owner string) (*signer, error) {
 	path, _ := cmd.Flags().GetString(FlagKey)
-	b, err := os.ReadFile(path)
+	key, err := didsign.ReadKey(path)
 	if err != nil {
 		return nil, fmt.Errorf("key: %w", err)
-	}
-	key, err := keys.ParsePrivateJWK(b)
-	if err != nil {
-		return nil, fmt.Errorf("key %s: %w", path, err)
 	}
 	s := &signer{key: key}
 	s.method, _ = cmd.Flags().GetString(FlagMethod)
 	if s.method == "" {
-		if s.method, err = assertionMethodOf(cmd.Context(), clientCtx, owner, key.Public()); err != nil {
-			return nil, err
+		qc := didtypes.NewQueryClient(clientCtx)
+		if s.method, err = didsign.ResolveMethod(cmd.Context(), qc, owner, didcore.AssertionMethod, key.Public()); err != nil {
+			return nil, fmt.Errorf("%w (or give --%s)", err, FlagMethod)
 		}
 	}
 	if seq, _ := cmd.Flags().GetInt64(FlagDIDSequence); seq >= 0 {
@@ -234,35 +232,10 @@ func newSigner(cmd *cobra.Command, clientCtx client.Context, owner string) (*sig
 	return s, nil
 }
 
-// assertionMethodOf resolves owner and returns its first assertionMethod whose key is pub.
-func assertionMethodOf(ctx context.Context, clientCtx client.Context, owner string, pub keys.PublicKey) (string, error) {
-	res, err := didtypes.NewQueryClient(clientCtx).Resolve(ctx, &didtypes.QueryResolveRequest{Did: owner})
-	if err != nil {
-		return "", fmt.Errorf("resolve %s (or give --%s): %w", owner, FlagMethod, err)
-	}
-	doc, err := didcore.ParseDocument(res.DidDocument)
-	if err != nil {
-		return "", fmt.Errorf("resolve %s: %w", owner, err)
-	}
-	for _, vm := range doc.MethodsFor(didcore.AssertionMethod) {
-		if k, err := vm.PublicKey(); err == nil && k.Equal(pub) {
-			return vm.ID, nil
-		}
-	}
-	return "", fmt.Errorf("the key is not an assertionMethod of %s", owner)
-}
-
-func (s *signer) sign(clientCtx client.Context, msg sdk.Msg, payload proto.Message) ([]didtypes.DidSignature, error) {
-	if clientCtx.ChainID == "" {
-		return nil, errors.New("chain id is unknown: give --chain-id")
-	}
-	sb, err := didtypes.SignBytes(clientCtx.ChainID, sdk.MsgTypeURL(msg), payload)
+func (s *signer) sign(ctx context.Context, clientCtx client.Context, msg sdk.Msg, payload proto.Message) ([]didtypes.DidSignature, error) {
+	chainID, err := didsign.ChainID(ctx, clientCtx)
 	if err != nil {
 		return nil, err
 	}
-	sig, err := s.key.Sign(sb)
-	if err != nil {
-		return nil, err
-	}
-	return []didtypes.DidSignature{{VerificationMethod: s.method, Signature: sig}}, nil
+	return didsign.Sign(chainID, msg, payload, s.method, s.key)
 }

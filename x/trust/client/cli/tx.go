@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	"github.com/amanah-id/amanah/x/trust/types"
 )
@@ -94,13 +94,9 @@ func readActor(cmd *cobra.Command) (actor, error) {
 	if err != nil || u.Fragment == "" {
 		return actor{}, fmt.Errorf("--%s %q is not a DID URL with a fragment", FlagMethod, method)
 	}
-	bz, err := os.ReadFile(keyPath)
+	priv, err := didsign.ReadKey(keyPath)
 	if err != nil {
-		return actor{}, err
-	}
-	priv, err := keys.ParsePrivateJWK(bz)
-	if err != nil {
-		return actor{}, fmt.Errorf("--%s %s: %w", FlagKey, keyPath, err)
+		return actor{}, fmt.Errorf("--%s %w", FlagKey, err)
 	}
 	return actor{did: u.DID().String(), method: method, key: priv}, nil
 }
@@ -118,15 +114,15 @@ func finish(cmd *cobra.Command, clientCtx client.Context, a actor, msg sdk.Msg, 
 		_, err = fmt.Fprintln(cmd.OutOrStdout(), string(bz))
 		return err
 	}
-	cid, err := chainID(cmd.Context(), clientCtx)
+	cid, err := didsign.ChainID(cmd.Context(), clientCtx)
 	if err != nil {
 		return err
 	}
-	sig, err := didtypes.Sign(cid, sdk.MsgTypeURL(msg), payload, a.method, a.key)
+	sigs, err := didsign.Sign(cid, msg, payload, a.method, a.key)
 	if err != nil {
 		return err
 	}
-	setSigs([]didtypes.DidSignature{sig})
+	setSigs(sigs)
 	return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
 }
 
@@ -349,20 +345,4 @@ func RegisterRPCmd() *cobra.Command {
 	cmd.Flags().String(FlagStatus, "active", "registration status: active, suspended or revoked")
 	addActorFlags(cmd)
 	return cmd
-}
-
-// chainID is --chain-id, else the connected node's network.
-func chainID(ctx context.Context, clientCtx client.Context) (string, error) {
-	if clientCtx.ChainID != "" {
-		return clientCtx.ChainID, nil
-	}
-	node, err := clientCtx.GetNode()
-	if err != nil {
-		return "", fmt.Errorf("no --chain-id and no node: %w", err)
-	}
-	st, err := node.Status(ctx)
-	if err != nil {
-		return "", fmt.Errorf("no --chain-id and node status failed: %w", err)
-	}
-	return st.NodeInfo.Network, nil
 }
