@@ -16,6 +16,7 @@ import (
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
+	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 )
 
@@ -78,11 +79,7 @@ func (l *ledger) deliver(ctx context.Context, s txclient.Signer, msgs ...sdk.Msg
 
 // didSign signs a message payload with a DID key (x/did sign bytes).
 func (l *ledger) didSign(msg sdk.Msg, payload proto.Message, method string, key keys.PrivateKey) ([]didtypes.DidSignature, error) {
-	sig, err := didtypes.Sign(l.chainID, sdk.MsgTypeURL(msg), payload, method, key)
-	if err != nil {
-		return nil, err
-	}
-	return []didtypes.DidSignature{sig}, nil
+	return didsign.Sign(l.chainID, msg, payload, method, key)
 }
 
 // createDID publishes a fresh Ed25519 DID paid by payer and returns it with its key.

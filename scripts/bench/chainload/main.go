@@ -51,6 +51,7 @@ import (
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
+	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 )
@@ -382,11 +383,9 @@ func (t *lt) didMsg(i, _ int) (sdk.Msg, error) {
 		return nil, err
 	}
 	m := &didtypes.MsgCreateDid{Signer: t.senders[i].Address.String(), Payload: didtypes.CreateDidPayload{Document: raw}}
-	sig, err := didtypes.Sign(t.c.ChainID, didtypes.TypeURLMsgCreateDid, &m.Payload, doc.ID+"#key-1", priv)
-	if err != nil {
+	if m.Signatures, err = didsign.Sign(t.c.ChainID, m, &m.Payload, doc.ID+"#key-1", priv); err != nil {
 		return nil, err
 	}
-	m.Signatures = []didtypes.DidSignature{sig}
 	return m, nil
 }
 
@@ -737,17 +736,14 @@ func (t *lt) revocation(ctx context.Context) (visible, submit []float64, err err
 	owner, method := doc.ID, doc.ID+"#key-1"
 	signer := t.agency.Address.String()
 	cd := &didtypes.MsgCreateDid{Signer: signer, Payload: didtypes.CreateDidPayload{Document: raw}}
-	sig, err := didtypes.Sign(t.c.ChainID, didtypes.TypeURLMsgCreateDid, &cd.Payload, method, priv)
-	if err != nil {
+	if cd.Signatures, err = didsign.Sign(t.c.ChainID, cd, &cd.Payload, method, priv); err != nil {
 		return nil, nil, err
 	}
-	cd.Signatures = []didtypes.DidSignature{sig}
 	if _, err := t.agencyTx(ctx, cd); err != nil {
 		return nil, nil, err
 	}
 	didSig := func(msg sdk.Msg, payload proto.Message) ([]didtypes.DidSignature, error) {
-		s, err := didtypes.Sign(t.c.ChainID, sdk.MsgTypeURL(msg), payload, method, priv)
-		return []didtypes.DidSignature{s}, err
+		return didsign.Sign(t.c.ChainID, msg, payload, method, priv)
 	}
 	create := &statustypes.MsgCreateStatusList{Signer: signer, Payload: &statustypes.CreateStatusListPayload{
 		Owner: owner, Purpose: statustypes.StatusPurpose_STATUS_PURPOSE_REVOCATION, Size_: statuslist.MinSize}}

@@ -57,6 +57,7 @@ import (
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
+	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 )
 
@@ -404,11 +405,9 @@ func (b *bench) batchTx(i, n int, gas uint64) (txclient.SignedTx, []string, erro
 			return txclient.SignedTx{}, nil, err
 		}
 		m := &didtypes.MsgCreateDid{Signer: b.senders[i].Address.String(), Payload: didtypes.CreateDidPayload{Document: raw}}
-		sig, err := didtypes.Sign(b.c.ChainID, didtypes.TypeURLMsgCreateDid, &m.Payload, doc.ID+"#key-1", priv)
-		if err != nil {
+		if m.Signatures, err = didsign.Sign(b.c.ChainID, m, &m.Payload, doc.ID+"#key-1", priv); err != nil {
 			return txclient.SignedTx{}, nil, err
 		}
-		m.Signatures = []didtypes.DidSignature{sig}
 		msgs = append(msgs, m)
 		ids = append(ids, doc.ID)
 	}

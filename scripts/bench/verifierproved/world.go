@@ -28,6 +28,7 @@ import (
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
 	"github.com/amanah-id/amanah/verifier/verifiertest"
+	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
@@ -156,11 +157,7 @@ func (w *world) deliver(ctx context.Context, msgs ...sdk.Msg) (localnet.TxResult
 
 // didSign signs a message payload with a DID key (x/did sign bytes).
 func (w *world) didSign(msg sdk.Msg, payload proto.Message, method string, key keys.PrivateKey) ([]didtypes.DidSignature, error) {
-	sig, err := didtypes.Sign(w.chainID, sdk.MsgTypeURL(msg), payload, method, key)
-	if err != nil {
-		return nil, err
-	}
-	return []didtypes.DidSignature{sig}, nil
+	return didsign.Sign(w.chainID, msg, payload, method, key)
 }
 
 // createDIDs publishes n fresh Ed25519 DIDs in one transaction and returns them with their keys.
