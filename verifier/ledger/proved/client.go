@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -122,6 +121,9 @@ type Client struct {
 	anchor *cmttypes.LightBlock
 	mu     sync.Mutex
 	nodes  []*node
+	rotate int // index of the light client's first choice of primary (guarded by mu)
+	// builtWith names the nodes the light client was built over (guarded by lcMu).
+	builtWith string
 	// verified light blocks by height, a bounded recent set.
 	blocks map[int64]*cmttypes.LightBlock
 }
@@ -168,21 +170,34 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// Start verifies the trust root's header through the nodes (once; later
-// calls return at once).
+// Start verifies the trust root's header (or the newest header verified
+// before) through the nodes; later calls return at once until the light
+// client is dropped after a failure. The primary is the first node not
+// dropped, in an order that rotates after each failure, and every other such
+// node is a witness (with one node left it is its own witness: its headers
+// are still verified against the trusted validator set, but not
+// cross-checked).
 func (c *Client) Start(ctx context.Context) error {
 	c.lcMu.Lock()
 	defer c.lcMu.Unlock()
 	if c.lc != nil {
 		return nil
 	}
-	var providers []provider.Provider
-	for _, n := range c.nodes {
-		providers = append(providers, benign{lighthttp.NewWithClient(c.cfg.Root.ChainID, n.rpc)})
+	return c.buildLocked(ctx, c.lightOrder(nil))
+}
+
+// buildLocked builds the light client over order (primary first).
+func (c *Client) buildLocked(ctx context.Context, order []*node) error {
+	if len(order) == 0 {
+		return fmt.Errorf("%w: no node is reachable and not dropped", ErrNoNode)
+	}
+	providers := make([]provider.Provider, len(order))
+	for i, n := range order {
+		providers[i] = benign{Provider: lighthttp.NewWithClient(c.cfg.Root.ChainID, n.rpc), c: c, n: n}
 	}
 	witnesses := providers[1:]
 	if len(witnesses) == 0 {
-		witnesses = providers[:1] // its own witness: the light client requires one
+		witnesses = providers[:1] // the light client requires a witness
 	}
 	r := c.cfg.Root
 	if a := c.anchor; a != nil && a.Height > r.Height {
@@ -196,10 +211,38 @@ func (c *Client) Start(ctx context.Context) error {
 		light.PruningSize(headerCacheSize),
 		light.Logger(cmtlog.NewNopLogger()))
 	if err != nil {
-		return fmt.Errorf("%w: light client from trust root %d: %w", ErrHeader, r.Height, err)
+		c.mu.Lock()
+		c.rotate++ // another primary next time
+		c.mu.Unlock()
+		return fmt.Errorf("%w: light client from trusted height %d via %s: %w", ErrHeader, r.Height, order[0].Name, err)
 	}
-	c.lc = lc
+	c.lc, c.builtWith = lc, names(order)
 	return nil
+}
+
+func names(ns []*node) string {
+	var b strings.Builder
+	for _, n := range ns {
+		b.WriteString(n.Name)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// lightOrder returns the nodes not dropped (and, when live is given, live),
+// starting at the rotation point.
+func (c *Client) lightOrder(live map[*node]bool) []*node {
+	now := c.cfg.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []*node
+	for i := range c.nodes {
+		n := c.nodes[(i+c.rotate)%len(c.nodes)]
+		if now.After(n.badUntil) && (live == nil || live[n]) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func (c *Client) dial(ep Endpoint, hc *http.Client) (*node, error) {
@@ -229,14 +272,32 @@ func (c *Client) ChainID() string { return c.cfg.Root.ChainID }
 // cross-check wait tens of seconds). A node that understates its height can
 // only delay the view, and a delayed view goes stale and fails closed.
 func (c *Client) Latest(ctx context.Context) (*cmttypes.LightBlock, error) {
-	if err := c.Start(ctx); err != nil {
-		return nil, err
+	heights := c.probe(ctx)
+	live := make(map[*node]bool, len(heights))
+	for n, h := range heights {
+		live[n] = h > 0
 	}
-	target := c.targetHeight(ctx)
+	order := c.lightOrder(live)
 	c.lcMu.Lock()
-	if c.lc == nil { // reset meanwhile
-		c.lcMu.Unlock()
-		return nil, fmt.Errorf("%w: light client being rebuilt", ErrHeader)
+	defer c.lcMu.Unlock()
+	if c.lc != nil && c.builtWith != names(order) {
+		// A node went away or came back: rebuild, so that a dead witness
+		// cannot stall the cross-check and a recovered one is used again.
+		c.resetLocked(errors.New("reachable nodes changed"))
+	}
+	if c.lc == nil {
+		if err := c.buildLocked(ctx, order); err != nil {
+			return nil, err
+		}
+	}
+	// The primary's newest height, or the best witness's if lower.
+	target := heights[order[0]]
+	if len(order) > 1 {
+		var w int64
+		for _, n := range order[1:] {
+			w = max(w, heights[n])
+		}
+		target = min(target, w)
 	}
 	var err error
 	if target > 0 {
@@ -245,21 +306,20 @@ func (c *Client) Latest(ctx context.Context) (*cmttypes.LightBlock, error) {
 		_, err = c.lc.Update(ctx, c.cfg.Now())
 	}
 	if err != nil {
-		c.resetIfStuckLocked(err)
-		c.lcMu.Unlock()
+		c.resetLocked(err)
 		return nil, fmt.Errorf("%w: update: %w", ErrHeader, err)
 	}
 	lb, err := c.lc.TrustedLightBlock(0)
-	c.lcMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrHeader, err)
 	}
+	c.anchor = lb
 	c.remember(lb)
 	return lb, nil
 }
 
-// targetHeight is min(primary's latest, highest witness latest); 0 if unknown.
-func (c *Client) targetHeight(ctx context.Context) int64 {
+// probe asks every node for its newest height (0: no answer).
+func (c *Client) probe(ctx context.Context) map[*node]int64 {
 	heights := make([]int64, len(c.nodes))
 	var wg sync.WaitGroup
 	for i, n := range c.nodes {
@@ -274,43 +334,51 @@ func (c *Client) targetHeight(ctx context.Context) int64 {
 		}()
 	}
 	wg.Wait()
-	target := heights[0]
-	if len(heights) > 1 {
-		w := slices.Max(heights[1:])
-		if target == 0 || (w > 0 && w < target) {
-			target = w
-		}
+	out := make(map[*node]int64, len(c.nodes))
+	for i, n := range c.nodes {
+		out[n] = heights[i]
 	}
-	return target
+	return out
 }
 
-// resetIfStuckLocked drops a light client that has lost every witness (it
-// never recovers by itself); the next Start rebuilds it from the newest
-// verified header.
-func (c *Client) resetIfStuckLocked(err error) {
-	if !errors.Is(err, light.ErrNoWitnesses) && !strings.Contains(err.Error(), "no witnesses") {
+// resetLocked drops the light client after a failure (a dead primary, a
+// witness removed for good, a conflict): the next Start rebuilds it from the
+// newest verified header with the next node as primary, so one bad or dead
+// node cannot stall the view while another serves.
+func (c *Client) resetLocked(err error) {
+	if c.lc == nil {
 		return
 	}
 	if lb, terr := c.lc.TrustedLightBlock(0); terr == nil {
 		c.anchor = lb
 	}
 	c.lc = nil
-	c.cfg.Logger.Warn("proved: light client lost its witnesses; rebuilding from the newest verified header")
+	c.mu.Lock()
+	c.rotate++
+	c.mu.Unlock()
+	c.cfg.Logger.Debug("proved: light client reset after a failure", "err", err)
 }
 
 // benign is a light provider whose transport failures (a node down or
 // restarting) read as "no response", not as misbehaviour: the light client
-// removes a witness for good on any other error, and a verifier must survive
-// its nodes' restarts. Invalid blocks and conflicting headers stay fatal.
-type benign struct{ provider.Provider }
+// removes a witness for good on any other error. A block that fails its own
+// checks drops the node (headers and queries) for DropFor.
+type benign struct {
+	provider.Provider
+	c *Client
+	n *node
+}
 
 // LightBlock implements provider.Provider.
 func (b benign) LightBlock(ctx context.Context, h int64) (*cmttypes.LightBlock, error) {
 	lb, err := b.Provider.LightBlock(ctx, h)
+	var bad provider.ErrBadLightBlock
 	switch {
+	case errors.As(err, &bad):
+		b.c.drop(b.n, err)
+		return lb, err
 	case err == nil, errors.Is(err, provider.ErrHeightTooHigh), errors.Is(err, provider.ErrLightBlockNotFound),
-		errors.Is(err, provider.ErrNoResponse), errors.As(err, new(provider.ErrBadLightBlock)),
-		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		errors.Is(err, provider.ErrNoResponse), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return lb, err
 	}
 	return nil, provider.ErrNoResponse
@@ -334,7 +402,7 @@ func (c *Client) LightBlock(ctx context.Context, h int64) (*cmttypes.LightBlock,
 	}
 	lb, err := c.lc.VerifyLightBlockAtHeight(ctx, h, c.cfg.Now())
 	if err != nil {
-		c.resetIfStuckLocked(err)
+		c.resetLocked(err)
 	}
 	c.lcMu.Unlock()
 	if err != nil {
@@ -421,7 +489,7 @@ func (c *Client) drop(n *node, err error) {
 	c.mu.Lock()
 	n.badUntil = c.cfg.Now().Add(c.cfg.DropFor)
 	c.mu.Unlock()
-	c.cfg.Logger.Warn("proved: node dropped for an unproved answer", "node", n.Name, "for", c.cfg.DropFor, "err", err)
+	c.cfg.Logger.Warn("proved: node dropped for an unproved answer or a bad header", "node", n.Name, "for", c.cfg.DropFor, "err", err)
 }
 
 // Dropped returns the names of the nodes currently dropped.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/amanah-id/amanah/x/trust/keeper"
 	"github.com/amanah-id/amanah/x/trust/types"
 )
 
@@ -184,6 +185,15 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	res, err := s.query.Accreditations(s.ctx, &types.QueryAccreditationsRequest{Accredited: jpn})
 	s.Require().NoError(err)
 	s.Require().Len(res.Accreditations, 1)
+}
+
+// TestEmptyGenesisLeavesStoreNonEmpty: even an empty trust registry writes its state version,
+// so that verifiers can prove absences in the store from the first block.
+func (s *KeeperTestSuite) TestEmptyGenesisLeavesStoreNonEmpty() {
+	s.Require().NoError(s.k.InitGenesis(s.ctx, types.DefaultGenesis()))
+	v, err := s.k.StoreVersion.Get(s.ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(keeper.StateVersion), v)
 }
 
 func (s *KeeperTestSuite) TestGenesisValidation() {

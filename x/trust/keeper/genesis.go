@@ -13,6 +13,9 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 	if err := gs.Validate(); err != nil {
 		return err
 	}
+	if err := k.StoreVersion.Set(ctx, StateVersion); err != nil {
+		return err
+	}
 	for _, ct := range gs.CredentialTypes {
 		if err := k.CredentialTypes.Set(ctx, collections.Join(ct.Vct, ct.Version), ct); err != nil {
 			return err

@@ -58,6 +58,8 @@ type Keeper struct {
 	// Changes is the per-block change journal: height -> what the block changed (written in
 	// EndBlock, pruned after ChangeRetentionBlocks, not exported).
 	Changes collections.Map[int64, types.TrustChanges]
+	// StoreVersion is the state version (see types.StoreVersionKey).
+	StoreVersion collections.Item[uint64]
 
 	// What the current block changed, in the transient store: a failed transaction's entries
 	// go with its cache, CheckTx and simulation never reach the block's store, and commit
@@ -105,6 +107,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, tst
 			collections.StringKey, codec.CollValue[types.RelyingParty](cdc)),
 		Held:    collections.NewMap(sb, types.HeldKey, "held", collections.StringKey, codec.CollValue[types.AccreditationIds](cdc)),
 		Changes: collections.NewMap(sb, types.ChangesKey, "changes", collections.Int64Key, codec.CollValue[types.TrustChanges](cdc)),
+		StoreVersion: collections.NewItem(sb, types.StoreVersionKey, "store_version", collections.Uint64Value),
 		ChangedAccredited: collections.NewKeySet(tsb, types.ChangedAccreditedKey, "changed_accredited",
 			collections.StringKey),
 		ChangedRelyingParties: collections.NewKeySet(tsb, types.ChangedRelyingPartiesKey, "changed_relying_parties",

@@ -18,6 +18,9 @@ func (k *Keeper) Migrate1to2(ctx context.Context) error {
 	if err := k.rebuildHeld(ctx); err != nil {
 		return err
 	}
+	if err := k.StoreVersion.Set(ctx, StateVersion); err != nil {
+		return err
+	}
 	store := k.storeService.OpenKVStore(ctx)
 	start, end := types.AccreditationsByHolderKey.Bytes(), storetypes.PrefixEndBytes(types.AccreditationsByHolderKey.Bytes())
 	for {
@@ -42,3 +45,6 @@ func (k *Keeper) Migrate1to2(ctx context.Context) error {
 		}
 	}
 }
+
+// StateVersion is the trust registry's state version (the module's consensus version).
+const StateVersion = 2

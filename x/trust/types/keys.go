@@ -28,6 +28,10 @@ var (
 	HeldKey = collections.NewPrefix(5)
 	// ChangesKey is the per-block change journal: block height (Int64Key) -> TrustChanges.
 	ChangesKey = collections.NewPrefix(6)
+	// StoreVersionKey holds the state version, written at genesis and by migrations, so that
+	// the store is never empty: an ICS23 absence proof cannot be made in an empty store, and
+	// verifiers prove absences (a journal entry for a block without trust changes).
+	StoreVersionKey = collections.NewPrefix(7)
 )
 
 // Collection prefixes of the transient store (reset at every commit): what the current block changed.
