@@ -22,7 +22,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -40,9 +39,7 @@ import (
 	"syscall"
 	"time"
 
-	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	"github.com/cosmos/gogoproto/proto"
 
@@ -343,27 +340,6 @@ func (t *lt) query(ctx context.Context, path string, req interface{ Marshal() ([
 	return out.Unmarshal(val)
 }
 
-// sign is txclient.Client.Sign with a chosen gas limit (the load's transactions carry a limit
-// near their use: the block gas limit counts limits, not use).
-func (t *lt) sign(s txclient.Signer, accNum, seq, gas uint64, msgs ...sdk.Msg) (txclient.SignedTx, error) {
-	b := t.c.TxConfig.NewTxBuilder()
-	if err := b.SetMsgs(msgs...); err != nil {
-		return txclient.SignedTx{}, err
-	}
-	b.SetGasLimit(gas)
-	f := clienttx.Factory{}.WithTxConfig(t.c.TxConfig).WithKeybase(s.Keyring).WithChainID(t.c.ChainID).
-		WithAccountNumber(accNum).WithSequence(seq).WithSignMode(signing.SignMode_SIGN_MODE_DIRECT)
-	if err := clienttx.Sign(context.Background(), f, s.Name, b, true); err != nil {
-		return txclient.SignedTx{}, err
-	}
-	raw, err := t.c.TxConfig.TxEncoder()(b.GetTx())
-	if err != nil {
-		return txclient.SignedTx{}, err
-	}
-	sum := sha256.Sum256(raw)
-	return txclient.SignedTx{Bytes: raw, Hash: strings.ToUpper(hex.EncodeToString(sum[:]))}, nil
-}
-
 // bankMsg is sender i's n-th bank send: 1 TestDenom to the next sender.
 func (t *lt) bankMsg(i, _ int) (sdk.Msg, error) {
 	to := t.senders[(i+1)%len(t.senders)].Address
@@ -559,7 +535,7 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 				m, err := mk(i, n)
 				if err == nil {
 					var tx txclient.SignedTx
-					tx, err = t.sign(t.senders[i], t.accNums[i], seq+uint64(n), p.GasLimit, m)
+					tx, err = t.c.SignGas(t.senders[i], t.accNums[i], seq+uint64(n), p.GasLimit, "", m)
 					pools[i] = append(pools[i], tx)
 				}
 				if err != nil {

@@ -26,7 +26,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -45,10 +44,8 @@ import (
 	"syscall"
 	"time"
 
-	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -411,32 +408,12 @@ func (b *bench) batchTx(i, n int, gas uint64) (txclient.SignedTx, []string, erro
 		msgs = append(msgs, m)
 		ids = append(ids, doc.ID)
 	}
-	tx, err := b.sign(b.senders[i], b.accNums[i], b.seqs[i], gas, msgs...)
+	tx, err := b.c.SignGas(b.senders[i], b.accNums[i], b.seqs[i], gas, "", msgs...)
 	if err != nil {
 		return tx, nil, err
 	}
 	b.seqs[i]++
 	return tx, ids, nil
-}
-
-// sign is txclient.Client.Sign with a chosen gas limit.
-func (b *bench) sign(s txclient.Signer, accNum, seq, gas uint64, msgs ...sdk.Msg) (txclient.SignedTx, error) {
-	tb := b.c.TxConfig.NewTxBuilder()
-	if err := tb.SetMsgs(msgs...); err != nil {
-		return txclient.SignedTx{}, err
-	}
-	tb.SetGasLimit(gas)
-	f := clienttx.Factory{}.WithTxConfig(b.c.TxConfig).WithKeybase(s.Keyring).WithChainID(b.c.ChainID).
-		WithAccountNumber(accNum).WithSequence(seq).WithSignMode(signing.SignMode_SIGN_MODE_DIRECT)
-	if err := clienttx.Sign(context.Background(), f, s.Name, tb, true); err != nil {
-		return txclient.SignedTx{}, err
-	}
-	raw, err := b.c.TxConfig.TxEncoder()(tb.GetTx())
-	if err != nil {
-		return txclient.SignedTx{}, err
-	}
-	sum := sha256.Sum256(raw)
-	return txclient.SignedTx{Bytes: raw, Hash: strings.ToUpper(hex.EncodeToString(sum[:]))}, nil
 }
 
 // measureGas commits one full batch from sender 0 with a 20M gas limit and keeps the gas it used.

@@ -2,24 +2,15 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
-	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
-	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
-	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	"github.com/cosmos/gogoproto/proto"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/amanah-id/amanah/app"
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/credential/sdjwt"
 	"github.com/amanah-id/amanah/credential/sdjwtvc"
@@ -50,8 +41,9 @@ const audience = "https://checkout.bank.example"
 // claims are what every presentation asks for and discloses (as verifier/loadtest).
 var claims = []string{"given_name", "age_over_18"}
 
-// world is the chain's actors and the clients that reach node 0.
+// world is the chain's actors and the clients that reach node 0 (chain's).
 type world struct {
+	chain   *txclient.Chain
 	net     *localnet.Net
 	rpc     localnet.RPC
 	client  *txclient.Client
@@ -74,85 +66,37 @@ func newWorld(ctx context.Context, net *localnet.Net) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := grpc.NewClient(net.Node(0).GRPCAddr(),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.ForceCodec(codec.NewProtoCodec(c.Codec.InterfaceRegistry()).GRPCCodec())))
+	ch, err := txclient.Dial(net, c)
 	if err != nil {
 		return nil, err
 	}
-	w := &world{net: net, rpc: net.Node(0).RPC(), client: c, conn: conn, chainID: net.Config.ChainID, bankKey: "bench-bank-api-key-0123456789"}
-	p, err := didtypes.NewQueryClient(conn).Params(ctx, &didtypes.QueryParamsRequest{})
-	if err != nil {
-		_ = conn.Close()
-		return nil, fmt.Errorf("x/did params: %w", err)
+	ch.Gas = txGas
+	w := &world{chain: ch, net: net, rpc: ch.RPC, client: c, conn: ch.Conn, chainID: net.Config.ChainID, bankKey: "bench-bank-api-key-0123456789"}
+	if w.network, err = ch.DIDNetwork(ctx); err != nil {
+		_ = ch.Conn.Close()
+		return nil, err
 	}
-	w.network = p.Params.Network
 	if w.council, err = c.AgencySigner(net, 0); err != nil {
-		_ = conn.Close()
+		_ = ch.Conn.Close()
 		return nil, err
 	}
 	return w, nil
 }
 
-// sign is txclient.Client.Sign with the gas limit txGas.
-func (w *world) sign(s txclient.Signer, accNum, seq uint64, msgs ...sdk.Msg) (txclient.SignedTx, error) {
-	tb := w.client.TxConfig.NewTxBuilder()
-	if err := tb.SetMsgs(msgs...); err != nil {
-		return txclient.SignedTx{}, err
-	}
-	tb.SetGasLimit(txGas)
-	f := clienttx.Factory{}.WithTxConfig(w.client.TxConfig).WithKeybase(s.Keyring).WithChainID(w.chainID).
-		WithAccountNumber(accNum).WithSequence(seq).WithSignMode(signing.SignMode_SIGN_MODE_DIRECT)
-	if err := clienttx.Sign(context.Background(), f, s.Name, tb, true); err != nil {
-		return txclient.SignedTx{}, err
-	}
-	raw, err := w.client.TxConfig.TxEncoder()(tb.GetTx())
-	if err != nil {
-		return txclient.SignedTx{}, err
-	}
-	sum := sha256.Sum256(raw)
-	return txclient.SignedTx{Bytes: raw, Hash: strings.ToUpper(hex.EncodeToString(sum[:]))}, nil
-}
-
-// signCouncil signs msgs as the council member at its current sequence.
+// signCouncil signs msgs as the council member at its current sequence (gas limit txGas).
 func (w *world) signCouncil(ctx context.Context, msgs ...sdk.Msg) (txclient.SignedTx, error) {
-	accNum, seq, err := w.client.Account(ctx, w.rpc, w.council.Address)
-	if err != nil {
-		return txclient.SignedTx{}, fmt.Errorf("account %s: %w", w.council.Address, err)
-	}
-	return w.sign(w.council, accNum, seq, msgs...)
+	return w.chain.SignNext(ctx, w.council, msgs...)
 }
 
 // broadcast submits tx and returns once CheckTx accepted it.
 func (w *world) broadcast(ctx context.Context, tx txclient.SignedTx) error {
-	res, err := w.rpc.BroadcastSync(ctx, tx.Bytes)
-	if err != nil {
-		return err
-	}
-	if res.Code != 0 {
-		return fmt.Errorf("refused in CheckTx (%s %d): %s", res.Codespace, res.Code, res.Log)
-	}
-	return nil
+	return w.chain.Broadcast(ctx, tx)
 }
 
 // deliver signs msgs as the council member, broadcasts them and waits for the block that
 // commits them.
 func (w *world) deliver(ctx context.Context, msgs ...sdk.Msg) (localnet.TxResult, error) {
-	tx, err := w.signCouncil(ctx, msgs...)
-	if err != nil {
-		return localnet.TxResult{}, err
-	}
-	if err := w.broadcast(ctx, tx); err != nil {
-		return localnet.TxResult{}, err
-	}
-	out, err := txclient.WaitTx(ctx, w.rpc, tx.Hash)
-	if err != nil {
-		return out, err
-	}
-	if out.Code != 0 {
-		return out, fmt.Errorf("tx failed at height %d (code %d): %s", out.Height, out.Code, out.Log)
-	}
-	return out, nil
+	return w.chain.Deliver(ctx, w.council, msgs...)
 }
 
 // didSign signs a message payload with a DID key (x/did sign bytes).
@@ -166,21 +110,12 @@ func (w *world) createDIDs(ctx context.Context, n int) ([]string, []keys.Private
 	var privs []keys.PrivateKey
 	var msgs []sdk.Msg
 	for range n {
-		priv, err := keys.Generate(keys.Ed25519)
+		msg, id, priv, err := w.chain.NewDID(w.network, w.council)
 		if err != nil {
-			return nil, nil, err
-		}
-		doc := didtypes.NewDocument(w.network, priv.Public())
-		bz, err := doc.MarshalJSON()
-		if err != nil {
-			return nil, nil, err
-		}
-		msg := &didtypes.MsgCreateDid{Signer: w.council.Address.String(), Payload: didtypes.CreateDidPayload{Document: bz}}
-		if msg.Signatures, err = w.didSign(msg, &msg.Payload, doc.ID+"#key-1", priv); err != nil {
 			return nil, nil, err
 		}
 		msgs = append(msgs, msg)
-		ids = append(ids, doc.ID)
+		ids = append(ids, id)
 		privs = append(privs, priv)
 	}
 	if _, err := w.deliver(ctx, msgs...); err != nil {
@@ -192,43 +127,7 @@ func (w *world) createDIDs(ctx context.Context, n int) ([]string, []keys.Private
 // councilDecision submits msgs as a gov proposal, has the (only) member vote Yes, and waits
 // until it has passed.
 func (w *world) councilDecision(ctx context.Context, title string, msgs ...sdk.Msg) error {
-	submit, err := govv1.NewMsgSubmitProposal(msgs, sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1000)),
-		w.council.Address.String(), "", title, title, false)
-	if err != nil {
-		return err
-	}
-	if _, err := w.deliver(ctx, submit); err != nil {
-		return err
-	}
-	gov := govv1.NewQueryClient(w.conn)
-	props, err := gov.Proposals(ctx, &govv1.QueryProposalsRequest{})
-	if err != nil || len(props.Proposals) == 0 {
-		return fmt.Errorf("find proposal: %v", err)
-	}
-	id := props.Proposals[len(props.Proposals)-1].Id
-	if _, err := w.deliver(ctx, govv1.NewMsgVote(w.council.Address, id, govv1.OptionYes, "")); err != nil {
-		return err
-	}
-	deadline := time.Now().Add(w.net.Config.VotingPeriod + time.Minute)
-	for time.Now().Before(deadline) {
-		p, err := gov.Proposal(ctx, &govv1.QueryProposalRequest{ProposalId: id})
-		if err != nil {
-			return err
-		}
-		switch p.Proposal.Status {
-		case govv1.StatusPassed:
-			return nil
-		case govv1.StatusVotingPeriod, govv1.StatusDepositPeriod:
-		default:
-			return fmt.Errorf("proposal %d %s: %s", id, p.Proposal.Status, p.Proposal.FailedReason)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("proposal %d not decided in time", id)
+	return w.chain.CouncilDecision(ctx, w.council, title, msgs...)
 }
 
 // build makes the trust world: DIDs, the council's vote, the issuer's accreditation, the

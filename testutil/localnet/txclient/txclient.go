@@ -102,11 +102,16 @@ type SignedTx struct {
 
 // Sign builds and signs a transaction of msgs with SIGN_MODE_DIRECT, zero fee, DefaultGas.
 func (c *Client) Sign(s Signer, accNum, seq uint64, memo string, msgs ...sdk.Msg) (SignedTx, error) {
+	return c.SignGas(s, accNum, seq, DefaultGas, memo, msgs...)
+}
+
+// SignGas is Sign with the gas limit gas.
+func (c *Client) SignGas(s Signer, accNum, seq, gas uint64, memo string, msgs ...sdk.Msg) (SignedTx, error) {
 	b := c.TxConfig.NewTxBuilder()
 	if err := b.SetMsgs(msgs...); err != nil {
 		return SignedTx{}, err
 	}
-	b.SetGasLimit(DefaultGas)
+	b.SetGasLimit(gas)
 	b.SetMemo(memo)
 	f := clienttx.Factory{}.WithTxConfig(c.TxConfig).WithKeybase(s.Keyring).WithChainID(c.ChainID).
 		WithAccountNumber(accNum).WithSequence(seq).WithSignMode(signing.SignMode_SIGN_MODE_DIRECT)
