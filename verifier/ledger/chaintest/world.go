@@ -139,7 +139,10 @@ func (w *World) OpenView(cfg ledger.Config, urls ...string) *node.View {
 	v, err := node.Open(node.Options{Root: w.TrustRoot(), Nodes: eps, AllowPlaintext: true, Cache: cfg})
 	require.NoError(w.T, err)
 	go v.Run(ctx)
-	require.Eventually(w.T, func() bool { return v.Cache.Fresh() == nil }, 60*time.Second, 20*time.Millisecond, "view never synced")
+	// Fresh, and at the state of the last transaction delivered (state h is proved by header
+	// h+1, so a view just opened may still be a block behind it).
+	require.Eventually(w.T, func() bool { return v.Cache.Fresh() == nil && v.Cache.Sync().Height >= w.LastTxHeight() },
+		60*time.Second, 20*time.Millisecond, "view never synced")
 	return v
 }
 
