@@ -158,20 +158,25 @@ func openLedger(ctx context.Context, cmd *cobra.Command, n *nodeFlags, rootFile 
 	if err != nil {
 		return nil, rf, err
 	}
-	return v, rf, stepUntilFresh(ctx, v.Cache)
+	// Everything committed before the command started: the state of the newest block the nodes
+	// report (state h is proved by header h+1, so this waits about a block).
+	return v, rf, stepUntilFresh(ctx, v.Cache, v.Client.ReportedHeight(ctx))
 }
 
-// stepUntilFresh advances the cache until its state is fresh or ctx ends; it
-// returns why it is not fresh.
-func stepUntilFresh(ctx context.Context, c *ledger.Cache) error {
+// stepUntilFresh advances the cache until its state is fresh and at least at
+// height target, or ctx ends; it returns why it is not there.
+func stepUntilFresh(ctx context.Context, c *ledger.Cache, target int64) error {
 	var stepErr error
 	for {
 		if err := c.Step(ctx); err != nil {
 			stepErr = err
 		}
 		err := c.Fresh()
-		if err == nil {
+		if err == nil && c.Sync().Height >= target {
 			return nil
+		}
+		if err == nil {
+			err = fmt.Errorf("ledger state at height %d, not yet at %d", c.Sync().Height, target)
 		}
 		select {
 		case <-ctx.Done():

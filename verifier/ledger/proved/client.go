@@ -318,6 +318,17 @@ func (c *Client) Latest(ctx context.Context) (*cmttypes.LightBlock, error) {
 	return lb, nil
 }
 
+// ReportedHeight is the highest latest-block height the nodes report (not
+// verified; 0 if none answers): a command that must see everything committed
+// before it started waits until its verified state reaches it.
+func (c *Client) ReportedHeight(ctx context.Context) int64 {
+	var h int64
+	for _, v := range c.probe(ctx) {
+		h = max(h, v)
+	}
+	return h
+}
+
 // probe asks every node for its newest height (0: no answer).
 func (c *Client) probe(ctx context.Context) map[*node]int64 {
 	heights := make([]int64, len(c.nodes))
