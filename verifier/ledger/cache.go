@@ -539,34 +539,48 @@ func (c *Cache) Accredited(ctx context.Context, issuer, vct string, at time.Time
 	return ok, nil
 }
 
-// RelyingParty implements View.
-func (c *Cache) RelyingParty(ctx context.Context, did string) (*RelyingParty, error) {
-	if err := c.Fresh(); err != nil {
-		return nil, err
-	}
-	rp, ok := c.rps.Get(did)
-	c.observe(KindTrust, ok)
+// cached returns m's value for k; on a miss it reads it from the Source at the
+// applied height and keeps it (nil: proved absent, ErrNotFound) unless a block
+// changed the kind meanwhile.
+func cached[K comparable, V any](ctx context.Context, c *Cache, kind Kind, m *lru.Cache[K, *V], k K,
+	read func(context.Context, int64) (V, error)) (*V, error) {
+	v, ok := m.Get(k)
+	c.observe(kind, ok)
 	if !ok {
-		var got RelyingParty
-		epoch, err := c.read(ctx, KindTrust, func(ctx context.Context, h int64) (err error) {
-			got, err = c.src.RelyingParty(ctx, did, h)
+		var got V
+		epoch, err := c.read(ctx, kind, func(ctx context.Context, h int64) (err error) {
+			got, err = read(ctx, h)
 			return err
 		})
 		switch {
 		case errors.Is(err, ErrNotFound):
 		case err != nil:
-			return nil, fmt.Errorf("relying party %s: %w", did, err)
+			return nil, err
 		default:
-			rp = &got
+			v = &got
 		}
 		c.mu.Lock()
-		if c.epoch[KindTrust] == epoch {
-			c.rps.Add(did, rp)
+		if c.epoch[kind] == epoch {
+			m.Add(k, v)
 		}
 		c.mu.Unlock()
 	}
-	if rp == nil {
-		return nil, fmt.Errorf("relying party %s: %w", did, ErrNotFound)
+	if v == nil {
+		return nil, ErrNotFound
+	}
+	return v, nil
+}
+
+// RelyingParty implements View.
+func (c *Cache) RelyingParty(ctx context.Context, did string) (*RelyingParty, error) {
+	if err := c.Fresh(); err != nil {
+		return nil, err
+	}
+	rp, err := cached(ctx, c, KindTrust, c.rps, did, func(ctx context.Context, h int64) (RelyingParty, error) {
+		return c.src.RelyingParty(ctx, did, h)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("relying party %s: %w", did, err)
 	}
 	return rp, nil
 }
@@ -576,61 +590,28 @@ func (c *Cache) CredentialSchema(ctx context.Context, vct string) (Schema, error
 	if err := c.Fresh(); err != nil {
 		return Schema{}, err
 	}
-	sch, ok := c.schemas.Get(vct)
-	c.observe(KindTrust, ok)
-	if !ok {
-		var got Schema
-		epoch, err := c.read(ctx, KindTrust, func(ctx context.Context, h int64) (err error) {
-			got, err = c.src.CredentialSchema(ctx, vct, h)
-			return err
-		})
-		switch {
-		case errors.Is(err, ErrNotFound):
-		case err != nil:
-			return Schema{}, fmt.Errorf("credential type %s: %w", vct, err)
-		default:
-			got.VCT, got.SHA256 = vct, sha256.Sum256([]byte(got.JSON))
-			sch = &got
-		}
-		c.mu.Lock()
-		if c.epoch[KindTrust] == epoch {
-			c.schemas.Add(vct, sch)
-		}
-		c.mu.Unlock()
-	}
-	if sch == nil {
-		return Schema{}, fmt.Errorf("credential type %s: %w", vct, ErrNotFound)
+	sch, err := cached(ctx, c, KindTrust, c.schemas, vct, func(ctx context.Context, h int64) (Schema, error) {
+		got, err := c.src.CredentialSchema(ctx, vct, h)
+		got.VCT, got.SHA256 = vct, sha256.Sum256([]byte(got.JSON)) // the view's own digest
+		return got, err
+	})
+	if err != nil {
+		return Schema{}, fmt.Errorf("credential type %s: %w", vct, err)
 	}
 	return *sch, nil
 }
 
 // list returns a status list's parameters (ErrNotFound if none).
 func (c *Cache) list(ctx context.Context, id uint64) (ListInfo, error) {
-	li, ok := c.lists.Get(id)
-	c.observe(KindStatus, ok)
-	if !ok {
-		var got ListInfo
-		epoch, err := c.read(ctx, KindStatus, func(ctx context.Context, h int64) (err error) {
-			got, err = c.src.StatusList(ctx, id, h)
-			return err
-		})
-		switch {
-		case errors.Is(err, ErrNotFound):
-		case err != nil:
-			return ListInfo{}, err
-		case !statuslist.ValidListBits(got.Bits) || got.ID != id:
-			return ListInfo{}, fmt.Errorf("%w: list %d: bits %d, id %d", ErrUnavailable, id, got.Bits, got.ID)
-		default:
-			li = &got
+	li, err := cached(ctx, c, KindStatus, c.lists, id, func(ctx context.Context, h int64) (ListInfo, error) {
+		got, err := c.src.StatusList(ctx, id, h)
+		if err == nil && (!statuslist.ValidListBits(got.Bits) || got.ID != id) {
+			err = fmt.Errorf("%w: list %d: bits %d, id %d", ErrUnavailable, id, got.Bits, got.ID)
 		}
-		c.mu.Lock()
-		if c.epoch[KindStatus] == epoch {
-			c.lists.Add(id, li)
-		}
-		c.mu.Unlock()
-	}
-	if li == nil {
-		return ListInfo{}, ErrNotFound
+		return got, err
+	})
+	if err != nil {
+		return ListInfo{}, err
 	}
 	return *li, nil
 }
@@ -667,9 +648,6 @@ func (c *Cache) Status(ctx context.Context, uri string, idx uint32, issuer strin
 	page, ok := c.pages.Get(k)
 	c.observe(KindStatus, ok)
 	if !ok {
-		c.mu.RLock()
-		height = c.sync.Height
-		c.mu.RUnlock()
 		epoch, err := c.read(ctx, KindStatus, func(ctx context.Context, h int64) (err error) {
 			page, err = c.src.StatusPage(ctx, li.ID, p, h)
 			height = h
