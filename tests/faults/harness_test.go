@@ -138,7 +138,7 @@ func (s *scenario) stream() *Stream {
 	network := s.didNetwork()
 	w := &identityMix{chainID: s.c.ChainID, network: network, bank: &bankSends{c: s.c, addrs: addrs},
 		owner: s.createStatusOwner(network, signers[1]), statusSender: 1, dids: map[[2]int]string{}}
-	st := &Stream{net: s.net, c: s.c, signers: signers, w: w, logf: s.logf}
+	st := &Stream{net: s.net, c: s.c, signers: signers, w: w, logf: s.logf, from: w.owner.height}
 	st.Start(s.ctx)
 	s.logf("stream started: %s from %d agencies, one transaction in flight each", st.w.Name(), len(signers))
 	return st

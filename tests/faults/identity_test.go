@@ -95,6 +95,7 @@ type statusOwner struct {
 	key    keys.PrivateKey
 	listID uint64
 	seq0   uint64 // the owner's sequence after the list was created
+	height int64  // the block that created the list: the last setup transaction
 }
 
 // createStatusOwner creates (through node 0, paid by payer) an issuer DID and a revocation
@@ -121,7 +122,7 @@ func (s *scenario) createStatusOwner(network string, payer txclient.Signer) stat
 		s.t.Fatalf("owner %s has %d lists, want 1", did, len(lists.Lists))
 	}
 	s.logf("setup: issuer %s and revocation list %d (%d entries) created at height %d", did, lists.Lists[0].Id, statuslist.MinSize, res.Height)
-	return statusOwner{did: did, key: key, listID: lists.Lists[0].Id, seq0: seq.Sequence + 1}
+	return statusOwner{did: did, key: key, listID: lists.Lists[0].Id, seq0: seq.Sequence + 1, height: res.Height}
 }
 
 // statusSlots is how many list entries the status workload cycles through: the n-th update sets

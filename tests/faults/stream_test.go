@@ -87,6 +87,9 @@ type Stream struct {
 	signers []txclient.Signer
 	w       Workload
 	logf    func(format string, args ...any)
+	// from is the height of the last setup transaction: senders read their account sequence
+	// as of that block, so a node still behind it cannot hand out a sequence already used.
+	from int64
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -138,12 +141,13 @@ func (s *Stream) sender(ctx context.Context, i int) {
 	nodes := len(s.net.Nodes)
 	var accNum, seq uint64
 	var err error
-	for k := 0; ; k++ { // the account, from any node that answers
-		accNum, seq, err = s.c.Account(ctx, s.net.Node((i+k)%nodes).RPC(), signer.Address)
+	deadline := time.Now().Add(txDeadline)
+	for k := 0; ; k++ { // the account after block s.from, from any node that has it
+		accNum, seq, err = s.c.AccountAt(ctx, s.net.Node((i+k)%nodes).RPC(), signer.Address, s.from)
 		if err == nil {
 			break
 		}
-		if k > 100 || ctx.Err() != nil {
+		if time.Now().After(deadline) || ctx.Err() != nil {
 			s.fail(fmt.Errorf("sender %d: account: %w", i, err))
 			return
 		}

@@ -131,12 +131,18 @@ var ErrNoAccount = errors.New("account not found")
 
 // Account returns addr's account number and sequence as node rpc sees them at its latest height.
 func (c *Client) Account(ctx context.Context, rpc localnet.RPC, addr sdk.AccAddress) (accNum, seq uint64, err error) {
+	return c.AccountAt(ctx, rpc, addr, 0)
+}
+
+// AccountAt returns addr's account number and sequence after block height (0: the node's
+// latest). A node that has not committed height yet answers with an error.
+func (c *Client) AccountAt(ctx context.Context, rpc localnet.RPC, addr sdk.AccAddress, height int64) (accNum, seq uint64, err error) {
 	req := &authtypes.QueryAccountInfoRequest{Address: addr.String()}
 	data, err := req.Marshal()
 	if err != nil {
 		return 0, 0, err
 	}
-	val, err := rpc.ABCIQuery(ctx, "/cosmos.auth.v1beta1.Query/AccountInfo", data, 0)
+	val, err := rpc.ABCIQuery(ctx, "/cosmos.auth.v1beta1.Query/AccountInfo", data, height)
 	if err != nil {
 		if strings.Contains(err.Error(), "not found") {
 			return 0, 0, ErrNoAccount
