@@ -4,10 +4,13 @@
 //
 // Expiry is incremental: challenges are queued in the order they were
 // issued, and since every challenge of a store lives for the same TTL, the
-// oldest expires first. Each Create and Consume drops the few expired
+// oldest expires first. Each Create and Consume handles the few expired
 // challenges at the head of the queue (O(1) amortised), so no call ever
 // walks the whole store under its lock: a relying party at its cap is
-// refused at once without slowing the others.
+// refused at once without slowing the others. An expired challenge stops
+// counting against the caps at once but is remembered for one more TTL, so
+// that a late presentation is told challenge_expired (not nonce_unknown)
+// whatever the traffic; the store so holds at most twice Max challenges.
 //
 // Another backend (a store shared by several verifier replicas, for
 // instance) implements the same two calls, Create and Consume, with the same
@@ -50,8 +53,8 @@ type Challenge struct {
 	// Expires is when the challenge stops being accepted.
 	Expires time.Time
 
-	used bool
-	gone bool // removed from the map (expired at Consume); skipped by expiry
+	used    bool
+	expired bool // no longer counted against the caps; kept one more TTL
 }
 
 // Config configures a Store.
@@ -70,7 +73,9 @@ type Store struct {
 	mu     sync.Mutex
 	m      map[string]*Challenge
 	perPty map[string]int
-	q      queue
+	live   int   // challenges not yet expired (the sum of perPty)
+	q      queue // live challenges, oldest first
+	grace  queue // expired challenges kept to be named as such, oldest first
 }
 
 // NewStore returns an empty store.
@@ -106,43 +111,45 @@ func (s *Store) Create(party, audience string, types, claims []string) (Challeng
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.expireLocked(now, expireBatch)
-	if len(s.m) >= s.cfg.Max || s.perPty[party] >= s.cfg.MaxPerParty {
-		// Full: drop every expired challenge (each is dropped once, so this
+	if s.live >= s.cfg.Max || s.perPty[party] >= s.cfg.MaxPerParty {
+		// Full: expire every challenge due (each is handled once, so this
 		// stays O(1) amortised), then decide.
 		s.expireLocked(now, -1)
-		if len(s.m) >= s.cfg.Max || s.perPty[party] >= s.cfg.MaxPerParty {
+		if s.live >= s.cfg.Max || s.perPty[party] >= s.cfg.MaxPerParty {
 			return Challenge{}, ErrFull
 		}
 	}
 	s.m[c.Nonce] = c
 	s.perPty[party]++
+	s.live++
 	s.q.push(c)
 	return *c, nil
 }
 
-// expireLocked drops up to limit (all when negative) expired challenges
-// from the head of the queue.
+// expireLocked handles up to limit (all when negative) challenges due at
+// the heads of the queues: a live one past its expiry stops counting
+// against the caps, an expired one a TTL later is forgotten.
 func (s *Store) expireLocked(now time.Time, limit int) {
-	for ; limit != 0; limit-- {
+	for n := limit; n != 0; n-- {
 		c := s.q.peek()
-		if c == nil {
-			return
-		}
-		if !c.gone && now.Before(c.Expires) {
-			return
+		if c == nil || now.Before(c.Expires) {
+			break
 		}
 		s.q.pop()
-		if !c.gone {
-			s.deleteLocked(c)
+		c.expired = true
+		s.live--
+		if s.perPty[c.Party]--; s.perPty[c.Party] <= 0 {
+			delete(s.perPty, c.Party)
 		}
+		s.grace.push(c)
 	}
-}
-
-func (s *Store) deleteLocked(c *Challenge) {
-	c.gone = true
-	delete(s.m, c.Nonce)
-	if s.perPty[c.Party]--; s.perPty[c.Party] <= 0 {
-		delete(s.perPty, c.Party)
+	for n := limit; n != 0; n-- {
+		c := s.grace.peek()
+		if c == nil || now.Before(c.Expires.Add(s.cfg.TTL)) {
+			break
+		}
+		s.grace.pop()
+		delete(s.m, c.Nonce)
 	}
 }
 
@@ -161,8 +168,7 @@ func (s *Store) Consume(nonce, party string) (Challenge, reason.Code) {
 		return Challenge{}, reason.NonceUnknown
 	case c.Party != party:
 		return Challenge{}, reason.ChallengeOtherRP
-	case !now.Before(c.Expires):
-		s.deleteLocked(c)
+	case c.expired || !now.Before(c.Expires):
 		return Challenge{}, reason.ChallengeExpired
 	case c.used:
 		return Challenge{}, reason.NonceReplayed
@@ -171,11 +177,12 @@ func (s *Store) Consume(nonce, party string) (Challenge, reason.Code) {
 	return *c, ""
 }
 
-// Len returns the number of challenges held (used ones until they expire).
+// Len returns the number of outstanding challenges: issued, not yet
+// expired (used ones included), as counted against Max.
 func (s *Store) Len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.m)
+	return s.live
 }
 
 // queue is a FIFO of challenges in fixed-size chunks: push and pop are O(1)
