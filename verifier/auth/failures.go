@@ -119,11 +119,14 @@ func (f *FailureLimiter) Sources() int {
 // UnaryServerInterceptor does, refusing a source whose failed
 // authentications are over f's limit with RESOURCE_EXHAUSTED (reason
 // rate_limited) before looking at its credentials. source names the
-// caller's address.
-func (a *Authenticator) UnaryServerInterceptorLimited(f *FailureLimiter, source func(context.Context) string) grpc.UnaryServerInterceptor {
+// caller's address; onBlocked (may be nil) is called for each refusal.
+func (a *Authenticator) UnaryServerInterceptorLimited(f *FailureLimiter, source func(context.Context) string, onBlocked func()) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		src := source(ctx)
 		if wait, blocked := f.Blocked(src); blocked {
+			if onBlocked != nil {
+				onBlocked()
+			}
 			return nil, reason.Error(codes.ResourceExhausted, reason.RateLimited,
 				"too many failed authentications from %s; retry in %s", SourceKey(src), wait.Truncate(time.Second)+time.Second)
 		}

@@ -128,6 +128,9 @@ func TestHugeRESTBodyRefused(t *testing.T) {
 			}
 		})
 	}
+	if got := (counter(t, h, "amanah_verifier_rejected_total", "body_too_large")); got != 2 {
+		t.Fatalf("rejected_total{cause=body_too_large} = %v, want 2", got)
+	}
 	// A body under the cap still reaches the service (here: no credentials).
 	lis := countingTCP(t)
 	hs := server.NewHTTPServer("", gw, nil)
@@ -225,4 +228,28 @@ func TestFailedAuthLimited(t *testing.T) {
 	if code != http.StatusTooManyRequests || !strings.Contains(body, "too many failed authentications from 127.0.0.1") {
 		t.Fatalf("REST after 3 failures: %d %s", code, body)
 	}
+	if got := (counter(t, h, "amanah_verifier_rejected_total", "auth_failures")); got != 3 {
+		t.Fatalf("rejected_total{cause=auth_failures} = %v, want 3", got)
+	}
+}
+
+// counter returns a counter of the harness's metrics by name and its one label value.
+func counter(t *testing.T, h *harness, name, label string) float64 {
+	t.Helper()
+	mfs, err := h.metrics.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if len(m.GetLabel()) == 1 && m.GetLabel()[0].GetValue() == label {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no %s{%s}", name, label)
+	return 0
 }

@@ -146,7 +146,7 @@ func New(cfg Config) *Server {
 	s := &Server{health: health.NewServer(), cfg: cfg, gatewayToken: base64.RawURLEncoding.EncodeToString(tok[:])}
 	authn := cfg.Auth.UnaryServerInterceptor()
 	if cfg.FailedAuth != nil {
-		authn = cfg.Auth.UnaryServerInterceptorLimited(cfg.FailedAuth, s.Source)
+		authn = cfg.Auth.UnaryServerInterceptorLimited(cfg.FailedAuth, s.Source, s.rejected(metrics.RejectedAuthFailures))
 	}
 	chain = append(chain, selector.UnaryServerInterceptor(authn, selector.MatchFunc(open)))
 	if cfg.Limiter != nil {
@@ -228,6 +228,14 @@ func (s *Server) Shutdown(ctx context.Context) {
 	}
 }
 
+// rejected returns a counter of refusals for cause (nil without metrics).
+func (s *Server) rejected(cause string) func() {
+	if s.cfg.Metrics == nil {
+		return nil
+	}
+	return func() { s.cfg.Metrics.Rejected(cause) }
+}
+
 // Source returns the address a call came from: the HTTP client's when the
 // call came through this server's REST gateway, else the connection's peer.
 func (s *Server) Source(ctx context.Context) string {
@@ -267,16 +275,23 @@ func (s *Server) Gateway(ctx context.Context, conn *grpc.ClientConn) (http.Handl
 	if err := verifierpb.RegisterVerifierHandlerClient(ctx, mux, verifierpb.NewVerifierClient(conn)); err != nil {
 		return nil, err
 	}
-	return LimitBody(int64(s.cfg.MaxRecvMsgSize), mux), nil
+	return LimitBody(int64(s.cfg.MaxRecvMsgSize), mux, s.rejected(metrics.RejectedBodyTooLarge)), nil
 }
 
 // LimitBody refuses request bodies over limit bytes with 413 and a JSON
 // error shaped like the gateway's (code RESOURCE_EXHAUSTED, reason
 // request_too_large), reading at most limit bytes of them; it buffers
-// smaller bodies before calling next.
-func LimitBody(limit int64, next http.Handler) http.Handler {
+// smaller bodies before calling next. onReject (may be nil) is called for
+// each refusal.
+func LimitBody(limit int64, next http.Handler, onReject func()) http.Handler {
+	reject := func() {
+		if onReject != nil {
+			onReject()
+		}
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
+			reject()
 			tooLarge(w, limit)
 			return
 		}
@@ -284,6 +299,7 @@ func LimitBody(limit int64, next http.Handler) http.Handler {
 			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 			if err != nil {
 				if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+					reject()
 					tooLargeAndClose(w, limit)
 					return
 				}
