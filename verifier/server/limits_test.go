@@ -57,12 +57,15 @@ func countingTCP(t *testing.T) *countingListener {
 	return &countingListener{Listener: l}
 }
 
-// bodyOf is an io.Reader of n bytes 'a' of unknown length (sent chunked),
-// counting what the client sent.
+// bodyOf is an io.Reader of n bytes, `{"presentation":"aaa…` (valid JSON
+// as far as it goes, so a decoder keeps reading), counting what the client
+// sent.
 type bodyOf struct {
-	left int64
-	sent *atomic.Int64
+	left, off int64
+	sent      *atomic.Int64
 }
+
+const bodyPrefix = `{"presentation":"`
 
 func (b *bodyOf) Read(p []byte) (int, error) {
 	if b.left == 0 {
@@ -71,9 +74,14 @@ func (b *bodyOf) Read(p []byte) (int, error) {
 	n := int64(len(p))
 	n = min(n, b.left)
 	for i := range p[:n] {
-		p[i] = 'a'
+		if k := b.off + int64(i); k < int64(len(bodyPrefix)) {
+			p[i] = bodyPrefix[k]
+		} else {
+			p[i] = 'a'
+		}
 	}
 	b.left -= n
+	b.off += n
 	b.sent.Add(n)
 	return int(n), nil
 }
@@ -117,12 +125,12 @@ func TestHugeRESTBodyRefused(t *testing.T) {
 			if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
 				t.Fatal(err)
 			}
+			read := lis.n.Load()
+			t.Logf("%s: client sent %d bytes, server read %d (cap %d)", name, sent.Load(), read, server.DefaultMaxRecvMsgSize)
 			if resp.StatusCode != http.StatusRequestEntityTooLarge || e.Code != int(codes.ResourceExhausted) ||
 				!strings.HasPrefix(e.Message, string(reason.RequestTooLarge)+": ") {
 				t.Fatalf("answer %d %+v", resp.StatusCode, e)
 			}
-			read := lis.n.Load()
-			t.Logf("%s: client sent %d bytes, server read %d (cap %d)", name, sent.Load(), read, server.DefaultMaxRecvMsgSize)
 			if read > server.DefaultMaxRecvMsgSize+64<<10 {
 				t.Fatalf("server read %d bytes of a 64 MiB body, cap %d", read, server.DefaultMaxRecvMsgSize)
 			}
