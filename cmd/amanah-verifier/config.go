@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -85,11 +86,18 @@ type Config struct {
 	NodeTLS       NodeTLSConfig `json:"node_tls"`
 	TLS           TLSConfig     `json:"tls"`
 	Clients       []auth.Client `json:"clients"`
-	Freshness     Duration      `json:"freshness"`
-	ChallengeTTL  Duration      `json:"challenge_ttl"`
-	RateLimit     RateLimit     `json:"rate_limit"`
-	Cache         CacheConfig   `json:"cache"`
-	AuditLog      string        `json:"audit_log"`
+	// APIKeysFile adds clients from a file of did=key lines (-api-keys-file).
+	APIKeysFile  string    `json:"api_keys_file"`
+	Freshness    Duration  `json:"freshness"`
+	ChallengeTTL Duration  `json:"challenge_ttl"`
+	RateLimit    RateLimit `json:"rate_limit"`
+	// FailedAuthLimit limits failed authentications per source address
+	// (per_second 0 disables it).
+	FailedAuthLimit RateLimit `json:"failed_auth_limit"`
+	// Reflection serves gRPC server reflection (development).
+	Reflection bool        `json:"reflection"`
+	Cache      CacheConfig `json:"cache"`
+	AuditLog   string      `json:"audit_log"`
 }
 
 // RateLimit is the per-relying-party limit.
@@ -108,8 +116,9 @@ type CacheConfig struct {
 func defaultConfig() Config {
 	return Config{Listen: "127.0.0.1:50051", RESTListen: "127.0.0.1:8080", MetricsListen: "127.0.0.1:9102",
 		Freshness: Duration(15 * time.Second), ChallengeTTL: Duration(5 * time.Minute),
-		Trust:     TrustConfig{Period: Duration(14 * 24 * time.Hour)},
-		RateLimit: RateLimit{PerSecond: 2000, Burst: 4000}, AuditLog: "-"}
+		Trust:           TrustConfig{Period: Duration(14 * 24 * time.Hour)},
+		RateLimit:       RateLimit{PerSecond: 2000, Burst: 4000},
+		FailedAuthLimit: RateLimit{PerSecond: auth.DefaultFailuresPerSecond, Burst: auth.DefaultFailureBurst}, AuditLog: "-"}
 }
 
 func loadConfig(path string, c *Config) error {
@@ -163,4 +172,76 @@ func (c *Config) validate() error {
 		return errors.New("freshness must be positive")
 	}
 	return nil
+}
+
+// apiKeysEnv names the environment variable holding API keys (the same
+// format as -api-keys-file).
+const apiKeysEnv = "AMANAH_VERIFIER_API_KEYS"
+
+// maxAPIKeysFile bounds the API keys file.
+const maxAPIKeysFile = 1 << 20
+
+// loadAPIKeys adds the clients of cfg.APIKeysFile and of $AMANAH_VERIFIER_API_KEYS
+// (then unset) to cfg.Clients; it warns on warn when the file is readable by
+// group or others.
+func loadAPIKeys(cfg *Config, warn io.Writer) error {
+	if cfg.APIKeysFile != "" {
+		f, err := os.Open(cfg.APIKeysFile)
+		if err != nil {
+			return fmt.Errorf("api keys file: %w", err)
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
+			fmt.Fprintf(warn, "amanah-verifier: warning: api keys file %s is readable by group or others (mode %v)\n", cfg.APIKeysFile, st.Mode().Perm())
+		}
+		b, err := io.ReadAll(io.LimitReader(f, maxAPIKeysFile+1))
+		if err != nil {
+			return fmt.Errorf("api keys file: %w", err)
+		}
+		if len(b) > maxAPIKeysFile {
+			return fmt.Errorf("api keys file %s: over %d bytes", cfg.APIKeysFile, maxAPIKeysFile)
+		}
+		cs, err := parseAPIKeys(string(b))
+		if err != nil {
+			return fmt.Errorf("api keys file %s: %w", cfg.APIKeysFile, err)
+		}
+		cfg.Clients = append(cfg.Clients, cs...)
+	}
+	if v, ok := os.LookupEnv(apiKeysEnv); ok {
+		_ = os.Unsetenv(apiKeysEnv)
+		cs, err := parseAPIKeys(v)
+		if err != nil {
+			return fmt.Errorf("$%s: %w", apiKeysEnv, err)
+		}
+		cfg.Clients = append(cfg.Clients, cs...)
+	}
+	return nil
+}
+
+// parseAPIKeys reads API keys: entries "did=key" or "did=sha256:<64 hex>"
+// separated by white space (one a line, say), lines starting with # ignored.
+// Keys are checked by auth.New (length, digest form).
+func parseAPIKeys(text string) ([]auth.Client, error) {
+	var out []auth.Client
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, e := range strings.Fields(line) {
+			did, key, ok := strings.Cut(e, "=")
+			if !ok || !strings.HasPrefix(did, "did:") || key == "" {
+				return nil, fmt.Errorf("line %d: want did=key or did=sha256:<hex>", i+1)
+			}
+			if h, ok := strings.CutPrefix(key, "sha256:"); ok {
+				out = append(out, auth.Client{DID: did, APIKeySHA256: []string{h}})
+				continue
+			}
+			out = append(out, auth.Client{DID: did, APIKeys: []string{key}})
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no API key")
+	}
+	return out, nil
 }

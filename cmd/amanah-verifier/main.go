@@ -69,9 +69,16 @@ func run(args []string) error {
 	nodeCert := fs.String("node-cert", "", "client certificate to the nodes (PEM)")
 	nodeKey := fs.String("node-key", "", "client key to the nodes (PEM)")
 	plaintext := fs.Bool("allow-plaintext-nodes", false, "allow http:// node URLs (loopback tests only)")
-	var nodes, keys listFlag
+	keysFile := fs.String("api-keys-file", "", "file of relying-party API keys: did=key or did=sha256:<hex> per line "+
+		"(also from $"+apiKeysEnv+"; keys never go on the command line)")
+	reflect := fs.Bool("reflection", false, "serve gRPC server reflection (development)")
+	var nodes listFlag
 	fs.Var(&nodes, "node", "node as name=https://rpc-host:port (repeatable; the first is the primary)")
-	fs.Var(&keys, "api-key", "relying party API key as did=key (repeatable; prefer the config file's api_key_sha256)")
+	for _, a := range args {
+		if n := strings.TrimLeft(a, "-"); a != n && (n == "api-key" || strings.HasPrefix(n, "api-key=")) {
+			return errors.New("-api-key was removed (keys on the command line show in ps): use -api-keys-file or $" + apiKeysEnv)
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -115,6 +122,10 @@ func run(args []string) error {
 	if *plaintext {
 		cfg.NodeTLS.AllowPlaintext = true
 	}
+	if *reflect {
+		cfg.Reflection = true
+	}
+	set(&cfg.APIKeysFile, *keysFile)
 	for _, n := range nodes {
 		name, rpc, ok := strings.Cut(n, "=")
 		if !ok || strings.Contains(rpc, ",") {
@@ -122,12 +133,8 @@ func run(args []string) error {
 		}
 		cfg.Nodes = append(cfg.Nodes, NodeConfig{Name: name, RPC: rpc})
 	}
-	for _, k := range keys {
-		did, key, ok := strings.Cut(k, "=")
-		if !ok {
-			return fmt.Errorf("-api-key: want did=key")
-		}
-		cfg.Clients = append(cfg.Clients, auth.Client{DID: did, APIKeys: []string{key}})
+	if err := loadAPIKeys(&cfg, os.Stderr); err != nil {
+		return err
 	}
 	if err := cfg.validate(); err != nil {
 		return err
@@ -182,11 +189,16 @@ func serve(cfg Config) error {
 	if cfg.RateLimit.PerSecond > 0 {
 		limiter = auth.NewLimiter(cfg.RateLimit.PerSecond, cfg.RateLimit.Burst)
 	}
+	var failed *auth.FailureLimiter
+	if cfg.FailedAuthLimit.PerSecond > 0 {
+		failed = auth.NewFailureLimiter(cfg.FailedAuthLimit.PerSecond, cfg.FailedAuthLimit.Burst)
+	}
 	tlsCfg, err := serverTLS(cfg.TLS)
 	if err != nil {
 		return err
 	}
-	srv := server.New(server.Config{Service: svc, Auth: a, Limiter: limiter, Metrics: m, Ready: cache.Fresh, TLS: tlsCfg, Logger: log})
+	srv := server.New(server.Config{Service: svc, Auth: a, Limiter: limiter, FailedAuth: failed, Reflection: cfg.Reflection,
+		Metrics: m, Ready: cache.Fresh, TLS: tlsCfg, Logger: log})
 	go srv.WatchHealth(ctx, 500*time.Millisecond)
 
 	lis, err := net.Listen("tcp", cfg.Listen)
@@ -195,11 +207,11 @@ func serve(cfg Config) error {
 	}
 	errc := make(chan error, 3)
 	go func() { errc <- srv.Serve(lis) }()
-	log.Info("gRPC listening", "addr", lis.Addr().String(), "tls", tlsCfg != nil)
+	log.Info("gRPC listening", "addr", lis.Addr().String(), "tls", tlsCfg != nil, "reflection", cfg.Reflection)
 
 	var https []*http.Server
 	if cfg.MetricsListen != "" && cfg.MetricsListen != "off" {
-		hs := &http.Server{Addr: cfg.MetricsListen, Handler: m.Handler(), ReadHeaderTimeout: 5 * time.Second}
+		hs := server.NewHTTPServer(cfg.MetricsListen, m.Handler(), nil)
 		https = append(https, hs)
 		go func() { errc <- ignoreClosed(hs.ListenAndServe()) }()
 		log.Info("metrics listening", "addr", cfg.MetricsListen)
@@ -221,12 +233,11 @@ func serve(cfg Config) error {
 			return err
 		}
 		defer conn.Close()
-		gw, err := server.Gateway(ctx, conn)
+		gw, err := srv.Gateway(ctx, conn)
 		if err != nil {
 			return err
 		}
-		hs := &http.Server{Addr: cfg.RESTListen, Handler: gw, ReadHeaderTimeout: 5 * time.Second, TLSConfig: tlsCfg,
-			MaxHeaderBytes: 16 << 10}
+		hs := server.NewHTTPServer(cfg.RESTListen, gw, tlsCfg)
 		https = append(https, hs)
 		go func() {
 			if tlsCfg != nil {

@@ -47,8 +47,8 @@ func TestSIGTERM(t *testing.T) {
 	dead := freeAddr(t) // nothing listens here
 	cmd := exec.Command(os.Args[0], "-listen", listen, "-rest", "off", "-metrics", freeAddr(t),
 		"-node", "a=http://"+dead, "-allow-plaintext-nodes", "-chain-id", "amanah-test", "-trust-height", "1",
-		"-trust-hash", strings.Repeat("ab", 32), "-api-key", "did:amanah:test:bank=0123456789abcdef0123")
-	cmd.Env = append(os.Environ(), "AMANAH_VERIFIER_MAIN=1")
+		"-trust-hash", strings.Repeat("ab", 32))
+	cmd.Env = append(os.Environ(), "AMANAH_VERIFIER_MAIN=1", apiKeysEnv+"=did:amanah:test:bank=0123456789abcdef0123")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

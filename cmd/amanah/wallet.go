@@ -43,7 +43,8 @@ func newWalletCmd(e *env) *cobra.Command {
 		Short: "Keep SD-JWT VCs in an encrypted local wallet and present them",
 		Long: `The wallet is one file (default ~/.amanah/wallet.json, mode 0600) encrypted
 with AES-256-GCM under a key derived from a passphrase with scrypt
-(N=2^15, r=8, p=1). It holds the holder key (created by init) and the
+(N=2^17, r=8, p=1; a wallet written with a lower cost is re-encrypted
+at this one the next time it is saved). It holds the holder key (created by init) and the
 credentials. The passphrase comes from --passphrase-file, else
 $` + passphraseEnv + `, else a terminal prompt.`,
 	}

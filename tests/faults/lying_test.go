@@ -82,7 +82,7 @@ func TestLyingNode(t *testing.T) {
 	for _, l := range lies {
 		v := s.launchVerifier(cs.bank, liarNode, s.rpcNode(honest))
 		s.waitServing(v, verifierStartup)
-		c, err := client.Dial(v.addr, client.Options{APIKey: v.apiKey})
+		c, err := client.Dial(v.addr, client.Options{APIKey: v.apiKey, Insecure: true})
 		s.must(err)
 		p.ResetCounts()
 		plog.reset()
@@ -169,7 +169,7 @@ func TestLyingNode(t *testing.T) {
 		}
 		v := s.launchVerifier(cs.bank, liarNode)
 		s.waitServing(v, verifierStartup)
-		c, err := client.Dial(v.addr, client.Options{APIKey: v.apiKey})
+		c, err := client.Dial(v.addr, client.Options{APIKey: v.apiKey, Insecure: true})
 		s.must(err)
 		p.ResetCounts()
 		plog.reset()
@@ -322,7 +322,7 @@ func TestCatchingUpNode(t *testing.T) {
 	s.logf("INJECT proxy %s in front of node0 pretends the chain is at height %d (block time %s, %.1fs old; the chain is at %d), catching_up true",
 		p.URL(), h, first.UTC().Format("15:04:05.000"), time.Since(first).Seconds(), s.maxHeight(0))
 	v := s.launchVerifier(cs.bank, verifierNode{name: "node0-catching-up", url: p.URL()})
-	c, err := client.Dial(v.addr, client.Options{APIKey: v.apiKey})
+	c, err := client.Dial(v.addr, client.Options{APIKey: v.apiKey, Insecure: true})
 	s.must(err)
 	defer c.Close()
 	s.waitListening(v, verifierStartup)

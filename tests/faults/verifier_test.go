@@ -72,7 +72,7 @@ func TestVerifierFailover(t *testing.T) {
 	s := newScenarioWith(t, 4, 8*time.Minute, 5*time.Second)
 	cs := s.credentialStory()
 	v := s.startVerifier(cs.bank, 2, 3)
-	c, err := client.Dial(v.addr, client.Options{APIKey: v.apiKey})
+	c, err := client.Dial(v.addr, client.Options{APIKey: v.apiKey, Insecure: true})
 	s.must(err)
 	defer c.Close()
 
@@ -461,7 +461,7 @@ func (s *scenario) launchVerifier(bank string, nodes ...verifierNode) *verifierP
 	v := &verifierProc{addr: fmt.Sprintf("127.0.0.1:%d", port()), metrics: fmt.Sprintf("127.0.0.1:%d", port()),
 		apiKey: hex.EncodeToString(key), done: make(chan struct{})}
 	args := []string{"--listen", v.addr, "--rest", "off", "--metrics", v.metrics,
-		"--freshness", verifierFreshness.String(), "--api-key", bank + "=" + v.apiKey,
+		"--freshness", verifierFreshness.String(),
 		"--trust-root", s.trustRootFile(), "--allow-plaintext-nodes"}
 	var names []string
 	for _, n := range nodes {
@@ -473,6 +473,7 @@ func (s *scenario) launchVerifier(bank string, nodes ...verifierNode) *verifierP
 	logFile, err := os.Create(v.logPath)
 	s.must(err)
 	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "AMANAH_VERIFIER_API_KEYS="+bank+"="+v.apiKey) // keys never on the command line
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	s.must(cmd.Start())
 	go func() { _ = cmd.Wait(); _ = logFile.Close(); close(v.done) }()

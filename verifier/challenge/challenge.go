@@ -1,6 +1,21 @@
 // Package challenge keeps the verifier's outstanding challenges: random
 // single-use nonces bound to the relying party that asked for them, its
 // audience and its requested credential types and claims, until they expire.
+//
+// Expiry is incremental: challenges are queued in the order they were
+// issued, and since every challenge of a store lives for the same TTL, the
+// oldest expires first. Each Create and Consume handles the few expired
+// challenges at the head of the queue (O(1) amortised), so no call ever
+// walks the whole store under its lock: a relying party at its cap is
+// refused at once without slowing the others. An expired challenge stops
+// counting against the caps at once but is remembered for one more TTL, so
+// that a late presentation is told challenge_expired (not nonce_unknown)
+// whatever the traffic; the store so holds at most twice Max challenges.
+//
+// Another backend (a store shared by several verifier replicas, for
+// instance) implements the same two calls, Create and Consume, with the same
+// meaning; Consume must take a challenge atomically (a nonce is accepted at
+// most once, whatever the number of replicas).
 package challenge
 
 import (
@@ -38,7 +53,8 @@ type Challenge struct {
 	// Expires is when the challenge stops being accepted.
 	Expires time.Time
 
-	used bool
+	used    bool
+	expired bool // no longer counted against the caps; kept one more TTL
 }
 
 // Config configures a Store.
@@ -51,13 +67,15 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Store holds outstanding challenges; it is safe for concurrent use.
+// Store holds outstanding challenges in memory; it is safe for concurrent use.
 type Store struct {
-	cfg     Config
-	mu      sync.Mutex
-	m       map[string]*Challenge
-	perPty  map[string]int
-	created int
+	cfg    Config
+	mu     sync.Mutex
+	m      map[string]*Challenge
+	perPty map[string]int
+	live   int   // challenges not yet expired (the sum of perPty)
+	q      queue // live challenges, oldest first
+	grace  queue // expired challenges kept to be named as such, oldest first
 }
 
 // NewStore returns an empty store.
@@ -77,6 +95,10 @@ func NewStore(cfg Config) *Store {
 	return &Store{cfg: cfg, m: map[string]*Challenge{}, perPty: map[string]int{}}
 }
 
+// expireBatch bounds the expired challenges one call drops, so that a burst
+// of expiries is spread over the following calls.
+const expireBatch = 64
+
 // Create issues a challenge for party.
 func (s *Store) Create(party, audience string, types, claims []string) (Challenge, error) {
 	var b [16]byte
@@ -88,48 +110,65 @@ func (s *Store) Create(party, audience string, types, claims []string) (Challeng
 		Types: types, Claims: claims, Expires: now.Add(s.cfg.TTL)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.created++
-	if s.created%1024 == 0 || len(s.m) >= s.cfg.Max || s.perPty[party] >= s.cfg.MaxPerParty {
-		s.sweepLocked(now)
-	}
-	if len(s.m) >= s.cfg.Max || s.perPty[party] >= s.cfg.MaxPerParty {
-		return Challenge{}, ErrFull
+	s.expireLocked(now, expireBatch)
+	if s.live >= s.cfg.Max || s.perPty[party] >= s.cfg.MaxPerParty {
+		// Full: expire every challenge due (each is handled once, so this
+		// stays O(1) amortised), then decide.
+		s.expireLocked(now, -1)
+		if s.live >= s.cfg.Max || s.perPty[party] >= s.cfg.MaxPerParty {
+			return Challenge{}, ErrFull
+		}
 	}
 	s.m[c.Nonce] = c
 	s.perPty[party]++
+	s.live++
+	s.q.push(c)
 	return *c, nil
 }
 
-func (s *Store) sweepLocked(now time.Time) {
-	for k, c := range s.m {
-		if !now.Before(c.Expires) {
-			s.deleteLocked(k, c)
+// expireLocked handles up to limit (all when negative) challenges due at
+// the heads of the queues: a live one past its expiry stops counting
+// against the caps, an expired one a TTL later is forgotten.
+func (s *Store) expireLocked(now time.Time, limit int) {
+	for n := limit; n != 0; n-- {
+		c := s.q.peek()
+		if c == nil || now.Before(c.Expires) {
+			break
 		}
+		s.q.pop()
+		c.expired = true
+		s.live--
+		if s.perPty[c.Party]--; s.perPty[c.Party] <= 0 {
+			delete(s.perPty, c.Party)
+		}
+		s.grace.push(c)
 	}
-}
-
-func (s *Store) deleteLocked(k string, c *Challenge) {
-	delete(s.m, k)
-	if s.perPty[c.Party]--; s.perPty[c.Party] <= 0 {
-		delete(s.perPty, c.Party)
+	for n := limit; n != 0; n-- {
+		c := s.grace.peek()
+		if c == nil || now.Before(c.Expires.Add(s.cfg.TTL)) {
+			break
+		}
+		s.grace.pop()
+		delete(s.m, c.Nonce)
 	}
 }
 
 // Consume takes the challenge nonce for party. It fails with nonce_unknown,
 // nonce_replayed, challenge_expired or challenge_other_relying_party; a
-// challenge of another party is left untouched.
+// challenge of another party is left untouched. Taking a challenge is
+// atomic: of concurrent calls with one nonce, one succeeds.
 func (s *Store) Consume(nonce, party string) (Challenge, reason.Code) {
 	now := s.cfg.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.expireLocked(now, expireBatch)
 	c, ok := s.m[nonce]
 	switch {
 	case !ok:
 		return Challenge{}, reason.NonceUnknown
 	case c.Party != party:
 		return Challenge{}, reason.ChallengeOtherRP
-	case !now.Before(c.Expires):
-		s.deleteLocked(nonce, c)
+	case c.expired || !now.Before(c.Expires):
 		return Challenge{}, reason.ChallengeExpired
 	case c.used:
 		return Challenge{}, reason.NonceReplayed
@@ -138,9 +177,50 @@ func (s *Store) Consume(nonce, party string) (Challenge, reason.Code) {
 	return *c, ""
 }
 
-// Len returns the number of challenges held (used ones until they expire).
+// Len returns the number of outstanding challenges: issued, not yet
+// expired (used ones included), as counted against Max.
 func (s *Store) Len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.m)
+	return s.live
+}
+
+// queue is a FIFO of challenges in fixed-size chunks: push and pop are O(1)
+// and never copy the queue (a grown slice copies only chunk pointers).
+type queue struct {
+	chunks     []*chunk
+	head, tail int // index of the next pop in chunks[0], next push in the last chunk
+}
+
+const chunkSize = 1024
+
+type chunk [chunkSize]*Challenge
+
+func (q *queue) push(c *Challenge) {
+	if len(q.chunks) == 0 || q.tail == chunkSize {
+		q.chunks = append(q.chunks, new(chunk))
+		q.tail = 0
+	}
+	q.chunks[len(q.chunks)-1][q.tail] = c
+	q.tail++
+}
+
+func (q *queue) peek() *Challenge {
+	if len(q.chunks) == 0 || (len(q.chunks) == 1 && q.head == q.tail) {
+		return nil
+	}
+	return q.chunks[0][q.head]
+}
+
+func (q *queue) pop() {
+	q.chunks[0][q.head] = nil
+	q.head++
+	if q.head == chunkSize || (len(q.chunks) == 1 && q.head == q.tail) {
+		q.chunks[0] = nil
+		q.chunks = q.chunks[1:]
+		q.head = 0
+		if len(q.chunks) == 0 {
+			q.tail = 0
+		}
+	}
 }

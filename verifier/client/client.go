@@ -1,12 +1,16 @@
 // Package client is a small Go client for the Amanah verifier: it sends the
 // relying party's API key with every call, and turns answers into Go values.
+// It speaks TLS unless told otherwise (Options.Insecure, loopback only).
 package client
 
 import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc"
@@ -29,24 +33,64 @@ type Client struct {
 type Options struct {
 	// APIKey is the relying party's API key; empty when a client certificate is used.
 	APIKey string
-	// TLS, when set, is used for the connection (with Certificates for mTLS);
-	// nil means plaintext (loopback only).
+	// TLS configures the connection (RootCAs to pin the verifier's CA,
+	// Certificates for mTLS); nil means TLS 1.2+ verified against the
+	// system's roots.
 	TLS *tls.Config
+	// Insecure asks for plaintext, allowed only to a loopback address
+	// (127.0.0.0/8, ::1, localhost) or a unix socket: local development and
+	// tests. An API key sent in plaintext elsewhere could be read on the way.
+	Insecure bool
 	// DialOptions are appended to the client's own.
 	DialOptions []grpc.DialOption
 }
 
-// Dial connects to the verifier at target (host:port).
+// ErrPlaintextNotLocal: Options.Insecure with a target that is not on this machine.
+var ErrPlaintextNotLocal = errors.New("plaintext (Options.Insecure) is allowed only to a loopback address or a unix socket")
+
+// Dial connects to the verifier at target (host:port), over TLS unless
+// o.Insecure.
 func Dial(target string, o Options) (*Client, error) {
-	creds := insecure.NewCredentials()
-	if o.TLS != nil {
+	var creds credentials.TransportCredentials
+	switch {
+	case o.Insecure && o.TLS != nil:
+		return nil, fmt.Errorf("verifier %s: Options.Insecure and Options.TLS both set", target)
+	case o.Insecure:
+		if !isLocal(target) {
+			return nil, fmt.Errorf("verifier %s: %w", target, ErrPlaintextNotLocal)
+		}
+		creds = insecure.NewCredentials()
+	case o.TLS != nil:
 		creds = credentials.NewTLS(o.TLS)
+	default:
+		creds = credentials.NewTLS(&tls.Config{MinVersion: tls.VersionTLS12})
 	}
 	conn, err := grpc.NewClient(target, append([]grpc.DialOption{grpc.WithTransportCredentials(creds)}, o.DialOptions...)...)
 	if err != nil {
 		return nil, fmt.Errorf("verifier %s: %w", target, err)
 	}
 	return &Client{conn: conn, rpc: verifierpb.NewVerifierClient(conn), apiKey: o.APIKey}, nil
+}
+
+// isLocal reports whether a gRPC target names this machine: a unix socket,
+// or host:port (optionally after a dns:/// or passthrough:/// scheme) whose
+// host is localhost or a loopback IP.
+func isLocal(target string) bool {
+	if strings.HasPrefix(target, "unix:") || strings.HasPrefix(target, "unix-abstract:") {
+		return true
+	}
+	if _, rest, ok := strings.Cut(target, ":///"); ok {
+		target = rest
+	}
+	host, _, err := net.SplitHostPort(target)
+	if err != nil {
+		host = target
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Close closes the connection.

@@ -24,7 +24,16 @@ type Metrics struct {
 	latency       *prometheus.HistogramVec
 	verifications *prometheus.CounterVec
 	cache         *prometheus.CounterVec
+	rejected      *prometheus.CounterVec
 }
+
+// Causes of Rejected.
+const (
+	// RejectedBodyTooLarge: a REST body over the size cap (413).
+	RejectedBodyTooLarge = "body_too_large"
+	// RejectedAuthFailures: a source over its failed-authentication limit.
+	RejectedAuthFailures = "auth_failures"
+)
 
 // New returns the metric set; sync (may be nil) feeds the ledger gauges.
 func New(sync func() ledger.Sync) *Metrics {
@@ -42,7 +51,13 @@ func New(sync func() ledger.Sync) *Metrics {
 	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "amanah_verifier", Name: "ledger_cache_lookups_total", Help: "Ledger cache lookups by kind and result.",
 	}, []string{"kind", "result"})
-	m.reg.MustRegister(m.requests, m.latency, m.verifications, m.cache,
+	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "amanah_verifier", Name: "rejected_total",
+		Help: "Requests refused before authentication, by cause: body_too_large (REST body over the cap), auth_failures (source over its failed-authentication limit).",
+	}, []string{"cause"})
+	m.rejected.WithLabelValues(RejectedBodyTooLarge)
+	m.rejected.WithLabelValues(RejectedAuthFailures)
+	m.reg.MustRegister(m.requests, m.latency, m.verifications, m.cache, m.rejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if sync != nil {
 		m.reg.MustRegister(
@@ -93,6 +108,9 @@ func (m *Metrics) Verification(verified bool, reason string) {
 	}
 	m.verifications.WithLabelValues(r, reason).Inc()
 }
+
+// Rejected counts one request refused before authentication.
+func (m *Metrics) Rejected(cause string) { m.rejected.WithLabelValues(cause).Inc() }
 
 // UnaryServerInterceptor counts requests and observes their latency.
 func (m *Metrics) UnaryServerInterceptor() grpc.UnaryServerInterceptor {

@@ -295,8 +295,22 @@ func TestResolveDidAndCheckStatus(t *testing.T) {
 	wantCode(t, err, codes.InvalidArgument, reason.RequestInvalid)
 }
 
-func TestReflection(t *testing.T) {
+// TestReflectionOffByDefault: without Config.Reflection the server does
+// not describe itself.
+func TestReflectionOffByDefault(t *testing.T) {
 	h := newHarness(t, options{})
+	stream, err := reflectpb.NewServerReflectionClient(h.conn).ServerReflectionInfo(context.Background())
+	if err == nil {
+		_ = stream.Send(&reflectpb.ServerReflectionRequest{MessageRequest: &reflectpb.ServerReflectionRequest_ListServices{}})
+		_, err = stream.Recv()
+	}
+	if status.Code(err) != codes.Unimplemented {
+		t.Fatalf("reflection without the flag: %v, want Unimplemented", err)
+	}
+}
+
+func TestReflection(t *testing.T) {
+	h := newHarness(t, options{server: func(c *server.Config) { c.Reflection = true }})
 	stream, err := reflectpb.NewServerReflectionClient(h.conn).ServerReflectionInfo(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -334,7 +348,7 @@ func TestReflection(t *testing.T) {
 
 func TestRESTGateway(t *testing.T) {
 	h := newHarness(t, options{})
-	gw, err := server.Gateway(context.Background(), h.conn)
+	gw, err := h.srv.Gateway(context.Background(), h.conn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -478,7 +492,7 @@ func TestMetricsExposed(t *testing.T) {
 
 func TestRESTResolveDid(t *testing.T) {
 	h := newHarness(t, options{})
-	gw, err := server.Gateway(context.Background(), h.conn)
+	gw, err := h.srv.Gateway(context.Background(), h.conn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,16 +24,20 @@ import (
 
 func main() {
 	addr := flag.String("verifier", "", "verifier gRPC address (empty: start an in-process demo verifier)")
-	apiKey := flag.String("api-key", verifiertest.RPKey, "the bank's API key")
 	vct := flag.String("vct", verifiertest.VCT, "credential type to ask for")
+	insecure := flag.Bool("insecure", false, "plaintext to a loopback -verifier (local development)")
 	flag.Parse()
-	if err := run(*addr, *apiKey, *vct); err != nil {
+	apiKey := os.Getenv("AMANAH_API_KEY") // the bank's API key: from the environment, never a flag (ps shows flags)
+	if apiKey == "" {
+		apiKey = verifiertest.RPKey
+	}
+	if err := run(*addr, apiKey, *vct, *insecure); err != nil {
 		fmt.Fprintln(os.Stderr, "checkout:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, apiKey, vct string) error {
+func run(addr, apiKey, vct string, insecure bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var wallet func(nonce, aud string) (string, error)
@@ -59,6 +63,7 @@ func run(addr, apiKey, vct string) error {
 			return holder.Present(nonce, aud, "given_name", "age_over_18")
 		}
 		fmt.Printf("demo verifier on %s, issuer %s\n", addr, env.IssuerDID)
+		insecure = true // the in-process demo verifier listens on loopback without TLS
 	} else {
 		wallet = func(nonce, aud string) (string, error) {
 			fmt.Printf("give the wallet nonce=%s aud=%s, then paste the presentation:\n", nonce, aud)
@@ -68,7 +73,7 @@ func run(addr, apiKey, vct string) error {
 		}
 	}
 
-	v, err := client.Dial(addr, client.Options{APIKey: apiKey})
+	v, err := client.Dial(addr, client.Options{APIKey: apiKey, Insecure: insecure})
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@
 // The file is JSON (an envelope):
 //
 //	{"version":1,
-//	 "kdf":{"name":"scrypt","salt":"<b64url>","n":32768,"r":8,"p":1},
+//	 "kdf":{"name":"scrypt","salt":"<b64url>","n":131072,"r":8,"p":1},
 //	 "cipher":"aes-256-gcm",
 //	 "check":"<b64url>", "nonce":"<b64url>", "ciphertext":"<b64url>"}
 //
@@ -15,6 +15,11 @@
 // modified (corrupted or tampered) file. The associated data of the AEAD is
 // the canonical JSON of version, kdf and cipher, so the parameters cannot be
 // swapped either. Each save uses a fresh random 96-bit nonce.
+//
+// The file records its scrypt parameters, so files written under an older,
+// cheaper default (N=2^15 before 2026-12) still open; when such a wallet is
+// opened with its passphrase, the next Save re-encrypts it under DefaultKDF
+// with a fresh salt.
 //
 // The plaintext is JSON: the holder's private JWK and the credentials, each
 // with a name unique in the wallet.
@@ -92,8 +97,14 @@ type KDFParams struct {
 	P int
 }
 
-// DefaultKDF is N=2^15, r=8, p=1 (32 MiB, about 0.1 s).
-var DefaultKDF = KDFParams{N: 1 << 15, R: 8, P: 1}
+// DefaultKDF is N=2^17, r=8, p=1 (128 MiB, about 0.4 s): the cost new
+// wallets get, and the one weaker wallets are re-encrypted with on save.
+var DefaultKDF = KDFParams{N: 1 << 17, R: 8, P: 1}
+
+// weaker reports whether p costs less than DefaultKDF (memory N*r, time N*r*p).
+func (p KDFParams) weaker() bool {
+	return p.N*p.R < DefaultKDF.N*DefaultKDF.R || p.N*p.R*p.P < DefaultKDF.N*DefaultKDF.R*DefaultKDF.P
+}
 
 // Bounds on KDF parameters read from a file, so a hostile file cannot make
 // Open allocate gigabytes or run for hours, nor weaken the KDF to nothing.
@@ -147,6 +158,9 @@ type Wallet struct {
 	encKey []byte
 	holder keys.PrivateKey
 	creds  []Credential
+	// rekey is the passphrase, kept only while the file's KDF is weaker
+	// than DefaultKDF, for the next Save to re-encrypt under DefaultKDF.
+	rekey []byte
 }
 
 var b64 = base64.RawURLEncoding
@@ -216,7 +230,39 @@ func Open(path string, passphrase []byte) (*Wallet, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	w.path = path
+	if w.KDF().weaker() {
+		w.rekey = bytes.Clone(passphrase)
+	}
 	return w, nil
+}
+
+// KDF returns the scrypt parameters the wallet is encrypted with now.
+func (w *Wallet) KDF() KDFParams {
+	return KDFParams{N: w.env.KDF.N, R: w.env.KDF.R, P: w.env.KDF.P}
+}
+
+// NeedsRekey reports whether the next Save re-encrypts the wallet under
+// DefaultKDF (it was opened from a file with weaker parameters).
+func (w *Wallet) NeedsRekey() bool { return w.rekey != nil }
+
+// rekeyDefault derives a new key under DefaultKDF and a fresh salt from the
+// kept passphrase, then forgets the passphrase.
+func (w *Wallet) rekeyDefault() error {
+	salt := make([]byte, saltBytes)
+	if _, err := io.ReadFull(rand.Reader, salt); err != nil {
+		return err
+	}
+	enc, chk, err := deriveKeys(w.rekey, salt, DefaultKDF)
+	if err != nil {
+		return err
+	}
+	clear(w.rekey)
+	w.rekey = nil
+	k := DefaultKDF
+	w.env.KDF = KDFHeader{Name: KDFScrypt, Salt: b64.EncodeToString(salt), N: k.N, R: k.R, P: k.P}
+	w.env.Check = b64.EncodeToString(chk)
+	w.encKey = enc
+	return nil
 }
 
 // openBytes decodes and decrypts a wallet file's content.
@@ -459,8 +505,17 @@ func (w *Wallet) Add(c Credential) error {
 	return nil
 }
 
-// Save encrypts the wallet under a fresh nonce and atomically replaces the file.
-func (w *Wallet) Save() error { return w.write(true) }
+// Save encrypts the wallet under a fresh nonce and atomically replaces the
+// file; a wallet opened from a file with weaker KDF parameters is first
+// re-keyed under DefaultKDF (fresh salt).
+func (w *Wallet) Save() error {
+	if w.rekey != nil {
+		if err := w.rekeyDefault(); err != nil {
+			return err
+		}
+	}
+	return w.write(true)
+}
 
 // Encode returns the encrypted file content under a fresh nonce.
 func (w *Wallet) Encode() ([]byte, error) {
