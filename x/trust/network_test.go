@@ -62,7 +62,9 @@ func TestTrustChainNetwork(t *testing.T) {
 		require.NoError(t, err)
 		return []didtypes.DidSignature{sig}
 	}
-	sign := func(msg sdk.Msg, payload proto.Message) []didtypes.DidSignature { return signAs(nrd, nrdKey, msg, payload) }
+	sign := func(msg sdk.Msg, payload proto.Message) []didtypes.DidSignature {
+		return signAs(nrd, nrdKey, msg, payload)
+	}
 
 	// Council decision: the national id type and the department as accreditation body.
 	now := latestBlockTime(t, n)
