@@ -134,7 +134,8 @@ func (s *story) accreditIssuer() (string, error) {
 	if s.issuer, s.issuerKey, err = s.l.createDID(ctx, s.council); err != nil {
 		return "", fmt.Errorf("issuer DID: %w", err)
 	}
-	if s.bank, _, err = s.l.createDID(ctx, s.council); err != nil {
+	var bankKey keys.PrivateKey
+	if s.bank, bankKey, err = s.l.createDID(ctx, s.council); err != nil {
 		return "", fmt.Errorf("bank DID: %w", err)
 	}
 	if s.operator, err = s.l.client.NewMemSigner("issuer-operator"); err != nil {
@@ -158,8 +159,13 @@ func (s *story) accreditIssuer() (string, error) {
 	rp := &trusttypes.MsgRegisterRelyingParty{Signer: s.council.Address.String(), Payload: trusttypes.RelyingPartyPayload{
 		Did: s.bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: s.nrd, Version: 1,
 		Status:      trusttypes.RELYING_PARTY_STATUS_ACTIVE,
-		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: disclosed}}}}
+		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: disclosed}},
+		Audiences:   []string{bankAudience}}}
 	if rp.Signatures, err = s.l.didSign(rp, &rp.Payload, s.nrd+"#key-1", s.nrdKey); err != nil {
+		return "", err
+	}
+	// The bank consents: it signs the same registration, its audience included, with its own key.
+	if rp.RelyingPartySignatures, err = s.l.didSign(rp, &rp.Payload, s.bank+"#key-1", bankKey); err != nil {
 		return "", err
 	}
 	if _, err := s.l.deliver(ctx, s.council, rp); err != nil {
@@ -172,8 +178,8 @@ func (s *story) accreditIssuer() (string, error) {
 	if !res.Accredited {
 		return "", fmt.Errorf("issuer not accredited: %s", res.Reason)
 	}
-	return fmt.Sprintf("issuer %s accredited (chain of %d links); bank %s may ask for %s",
-		s.issuer, len(res.Chain), s.bank, strings.Join(disclosed, ", ")), nil
+	return fmt.Sprintf("issuer %s accredited (chain of %d links); bank %s (signed its registration) may ask for %s at %s",
+		s.issuer, len(res.Chain), s.bank, strings.Join(disclosed, ", "), bankAudience), nil
 }
 
 func (s *story) issue(ctx context.Context) (string, error) {
