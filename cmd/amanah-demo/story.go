@@ -38,6 +38,7 @@ import (
 	"github.com/amanah-id/amanah/verifier/client"
 	"github.com/amanah-id/amanah/verifier/ledger/node"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
+	"github.com/amanah-id/amanah/verifier/reason"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
@@ -340,6 +341,12 @@ func (s *story) verify(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer c.Close()
+	// A page on another origin cannot get a challenge in the bank's name: the bank's
+	// registration, which it signed, lists only its checkout origin.
+	const phishing = "https://checkout.bank-example.evil"
+	if _, err := c.CreateChallenge(ctx, phishing, []string{trusttypes.NationalIDVCT}, disclosed); reason.OfError(err) != reason.AudienceNotRegistered {
+		return "", fmt.Errorf("a challenge for %s: %v, want %s", phishing, err, reason.AudienceNotRegistered)
+	}
 	res, err := s.presentCredential(ctx, c, s.credential, s.holder, true)
 	if err != nil {
 		return "", err
@@ -366,8 +373,8 @@ func (s *story) verify(ctx context.Context) (string, error) {
 	if strings.Join(names, ",") != "age_over_18,given_name" {
 		return "", fmt.Errorf("verifier returned claims %v, want exactly %v", names, disclosed)
 	}
-	return fmt.Sprintf("verified at ledger height %d: age_over_18=%v given_name=%v (birth date, family name, nationality never left the wallet); the bank kept the evidence (%d proved facts, %d bytes)",
-		res.Height, res.Claims["age_over_18"], res.Claims["given_name"], len(res.Raw.Evidence.Facts), len(eb)), nil
+	return fmt.Sprintf("verified at ledger height %d: age_over_18=%v given_name=%v (birth date, family name, nationality never left the wallet); the bank kept the evidence (%d proved facts, %d bytes); a challenge for %s was refused (%s)",
+		res.Height, res.Claims["age_over_18"], res.Claims["given_name"], len(res.Raw.Evidence.Facts), len(eb), phishing, reason.AudienceNotRegistered), nil
 }
 
 // recheckEvidence re-checks the saved evidence with nothing but the trust root: the header's
