@@ -38,6 +38,7 @@ import (
 	"github.com/amanah-id/amanah/verifier/client"
 	"github.com/amanah-id/amanah/verifier/ledger/node"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
+	"github.com/amanah-id/amanah/verifier/reason"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
@@ -134,7 +135,8 @@ func (s *story) accreditIssuer() (string, error) {
 	if s.issuer, s.issuerKey, err = s.l.createDID(ctx, s.council); err != nil {
 		return "", fmt.Errorf("issuer DID: %w", err)
 	}
-	if s.bank, _, err = s.l.createDID(ctx, s.council); err != nil {
+	var bankKey keys.PrivateKey
+	if s.bank, bankKey, err = s.l.createDID(ctx, s.council); err != nil {
 		return "", fmt.Errorf("bank DID: %w", err)
 	}
 	if s.operator, err = s.l.client.NewMemSigner("issuer-operator"); err != nil {
@@ -158,8 +160,13 @@ func (s *story) accreditIssuer() (string, error) {
 	rp := &trusttypes.MsgRegisterRelyingParty{Signer: s.council.Address.String(), Payload: trusttypes.RelyingPartyPayload{
 		Did: s.bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: s.nrd, Version: 1,
 		Status:      trusttypes.RELYING_PARTY_STATUS_ACTIVE,
-		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: disclosed}}}}
+		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: disclosed}},
+		Audiences:   []string{bankAudience}}}
 	if rp.Signatures, err = s.l.didSign(rp, &rp.Payload, s.nrd+"#key-1", s.nrdKey); err != nil {
+		return "", err
+	}
+	// The bank consents: it signs the same registration, its audience included, with its own key.
+	if rp.RelyingPartySignatures, err = s.l.didSign(rp, &rp.Payload, s.bank+"#key-1", bankKey); err != nil {
 		return "", err
 	}
 	if _, err := s.l.deliver(ctx, s.council, rp); err != nil {
@@ -172,8 +179,8 @@ func (s *story) accreditIssuer() (string, error) {
 	if !res.Accredited {
 		return "", fmt.Errorf("issuer not accredited: %s", res.Reason)
 	}
-	return fmt.Sprintf("issuer %s accredited (chain of %d links); bank %s may ask for %s",
-		s.issuer, len(res.Chain), s.bank, strings.Join(disclosed, ", ")), nil
+	return fmt.Sprintf("issuer %s accredited (chain of %d links); bank %s (signed its registration) may ask for %s at %s",
+		s.issuer, len(res.Chain), s.bank, strings.Join(disclosed, ", "), bankAudience), nil
 }
 
 func (s *story) issue(ctx context.Context) (string, error) {
@@ -335,6 +342,12 @@ func (s *story) verify(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer c.Close()
+	// A page on another origin cannot get a challenge in the bank's name: the bank's
+	// registration, which it signed, lists only its checkout origin.
+	const phishing = "https://checkout.bank-example.evil"
+	if _, err := c.CreateChallenge(ctx, phishing, []string{trusttypes.NationalIDVCT}, disclosed); reason.OfError(err) != reason.AudienceNotRegistered {
+		return "", fmt.Errorf("a challenge for %s: %v, want %s", phishing, err, reason.AudienceNotRegistered)
+	}
 	res, err := s.presentCredential(ctx, c, s.credential, s.holder, true)
 	if err != nil {
 		return "", err
@@ -361,8 +374,8 @@ func (s *story) verify(ctx context.Context) (string, error) {
 	if strings.Join(names, ",") != "age_over_18,given_name" {
 		return "", fmt.Errorf("verifier returned claims %v, want exactly %v", names, disclosed)
 	}
-	return fmt.Sprintf("verified at ledger height %d: age_over_18=%v given_name=%v (birth date, family name, nationality never left the wallet); the bank kept the evidence (%d proved facts, %d bytes)",
-		res.Height, res.Claims["age_over_18"], res.Claims["given_name"], len(res.Raw.Evidence.Facts), len(eb)), nil
+	return fmt.Sprintf("verified at ledger height %d: age_over_18=%v given_name=%v (birth date, family name, nationality never left the wallet); the bank kept the evidence (%d proved facts, %d bytes); a challenge for %s was refused (%s)",
+		res.Height, res.Claims["age_over_18"], res.Claims["given_name"], len(res.Raw.Evidence.Facts), len(eb), phishing, reason.AudienceNotRegistered), nil
 }
 
 // recheckEvidence re-checks the saved evidence with nothing but the trust root: the header's

@@ -211,7 +211,8 @@ func (s *scenario) credentialStory() *credentialStory {
 	cs := &credentialStory{}
 	var issuerKey keys.PrivateKey
 	cs.issuer, issuerKey = createDID("issuer")
-	cs.bank, _ = createDID("bank")
+	var bankKey keys.PrivateKey
+	cs.bank, bankKey = createDID("bank")
 	operator, err := s.c.NewMemSigner("issuer-operator")
 	s.must(err)
 	_, err = s.deliver(0, council, banktypes.NewMsgSend(council.Address, operator.Address, sdk.NewCoins(sdk.NewInt64Coin(localnet.TestDenom, 1))))
@@ -223,8 +224,10 @@ func (s *scenario) credentialStory() *credentialStory {
 	rp := &trusttypes.MsgRegisterRelyingParty{Signer: council.Address.String(), Payload: trusttypes.RelyingPartyPayload{
 		Did: cs.bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: nrd, Version: 1,
 		Status:      trusttypes.RELYING_PARTY_STATUS_ACTIVE,
-		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: disclosed}}}}
+		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: disclosed}},
+		Audiences:   []string{bankAudience}}}
 	rp.Signatures = didSign(rp, &rp.Payload, nrd, nrdKey)
+	rp.RelyingPartySignatures = didSign(rp, &rp.Payload, cs.bank, bankKey)
 	_, err = s.deliver(0, council, acc, rp)
 	s.must(err)
 	s.logf("setup: issuer accredited by the department (operator %s); bank registered as relying party", operator.Address)

@@ -93,6 +93,19 @@ type RelyingParty struct {
 	Name string
 	// AllowedClaims maps a vct to the claim names the relying party may request.
 	AllowedClaims map[string][]string
+	// Audiences are the audiences the relying party signed for (https origins, or its
+	// OpenID4VP client id); none for a registration without the party's consent.
+	Audiences []string
+}
+
+// AllowsAudience reports whether the relying party registered aud (compared bytewise).
+func (rp *RelyingParty) AllowsAudience(aud string) bool {
+	for _, a := range rp.Audiences {
+		if a == aud {
+			return true
+		}
+	}
+	return false
 }
 
 // Allows reports whether the relying party may request claim for vct.

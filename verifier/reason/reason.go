@@ -40,6 +40,9 @@ const (
 	VCTNotRegistered  Code = "vct_not_registered_for_relying_party"
 	VCTNotAccepted    Code = "vct_not_accepted"
 	RequiredClaimMiss Code = "required_claim_missing"
+	// AudienceNotRegistered: the audience is not among those the relying party signed for in
+	// its x/trust registration (none for a registration made before the party's consent).
+	AudienceNotRegistered Code = "audience_not_registered"
 	// Ledger facts.
 	IssuerNotAccredited  Code = "issuer_not_accredited"
 	AccreditationUnknown Code = "accreditation_unknown"

@@ -36,7 +36,7 @@ import (
 
 func TestUnauthenticated(t *testing.T) {
 	h := newHarness(t, options{})
-	req := &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}}
+	req := &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}}
 	_, err := h.client.CreateChallenge(context.Background(), req)
 	wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
 	_, err = h.client.CreateChallenge(ctxKey("not-a-known-api-key-at-all"), req)
@@ -67,7 +67,7 @@ func withBearer(k string) context.Context {
 
 func TestRateLimit(t *testing.T) {
 	h := newHarness(t, options{limiter: auth.NewLimiter(0.001, 3)})
-	req := &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}}
+	req := &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}}
 	for i := range 3 {
 		if _, err := h.client.CreateChallenge(rp(), req); err != nil {
 			t.Fatalf("call %d: %v", i, err)
@@ -79,7 +79,8 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("message %q lacks the reason prefix", status.Convert(err).Message())
 	}
 	// Another relying party has its own bucket.
-	if _, err := h.client.CreateChallenge(ctxKey(verifiertest.OtherKey), req); status.Code(err) == codes.ResourceExhausted {
+	other := &verifierpb.CreateChallengeRequest{Audience: verifiertest.OtherAudience, CredentialTypes: []string{verifiertest.VCT}}
+	if _, err := h.client.CreateChallenge(ctxKey(verifiertest.OtherKey), other); err != nil {
 		t.Fatalf("other party limited: %v", err)
 	}
 }
@@ -88,7 +89,8 @@ func TestRateLimit(t *testing.T) {
 // challenges (or a full store) is refused with RESOURCE_EXHAUSTED,
 // rate_limited, until its challenges expire.
 func TestChallengeStoreFull(t *testing.T) {
-	req := &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}}
+	req := &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}}
+	other := &verifierpb.CreateChallengeRequest{Audience: verifiertest.OtherAudience, CredentialTypes: []string{verifiertest.VCT}}
 	t.Run("per party", func(t *testing.T) {
 		h := newHarness(t, options{challenges: challenge.Config{MaxPerParty: 2}})
 		for i := range 2 {
@@ -99,7 +101,7 @@ func TestChallengeStoreFull(t *testing.T) {
 		_, err := h.client.CreateChallenge(rp(), req)
 		wantCode(t, err, codes.ResourceExhausted, reason.RateLimited)
 		// Another relying party has room of its own.
-		if _, err := h.client.CreateChallenge(ctxKey(verifiertest.OtherKey), req); err != nil {
+		if _, err := h.client.CreateChallenge(ctxKey(verifiertest.OtherKey), other); err != nil {
 			t.Fatalf("other party: %v", err)
 		}
 		// Once the challenges expire, the party may ask again.
@@ -111,8 +113,11 @@ func TestChallengeStoreFull(t *testing.T) {
 	})
 	t.Run("whole store", func(t *testing.T) {
 		h := newHarness(t, options{challenges: challenge.Config{Max: 2}})
-		for i, key := range []string{verifiertest.RPKey, verifiertest.OtherKey} {
-			if _, err := h.client.CreateChallenge(ctxKey(key), req); err != nil {
+		for i, r := range []struct {
+			key string
+			req *verifierpb.CreateChallengeRequest
+		}{{verifiertest.RPKey, req}, {verifiertest.OtherKey, other}} {
+			if _, err := h.client.CreateChallenge(ctxKey(r.key), r.req); err != nil {
 				t.Fatalf("call %d: %v", i, err)
 			}
 		}
@@ -196,7 +201,7 @@ func TestFailClosedWhenStale(t *testing.T) {
 	h.clock.Advance(16*time.Second + ledger.DefaultClockSkew) // past the bound and the clock skew
 	_, err := h.client.VerifyPresentation(rp(), &verifierpb.VerifyPresentationRequest{Presentation: pres, Nonce: ch.Nonce})
 	wantCode(t, err, codes.Unavailable, reason.StatusUnknown)
-	_, err = h.client.CreateChallenge(rp(), &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}})
+	_, err = h.client.CreateChallenge(rp(), &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}})
 	wantCode(t, err, codes.Unavailable, reason.StatusUnknown)
 	_, err = h.client.CheckStatus(rp(), &verifierpb.CheckStatusRequest{Issuer: h.env.IssuerDID, Uri: verifiertest.ListURI, Index: 1})
 	wantCode(t, err, codes.Unavailable, reason.StatusUnknown)
@@ -423,7 +428,7 @@ func TestMutualTLS(t *testing.T) {
 				server: func(cfg *server.Config) { cfg.TLS = serverTLS },
 				dial:   []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(clientTLS))},
 			})
-			_, err := h.client.CreateChallenge(context.Background(), &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}})
+			_, err := h.client.CreateChallenge(context.Background(), &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}})
 			if status.Code(err) != c.want {
 				t.Fatalf("code %v (%v), want %v", status.Code(err), err, c.want)
 			}

@@ -106,7 +106,7 @@ func TestVerifyReasons(t *testing.T) {
 		}},
 		{"challenge of another relying party", string(reason.ChallengeOtherRP), "challenge", func(t *testing.T, h *harness) *verifierpb.VerifyPresentationResponse {
 			other, err := h.client.CreateChallenge(ctxKey(verifiertest.OtherKey), &verifierpb.CreateChallengeRequest{
-				Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}})
+				Audience: verifiertest.OtherAudience, CredentialTypes: []string{verifiertest.VCT}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -302,7 +302,11 @@ func TestCreateChallenge(t *testing.T) {
 		t.Fatal("nonce reused")
 	}
 	req := func(key string, types []string, claims ...string) error {
-		_, err := h.client.CreateChallenge(ctxKey(key), &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience,
+		aud := verifiertest.Audience
+		if key == verifiertest.OtherKey {
+			aud = verifiertest.OtherAudience
+		}
+		_, err := h.client.CreateChallenge(ctxKey(key), &verifierpb.CreateChallengeRequest{Audience: aud,
 			CredentialTypes: types, RequestedClaims: claims})
 		return err
 	}

@@ -179,6 +179,9 @@ func (s *Service) CreateChallenge(ctx context.Context, req *verifierpb.CreateCha
 	if err != nil {
 		return nil, ledgerErr(err)
 	}
+	if !rp.AllowsAudience(req.Audience) {
+		return nil, Error(codes.PermissionDenied, reason.AudienceNotRegistered, "audience %q is not in the registration of %s", req.Audience, rpDID)
+	}
 	for _, vct := range req.CredentialTypes {
 		if _, ok := rp.AllowedClaims[vct]; !ok {
 			return nil, Error(codes.PermissionDenied, reason.VCTNotRegistered, "credential type %q is not in the registration of %s", vct, rpDID)
@@ -431,6 +434,10 @@ func (s *Service) policy(ctx context.Context, rpDID string, ch challenge.Challen
 		return reason.RPNotRegistered, nil
 	case err != nil:
 		return reason.StatusUnknown, nil
+	}
+	// The registration may have changed since the challenge: its audience must still be listed.
+	if !rp.AllowsAudience(ch.Audience) {
+		return reason.AudienceNotRegistered, nil
 	}
 	if _, ok := rp.AllowedClaims[res.VCT]; !ok {
 		return reason.VCTNotRegistered, nil

@@ -20,20 +20,22 @@ import (
 
 // Fixture constants.
 const (
-	Network   = "testnet"
-	VCT       = "https://amanah.example/vct/national-id"
-	OtherVCT  = "https://amanah.example/vct/driving-licence"
-	ListURI   = "https://status.amanah.example/amanah/status/v1/lists/1"
-	ListID    = uint64(1)
-	RPDID     = "did:amanah:testnet:bank-one"
-	OtherRP   = "did:amanah:testnet:bank-two"
-	RPKey     = "bank-one-api-key-0123456789"
-	OtherKey  = "bank-two-api-key-0123456789"
-	Audience  = "https://checkout.bank-one.example"
-	ListBits  = 2
-	ListSize  = 131072
-	KeyFrag   = "#key-1"
-	OtherFrag = "#key-auth"
+	Network  = "testnet"
+	VCT      = "https://amanah.example/vct/national-id"
+	OtherVCT = "https://amanah.example/vct/driving-licence"
+	ListURI  = "https://status.amanah.example/amanah/status/v1/lists/1"
+	ListID   = uint64(1)
+	RPDID    = "did:amanah:testnet:bank-one"
+	OtherRP  = "did:amanah:testnet:bank-two"
+	RPKey    = "bank-one-api-key-0123456789"
+	OtherKey = "bank-two-api-key-0123456789"
+	Audience = "https://checkout.bank-one.example"
+	// OtherAudience is bank-two's registered audience.
+	OtherAudience = "https://pay.bank-two.example"
+	ListBits      = 2
+	ListSize      = 131072
+	KeyFrag       = "#key-1"
+	OtherFrag     = "#key-auth"
 )
 
 // AllowedClaims is bank-one's registration for VCT.
@@ -101,8 +103,9 @@ func New(c keys.Curve) (*Env, error) {
 	ch.PutCredentialType(OtherVCT, Schema)
 	ch.PutRelyingParty(ledger.RelyingParty{DID: RPDID, Name: "Bank One", AllowedClaims: map[string][]string{
 		VCT: AllowedClaims, OtherVCT: {"given_name"},
-	}})
-	ch.PutRelyingParty(ledger.RelyingParty{DID: OtherRP, Name: "Bank Two", AllowedClaims: map[string][]string{VCT: {"age_over_18"}}})
+	}, Audiences: []string{Audience}})
+	ch.PutRelyingParty(ledger.RelyingParty{DID: OtherRP, Name: "Bank Two", AllowedClaims: map[string][]string{VCT: {"age_over_18"}},
+		Audiences: []string{OtherAudience}})
 	if err := ch.CreateList(ListID, did, ListBits, ListSize); err != nil {
 		return nil, err
 	}

@@ -23,7 +23,8 @@ import (
 
 // ConsensusVersion is the trust registry state's version.
 // Version 2: the Held index (holder -> accreditation ids) replaces the holder multi-index (Migrate1to2).
-const ConsensusVersion = 2
+// Version 3: relying parties carry their consented audiences (Migrate2to3: old records have none).
+const ConsensusVersion = 3
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -82,6 +83,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServer(am.keeper))
 	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error { return am.keeper.Migrate1to2(ctx) }); err != nil {
 		panic(fmt.Sprintf("x/trust: register migration 1 -> 2: %v", err))
+	}
+	if err := cfg.RegisterMigration(types.ModuleName, 2, func(ctx sdk.Context) error { return am.keeper.Migrate2to3(ctx) }); err != nil {
+		panic(fmt.Sprintf("x/trust: register migration 2 -> 3: %v", err))
 	}
 }
 

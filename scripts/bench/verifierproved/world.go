@@ -139,6 +139,7 @@ func (w *world) build(ctx context.Context) error {
 	}
 	w.body, w.issuer, w.bank = ids[0], ids[1], ids[2]
 	w.bodyKey, w.issuerKey = privs[0], privs[1]
+	bankKey := privs[2]
 	logf("DIDs: body %s, issuer %s, bank %s", w.body, w.issuer, w.bank)
 
 	now := time.Now().UTC().Truncate(time.Second)
@@ -164,8 +165,13 @@ func (w *world) build(ctx context.Context) error {
 	rp := &trusttypes.MsgRegisterRelyingParty{Signer: w.council.Address.String(), Payload: trusttypes.RelyingPartyPayload{
 		Did: w.bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: w.body, Version: 1,
 		Status:      trusttypes.RELYING_PARTY_STATUS_ACTIVE,
-		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: claims}}}}
+		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: claims}},
+		Audiences:   []string{audience}}}
 	if rp.Signatures, err = w.didSign(rp, &rp.Payload, w.body+"#key-1", w.bodyKey); err != nil {
+		return err
+	}
+	// The bank's consent: its own signature over the registration and its audience.
+	if rp.RelyingPartySignatures, err = w.didSign(rp, &rp.Payload, w.bank+"#key-1", bankKey); err != nil {
 		return err
 	}
 	if _, err := w.deliver(ctx, acc, rp); err != nil {

@@ -15,12 +15,16 @@ import (
 
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/amanah-id/amanah/testutil/rpcproxy"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/ledger/chaintest"
 	"github.com/amanah-id/amanah/verifier/ledger/node"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
+	"github.com/amanah-id/amanah/verifier/reason"
+	"github.com/amanah-id/amanah/verifier/service"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
@@ -36,6 +40,13 @@ func requireRefused(t *testing.T, res *verifierpb.VerifyPresentationResponse, wa
 	t.Helper()
 	require.False(t, res.Verified, "%s: verified where the ledger says no", what)
 	require.Equal(t, want, res.Reason, what)
+}
+
+// requireAudienceRefused fails unless err refuses a challenge with audience_not_registered.
+func requireAudienceRefused(t *testing.T, err error, what string) {
+	t.Helper()
+	require.Equal(t, codes.PermissionDenied, status.Code(err), "%s: %v", what, err)
+	require.Equal(t, reason.AudienceNotRegistered, service.ReasonOfError(err), what)
 }
 
 // TestVerifierTruth checks, on a real chain, that the verifier never answers
@@ -267,6 +278,25 @@ func TestVerifierTruth(t *testing.T) {
 		require.NoError(t, err)
 		require.False(t, rep.Supports())
 		require.Equal(t, uint8(1), rep.Status)
+	})
+	t.Run("relying party's audiences, proved from the chain", func(t *testing.T) {
+		c := issue(other, "other", w.BlockTime())
+		requireVerified(t, v.Verify(c), "the registered audience")
+		_, err := v.CreateChallenge("https://evil.example")
+		requireAudienceRefused(t, err, "an audience the bank never signed for")
+		// The bank re-registers (signed by the body and the bank) with another audience: a
+		// challenge made for the old one is refused at verification, and no new one is made.
+		ch, err := v.CreateChallenge(chaintest.Audience)
+		require.NoError(t, err)
+		const moved = "https://pay.bank.example"
+		w.RegisterBank(2, moved)
+		requireRefused(t, v.Answer(c, ch), "audience_not_registered", "challenge for an audience no longer registered")
+		_, err = v.CreateChallenge(chaintest.Audience)
+		requireAudienceRefused(t, err, "the old audience after re-registration")
+		ch, err = v.CreateChallenge(moved)
+		require.NoError(t, err)
+		requireVerified(t, v.Answer(c, ch), "the new audience")
+		w.RegisterBank(3, chaintest.Audience) // back, for the subtests that follow
 	})
 	t.Run("6 accreditation body's DID deactivated", func(t *testing.T) {
 		c := issue(other, "other", w.BlockTime())

@@ -98,13 +98,22 @@ func New(t testing.TB) *World {
 		&trusttypes.MsgAccredit{Signer: gov, Payload: trusttypes.AccreditPayload{Id: "council-body", Accredited: w.Body.ID,
 			Role: trusttypes.ROLE_ACCREDITATION_BODY, Vcts: []string{trusttypes.NationalIDVCT},
 			ValidFrom: now.Add(-time.Hour), ValidUntil: now.AddDate(5, 0, 0)}})
-	rp := &trusttypes.MsgRegisterRelyingParty{Signer: w.signer(), Payload: trusttypes.RelyingPartyPayload{Did: w.Bank.ID,
-		LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: w.Body.ID, Version: 1,
-		Status:      trusttypes.RELYING_PARTY_STATUS_ACTIVE,
-		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: []string{"age_over_18", "given_name"}}}}}
-	rp.Signatures = w.Sign(w.Body, "#key-1", rp, &rp.Payload)
-	w.Deliver(rp)
+	w.RegisterBank(1, Audience)
 	return w
+}
+
+// RegisterBank makes Body register (version 1) or update the Bank as relying party for
+// given_name and age_over_18 of the national id with audiences, signed by Body and by the
+// Bank itself (its consent).
+func (w *World) RegisterBank(version uint64, audiences ...string) {
+	rp := &trusttypes.MsgRegisterRelyingParty{Signer: w.signer(), Payload: trusttypes.RelyingPartyPayload{Did: w.Bank.ID,
+		LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: w.Body.ID, Version: version,
+		Status:      trusttypes.RELYING_PARTY_STATUS_ACTIVE,
+		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: []string{"age_over_18", "given_name"}}},
+		Audiences:   audiences}}
+	rp.Signatures = w.Sign(w.Body, "#key-1", rp, &rp.Payload)
+	rp.RelyingPartySignatures = w.Sign(w.Bank, "#key-1", rp, &rp.Payload)
+	w.Deliver(rp)
 }
 
 func (w *World) signer() string { return w.Val.Address.String() }
@@ -358,6 +367,23 @@ func (w *World) NewVerifier(view ledger.View, ev service.EvidenceCollector) *Ver
 	return &Verifier{w: w, view: view, svc: svc, ctx: auth.WithParty(context.Background(), w.Bank.ID)}
 }
 
+// CreateChallenge asks for a challenge bound to aud for the national id, once the view has
+// the last delivered transaction.
+func (v *Verifier) CreateChallenge(aud string) (*verifierpb.CreateChallengeResponse, error) {
+	v.waitSynced()
+	return v.svc.CreateChallenge(v.ctx, &verifierpb.CreateChallengeRequest{Audience: aud,
+		CredentialTypes: []string{trusttypes.NationalIDVCT}, RequestedClaims: []string{"given_name", "age_over_18"}})
+}
+
+// waitSynced waits (bounded) until the view has the last delivered transaction: it proves
+// state h with header h+1. A view that never gets there is the test's answer.
+func (v *Verifier) waitSynced() {
+	deadline := time.Now().Add(20 * time.Second)
+	for v.view.Sync().Height < v.w.LastTxHeight() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // Verify presents c (disclosing given_name and age_over_18) and returns the verdict.
 func (v *Verifier) Verify(c *Credential) *verifierpb.VerifyPresentationResponse {
 	return v.verify(c, false)
@@ -380,21 +406,26 @@ func (v *Verifier) TryVerify(c *Credential) (*verifierpb.VerifyPresentationRespo
 }
 
 func (v *Verifier) try(c *Credential, evidence bool) (*verifierpb.VerifyPresentationResponse, error) {
-	t := v.w.T
-	// The view proves state h with header h+1: wait until it has the last
-	// delivered transaction (a verdict on older state is right, but not the
-	// question the test asks). A view that never gets there is the test's answer.
-	deadline := time.Now().Add(20 * time.Second)
-	for v.view.Sync().Height < v.w.LastTxHeight() && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	ch, err := v.svc.CreateChallenge(v.ctx, &verifierpb.CreateChallengeRequest{Audience: Audience,
-		CredentialTypes: []string{trusttypes.NationalIDVCT}, RequestedClaims: []string{"given_name", "age_over_18"}})
+	// A verdict on older state is right, but not the question the test asks.
+	ch, err := v.CreateChallenge(Audience)
 	if err != nil {
 		return nil, err
 	}
+	return v.answer(c, ch, evidence)
+}
+
+// Answer presents c for the challenge ch (made earlier) once the view has the last delivered
+// transaction, and returns the verdict.
+func (v *Verifier) Answer(c *Credential, ch *verifierpb.CreateChallengeResponse) *verifierpb.VerifyPresentationResponse {
+	v.waitSynced()
+	res, err := v.answer(c, ch, false)
+	require.NoError(v.w.T, err)
+	return res
+}
+
+func (v *Verifier) answer(c *Credential, ch *verifierpb.CreateChallengeResponse, evidence bool) (*verifierpb.VerifyPresentationResponse, error) {
 	p, err := c.SDJWT.Present(context.Background(), []string{"given_name", "age_over_18"},
-		&sdjwt.KeyBinding{Signer: jws.NewKeySigner(c.Key), Nonce: ch.Nonce, Audience: Audience})
-	require.NoError(t, err)
+		&sdjwt.KeyBinding{Signer: jws.NewKeySigner(c.Key), Nonce: ch.Nonce, Audience: ch.Audience})
+	require.NoError(v.w.T, err)
 	return v.svc.VerifyPresentation(v.ctx, &verifierpb.VerifyPresentationRequest{Presentation: p, Nonce: ch.Nonce, IncludeEvidence: evidence})
 }

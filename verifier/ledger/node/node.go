@@ -166,7 +166,7 @@ func RelyingParty(did string, rp trusttypes.RelyingParty, ok bool) (ledger.Relyi
 	if rp.Status != trusttypes.RELYING_PARTY_STATUS_ACTIVE {
 		return ledger.RelyingParty{}, fmt.Errorf("%w: relying party %s is %s", ledger.ErrNotFound, did, rp.Status)
 	}
-	out := ledger.RelyingParty{DID: rp.Did, Name: rp.LegalName, AllowedClaims: map[string][]string{}}
+	out := ledger.RelyingParty{DID: rp.Did, Name: rp.LegalName, AllowedClaims: map[string][]string{}, Audiences: rp.Audiences}
 	for _, p := range rp.Permissions {
 		out.AllowedClaims[p.Vct] = append(out.AllowedClaims[p.Vct], p.Claims...)
 	}

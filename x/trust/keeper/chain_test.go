@@ -144,10 +144,7 @@ func (s *KeeperTestSuite) TestQueries() {
 	s.Require().NoError(err)
 	s.Require().Equal(nrd, one.Accreditation.Accredited)
 
-	_, err = s.msgs.RegisterRelyingParty(s.ctx, &types.MsgRegisterRelyingParty{Signer: s.gov, Payload: types.RelyingPartyPayload{
-		Did: bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Version: 1,
-		Status:      types.RELYING_PARTY_STATUS_ACTIVE,
-		Permissions: []types.ClaimPermission{{Vct: types.NationalIDVCT, Claims: []string{"age_over_18", "given_name"}}}}})
+	_, err = s.msgs.RegisterRelyingParty(s.ctx, s.rpMsg("", 1, types.RELYING_PARTY_STATUS_ACTIVE, []string{bankAudience}, "age_over_18", "given_name"))
 	s.Require().NoError(err)
 	rp, err := s.query.RelyingParty(s.ctx, &types.QueryRelyingPartyRequest{Did: bank})
 	s.Require().NoError(err)
@@ -163,10 +160,7 @@ func (s *KeeperTestSuite) TestQueries() {
 func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.registerNationalID()
 	s.demoChain()
-	_, err := s.msgs.RegisterRelyingParty(s.ctx, &types.MsgRegisterRelyingParty{Signer: s.gov, Payload: types.RelyingPartyPayload{
-		Did: bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Version: 1,
-		Status:      types.RELYING_PARTY_STATUS_ACTIVE,
-		Permissions: []types.ClaimPermission{{Vct: types.NationalIDVCT, Claims: []string{"age_over_18", "given_name"}}}}})
+	_, err := s.msgs.RegisterRelyingParty(s.ctx, s.rpMsg("", 1, types.RELYING_PARTY_STATUS_ACTIVE, []string{bankAudience}, "age_over_18", "given_name"))
 	s.Require().NoError(err)
 	_, err = s.msgs.SetAccreditationStatus(s.ctx, &types.MsgSetAccreditationStatus{Signer: s.gov,
 		Payload: types.AccreditationStatusPayload{Id: "nrd-jpn", Status: types.ACCREDITATION_STATUS_SUSPENDED, Sequence: 1}})

@@ -52,10 +52,7 @@ func (s *KeeperTestSuite) TestChangeJournal() {
 	suspend.Signatures = s.sign(nrd, suspend, &suspend.Payload)
 	_, err := s.msgs.SetAccreditationStatus(s.ctx, suspend)
 	s.Require().NoError(err)
-	_, err = s.msgs.RegisterRelyingParty(s.ctx, &types.MsgRegisterRelyingParty{Signer: s.gov, Payload: types.RelyingPartyPayload{
-		Did: bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Version: 1,
-		Status:      types.RELYING_PARTY_STATUS_ACTIVE,
-		Permissions: []types.ClaimPermission{{Vct: types.NationalIDVCT, Claims: []string{"age_over_18"}}}}})
+	_, err = s.msgs.RegisterRelyingParty(s.ctx, s.rpMsg("", 1, types.RELYING_PARTY_STATUS_ACTIVE, []string{bankAudience}, "age_over_18"))
 	s.Require().NoError(err)
 	// Refused: a duplicate id. Reverted: a grant on a cache that is never written.
 	_, err = s.msgs.Accredit(s.ctx, &types.MsgAccredit{Signer: s.gov, Payload: types.AccreditPayload{
@@ -195,4 +192,34 @@ func (s *KeeperTestSuite) TestMigrate1to2() {
 	after, err := s.query.IsAccredited(s.ctx, &types.QueryIsAccreditedRequest{Did: jpn, Vct: types.NationalIDVCT})
 	s.Require().NoError(err)
 	s.Require().Equal(before, after)
+}
+
+// TestMigrate2to3 writes a relying party as state version 2 stored it (no audiences, no
+// consent), migrates, and checks the version and that the record is kept as it is: it decodes
+// with no audiences (the verifier allows it none) until re-registered with the party's consent.
+func (s *KeeperTestSuite) TestMigrate2to3() {
+	s.registerNationalID()
+	old := types.RelyingParty{Did: bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345",
+		Permissions: []types.ClaimPermission{{Vct: types.NationalIDVCT, Claims: []string{"age_over_18"}}},
+		Status:      types.RELYING_PARTY_STATUS_ACTIVE, Version: 1, UpdatedAt: t0}
+	s.Require().NoError(s.k.RelyingParties.Set(s.ctx, bank, old))
+	s.Require().NoError(s.k.StoreVersion.Set(s.ctx, 2))
+	want := s.snapshot()
+	s.Require().NoError(want.Validate(), "a version-2 record without audiences stays valid genesis")
+
+	s.Require().NoError(s.k.Migrate2to3(s.ctx))
+
+	v, err := s.k.StoreVersion.Get(s.ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(3), v)
+	s.Require().Equal(want, s.snapshot())
+	got, err := s.k.RelyingParties.Get(s.ctx, bank)
+	s.Require().NoError(err)
+	s.Require().Empty(got.Audiences)
+	// Re-registration: the registrar (here the council) and the party sign an update.
+	_, err = s.msgs.RegisterRelyingParty(s.ctx, s.rpMsg("", 2, types.RELYING_PARTY_STATUS_ACTIVE, []string{bankAudience}, "age_over_18"))
+	s.Require().NoError(err)
+	got, err = s.k.RelyingParties.Get(s.ctx, bank)
+	s.Require().NoError(err)
+	s.Require().Equal([]string{bankAudience}, got.Audiences)
 }

@@ -164,11 +164,7 @@ func (k *Keeper) authorize(ctx context.Context, msg sdk.Msg, signer, actor strin
 	if _, err := k.account("signer", signer); err != nil {
 		return err
 	}
-	sb, err := didtypes.SignBytes(sdk.UnwrapSDKContext(ctx).ChainID(), sdk.MsgTypeURL(msg), payload)
-	if err != nil {
-		return errorsmod.Wrap(types.ErrInvalidPayload, err.Error())
-	}
-	err = k.did.VerifySignatures(ctx, actor, SigningRelationship, sb, sigs)
+	err := k.verifyDIDSignatures(ctx, msg, actor, payload, sigs)
 	switch {
 	case err == nil:
 		return nil
@@ -179,6 +175,45 @@ func (k *Keeper) authorize(ctx context.Context, msg sdk.Msg, signer, actor strin
 	case errors.Is(err, didtypes.ErrUnauthorized), errors.Is(err, didtypes.ErrInvalidSignature),
 		errors.Is(err, didtypes.ErrMissingSignature), errors.Is(err, didtypes.ErrInvalidDid):
 		return errorsmod.Wrapf(types.ErrInvalidSignature, "%s: %v", actor, err)
+	default:
+		return err
+	}
+}
+
+// verifyDIDSignatures checks sigs against did's capabilityInvocation methods over payload's
+// sign bytes (chain id and message type bound in), through x/did; the error is x/did's.
+func (k *Keeper) verifyDIDSignatures(ctx context.Context, msg sdk.Msg, did string, payload proto.Message, sigs []didtypes.DidSignature) error {
+	sb, err := didtypes.SignBytes(sdk.UnwrapSDKContext(ctx).ChainID(), sdk.MsgTypeURL(msg), payload)
+	if err != nil {
+		return errorsmod.Wrap(types.ErrInvalidPayload, err.Error())
+	}
+	return k.did.VerifySignatures(ctx, did, SigningRelationship, sb, sigs)
+}
+
+// relyingPartyConsent checks the relying party's own signatures over the registration payload:
+// by its capabilityInvocation methods, over the same sign bytes the registrar signs. They are
+// required when required (an active registration), else checked when present.
+func (k *Keeper) relyingPartyConsent(ctx context.Context, msg sdk.Msg, rpDID string, payload proto.Message, sigs []didtypes.DidSignature, required bool) error {
+	if len(sigs) == 0 {
+		if required {
+			return errorsmod.Wrapf(types.ErrMissingRPSignature, "an active registration must be signed by %s", rpDID)
+		}
+		return nil
+	}
+	if len(sigs) > types.MaxSignatures {
+		return errorsmod.Wrapf(types.ErrInvalidPayload, "%d relying-party signatures, the bound is %d", len(sigs), types.MaxSignatures)
+	}
+	err := k.verifyDIDSignatures(ctx, msg, rpDID, payload, sigs)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, didtypes.ErrDidDeactivated), errors.Is(err, didtypes.ErrDidNotFound):
+		return errorsmod.Wrapf(types.ErrSubjectInactive, "%s: %v", rpDID, err)
+	case errors.Is(err, didtypes.ErrUnauthorized):
+		return errorsmod.Wrapf(types.ErrRPKeyNotAuthorised, "%s: %v", rpDID, err)
+	case errors.Is(err, didtypes.ErrInvalidSignature), errors.Is(err, didtypes.ErrMissingSignature),
+		errors.Is(err, didtypes.ErrPayloadTooLarge), errors.Is(err, didtypes.ErrInvalidDid):
+		return errorsmod.Wrapf(types.ErrInvalidRPSignature, "%s: %v", rpDID, err)
 	default:
 		return err
 	}

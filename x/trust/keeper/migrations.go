@@ -4,6 +4,7 @@ import (
 	"context"
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/amanah-id/amanah/x/trust/types"
 )
@@ -18,7 +19,7 @@ func (k *Keeper) Migrate1to2(ctx context.Context) error {
 	if err := k.rebuildHeld(ctx); err != nil {
 		return err
 	}
-	if err := k.StoreVersion.Set(ctx, StateVersion); err != nil {
+	if err := k.StoreVersion.Set(ctx, 2); err != nil {
 		return err
 	}
 	store := k.storeService.OpenKVStore(ctx)
@@ -46,5 +47,27 @@ func (k *Keeper) Migrate1to2(ctx context.Context) error {
 	}
 }
 
+// Migrate2to3 moves the trust registry to state version 3, in which a relying party's record
+// carries the audiences it signed for (RelyingParty.audiences) and every active registration is
+// consented to by the relying party's own signature. The stored bytes of older records stay as
+// they are: they decode with no audiences, which means no audience is allowed (a verifier
+// refuses every challenge for them with audience_not_registered) until the registrar submits
+// an update, at version + 1, that the relying party signs. Nothing is guessed for them; the
+// migration counts them in the log and records the new version.
+func (k *Keeper) Migrate2to3(ctx context.Context) error {
+	var unconsented int
+	if err := k.RelyingParties.Walk(ctx, nil, func(_ string, rp types.RelyingParty) (bool, error) {
+		if len(rp.Audiences) == 0 && rp.Status == types.RELYING_PARTY_STATUS_ACTIVE {
+			unconsented++
+		}
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	sdk.UnwrapSDKContext(ctx).Logger().Info("trust: state version 3; active relying parties without audiences refused until re-registered",
+		"count", unconsented)
+	return k.StoreVersion.Set(ctx, StateVersion)
+}
+
 // StateVersion is the trust registry's state version (the module's consensus version).
-const StateVersion = 2
+const StateVersion = 3

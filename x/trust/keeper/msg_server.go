@@ -34,6 +34,9 @@ func (m msgServer) RegisterCredentialType(ctx context.Context, msg *types.MsgReg
 			return nil, err
 		}
 	}
+	if err := m.k.checkTypeOwner(ctx, p.Vct, p.Registrant); err != nil {
+		return nil, err
+	}
 	if ok, err := m.k.CredentialTypes.Has(ctx, collections.Join(p.Vct, p.Version)); err != nil {
 		return nil, err
 	} else if ok {
@@ -189,6 +192,12 @@ func (m msgServer) RegisterRelyingParty(ctx context.Context, msg *types.MsgRegis
 	if err := m.k.authorize(ctx, msg, msg.Signer, p.Registrar, &msg.Payload, msg.Signatures); err != nil {
 		return nil, err
 	}
+	// The relying party consents to every write that leaves it active (its audiences are in the
+	// signed payload); a suspension or revocation needs only the registrar or the council.
+	active := p.Status == types.RELYING_PARTY_STATUS_ACTIVE
+	if err := m.k.relyingPartyConsent(ctx, msg, p.Did, &msg.Payload, msg.RelyingPartySignatures, active); err != nil {
+		return nil, err
+	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	if p.Registrar != "" {
 		vcts := make([]string, len(p.Permissions))
@@ -239,7 +248,7 @@ func (m msgServer) RegisterRelyingParty(ctx context.Context, msg *types.MsgRegis
 	}
 	rp := types.RelyingParty{
 		Did: p.Did, LegalName: p.LegalName, RegistrationNumber: p.RegistrationNumber, Permissions: p.Permissions,
-		Status: p.Status, Registrar: registrar, Version: p.Version, UpdatedAt: sdkCtx.BlockTime(),
+		Status: p.Status, Registrar: registrar, Version: p.Version, UpdatedAt: sdkCtx.BlockTime(), Audiences: p.Audiences,
 	}
 	if err := m.k.RelyingParties.Set(ctx, rp.Did, rp); err != nil {
 		return nil, err
@@ -253,4 +262,27 @@ func (m msgServer) RegisterRelyingParty(ctx context.Context, msg *types.MsgRegis
 		return nil, err
 	}
 	return &types.MsgRegisterRelyingPartyResponse{}, nil
+}
+
+// checkTypeOwner enforces who may publish a later version of a credential type: the council
+// (registrant empty) always; an accreditation body only if it registered the type's version 1.
+// A new type (no version 1 yet) may be registered by any body in scope.
+func (k *Keeper) checkTypeOwner(ctx context.Context, vct, registrant string) error {
+	if registrant == "" {
+		return nil
+	}
+	first, err := k.CredentialTypes.Get(ctx, collections.Join(vct, uint32(1)))
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	case first.RegisteredBy != registrant:
+		owner := first.RegisteredBy
+		if owner == "" {
+			owner = "the council"
+		}
+		return errorsmod.Wrapf(types.ErrNotTypeOwner, "%s was registered by %s; %s may not publish a new version", vct, owner, registrant)
+	}
+	return nil
 }

@@ -1,7 +1,10 @@
 package keeper_test
 
 import (
+	"fmt"
 	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	"github.com/amanah-id/amanah/x/trust/types"
@@ -70,6 +73,27 @@ func (s *KeeperTestSuite) TestRegisterCredentialType() {
 			m.Signatures = nil
 			return m
 		}, expErr: types.ErrMissingSignature},
+		// Who may publish a later version: the body that registered version 1, or the council.
+		{name: "registering body publishes v2", setup: func() { s.bodyType(nrd, health) },
+			msg: func() *types.MsgRegisterCredentialType { return byDID(nrd, v(2, nationalIDSchema)) }},
+		{name: "another body in scope may not publish v2", setup: func() { s.bodyType(nrd, health) },
+			msg: func() *types.MsgRegisterCredentialType { return byDID(health, v(2, nationalIDSchema)) }, expErr: types.ErrNotTypeOwner},
+		{name: "no body may publish v2 of a council type", setup: func() {
+			s.registerNationalID()
+			s.councilAccredit("c-nrd", nrd, types.ROLE_ACCREDITATION_BODY, t0, years(5), types.NationalIDVCT)
+		}, msg: func() *types.MsgRegisterCredentialType { return byDID(nrd, v(2, nationalIDSchema)) }, expErr: types.ErrNotTypeOwner},
+		{name: "council publishes v2 of a body's type", setup: func() { s.bodyType(nrd, health) },
+			msg: func() *types.MsgRegisterCredentialType { return council(v(2, nationalIDSchema)) }},
+		{name: "after a council v2 the registering body still owns the type", setup: func() {
+			s.bodyType(nrd, health)
+			_, err := s.msgs.RegisterCredentialType(s.ctx, council(v(2, nationalIDSchema)))
+			s.Require().NoError(err)
+		}, msg: func() *types.MsgRegisterCredentialType { return byDID(nrd, v(3, nationalIDSchema)) }},
+		{name: "after a council v2 another body still may not publish v3", setup: func() {
+			s.bodyType(nrd, health)
+			_, err := s.msgs.RegisterCredentialType(s.ctx, council(v(2, nationalIDSchema)))
+			s.Require().NoError(err)
+		}, msg: func() *types.MsgRegisterCredentialType { return byDID(health, v(3, nationalIDSchema)) }, expErr: types.ErrNotTypeOwner},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
@@ -330,23 +354,48 @@ func (s *KeeperTestSuite) TestSetAccreditationStatus() {
 	}
 }
 
+// bankAudience is the bank's checkout origin.
+const bankAudience = "https://checkout.bank.example"
+
+// bodyType accredits each body for the national id and registers its version 1 by the first.
+func (s *KeeperTestSuite) bodyType(first string, others ...string) {
+	for i, b := range append([]string{first}, others...) {
+		s.councilAccredit("c-body-"+string(rune('a'+i)), b, types.ROLE_ACCREDITATION_BODY, t0, years(5), types.NationalIDVCT)
+	}
+	msg := &types.MsgRegisterCredentialType{Signer: s.payer, Payload: types.CredentialTypePayload{
+		Vct: types.NationalIDVCT, Version: 1, Schema: nationalIDSchema, DisplayName: "National ID", Registrant: first}}
+	msg.Signatures = s.sign(first, msg, &msg.Payload)
+	_, err := s.msgs.RegisterCredentialType(s.ctx, msg)
+	s.Require().NoError(err)
+}
+
+// rpMsg builds a registration of the bank: signed by the registrar (or from the council when
+// registrar is empty) and by the bank itself (its consent to the payload and its audiences).
+func (s *KeeperTestSuite) rpMsg(registrar string, version uint64, status types.RelyingPartyStatus, auds []string, claims ...string) *types.MsgRegisterRelyingParty {
+	p := types.RelyingPartyPayload{Did: bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345",
+		Permissions: []types.ClaimPermission{{Vct: types.NationalIDVCT, Claims: claims}},
+		Status:      status, Registrar: registrar, Version: version, Audiences: auds}
+	msg := &types.MsgRegisterRelyingParty{Signer: s.gov, Payload: p}
+	if registrar != "" {
+		msg.Signer = s.payer
+		msg.Signatures = s.sign(registrar, msg, &msg.Payload)
+	}
+	msg.RelyingPartySignatures = s.sign(bank, msg, &msg.Payload)
+	return msg
+}
+
 func (s *KeeperTestSuite) TestRegisterRelyingParty() {
 	rp := func(registrar string, version uint64, claims ...string) *types.MsgRegisterRelyingParty {
-		p := types.RelyingPartyPayload{Did: bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345",
-			Permissions: []types.ClaimPermission{{Vct: types.NationalIDVCT, Claims: claims}},
-			Status:      types.RELYING_PARTY_STATUS_ACTIVE, Registrar: registrar, Version: version}
-		if registrar == "" {
-			return &types.MsgRegisterRelyingParty{Signer: s.gov, Payload: p}
+		return s.rpMsg(registrar, version, types.RELYING_PARTY_STATUS_ACTIVE, []string{bankAudience}, claims...)
+	}
+	register := func(registrar string, claims ...string) func() {
+		return func() {
+			s.withRPType()
+			_, err := s.msgs.RegisterRelyingParty(s.ctx, rp(registrar, 1, claims...))
+			s.Require().NoError(err)
 		}
-		msg := &types.MsgRegisterRelyingParty{Signer: s.payer, Payload: p}
-		msg.Signatures = s.sign(registrar, msg, &msg.Payload)
-		return msg
 	}
-	withType := func() {
-		s.registerNationalID()
-		s.councilAccredit("c-nrd", nrd, types.ROLE_ACCREDITATION_BODY, t0, years(5), types.NationalIDVCT)
-		s.councilAccredit("c-health", health, types.ROLE_ACCREDITATION_BODY, t0, years(5), vctHeal)
-	}
+	withType := s.withRPType
 	cases := []struct {
 		name   string
 		setup  func()
@@ -393,6 +442,125 @@ func (s *KeeperTestSuite) TestRegisterRelyingParty() {
 				m.Payload.Permissions[0].Claims = append(m.Payload.Permissions[0].Claims, "given_name")
 				return m
 			}, expErr: types.ErrInvalidSignature},
+
+		// The relying party's consent (its own capabilityInvocation signature) and its audiences.
+		{name: "council registers without the party's signature", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := rp("", 1, "age_over_18")
+				m.RelyingPartySignatures = nil
+				return m
+			}, expErr: types.ErrMissingRPSignature},
+		{name: "body registers without the party's signature", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := rp(nrd, 1, "age_over_18")
+				m.RelyingPartySignatures = nil
+				return m
+			}, expErr: types.ErrMissingRPSignature},
+		{name: "party signs with a key that is not capabilityInvocation", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := rp(nrd, 1, "age_over_18")
+				sig, err := didtypes.Sign(testChainID, sdk.MsgTypeURL(m), &m.Payload, bank+"#assert-1", s.privs[bank])
+				s.Require().NoError(err)
+				m.RelyingPartySignatures = []didtypes.DidSignature{sig}
+				return m
+			}, expErr: types.ErrRPKeyNotAuthorised},
+		{name: "another DID signs as the party", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := rp(nrd, 1, "age_over_18")
+				m.RelyingPartySignatures = s.sign(rogue, m, &m.Payload)
+				return m
+			}, expErr: types.ErrRPKeyNotAuthorised},
+		{name: "registrar adds an audience after the party signed", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := rp(nrd, 1, "age_over_18")
+				m.Payload.Audiences = append(m.Payload.Audiences, "https://evil.example")
+				m.Signatures = s.sign(nrd, m, &m.Payload)
+				return m
+			}, expErr: types.ErrInvalidRPSignature},
+		{name: "party signed for another chain", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := rp(nrd, 1, "age_over_18")
+				sig, err := didtypes.Sign("other-chain-1", sdk.MsgTypeURL(m), &m.Payload, bank+"#key-1", s.privs[bank])
+				s.Require().NoError(err)
+				m.RelyingPartySignatures = []didtypes.DidSignature{sig}
+				return m
+			}, expErr: types.ErrInvalidRPSignature},
+		{name: "deactivated party cannot consent", setup: func() {
+			withType()
+			s.did.deactivated[bank] = true
+		}, msg: func() *types.MsgRegisterRelyingParty { return rp(nrd, 1, "age_over_18") }, expErr: types.ErrSubjectInactive},
+		{name: "active registration without audiences", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				return s.rpMsg(nrd, 1, types.RELYING_PARTY_STATUS_ACTIVE, nil, "age_over_18")
+			}, expErr: types.ErrInvalidAudience},
+		{name: "audience with a path", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				return s.rpMsg(nrd, 1, types.RELYING_PARTY_STATUS_ACTIVE, []string{"https://checkout.bank.example/pay"}, "age_over_18")
+			}, expErr: types.ErrInvalidAudience},
+		{name: "plain http audience", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				return s.rpMsg(nrd, 1, types.RELYING_PARTY_STATUS_ACTIVE, []string{"http://checkout.bank.example"}, "age_over_18")
+			}, expErr: types.ErrInvalidAudience},
+		{name: "another DID's client id", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				return s.rpMsg(nrd, 1, types.RELYING_PARTY_STATUS_ACTIVE, []string{types.AudienceDIDPrefix + rogue}, "age_over_18")
+			}, expErr: types.ErrInvalidAudience},
+		{name: "duplicate audience", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				return s.rpMsg(nrd, 1, types.RELYING_PARTY_STATUS_ACTIVE, []string{bankAudience, bankAudience}, "age_over_18")
+			}, expErr: types.ErrInvalidAudience},
+		{name: "too many audiences", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				auds := make([]string, types.MaxAudiences+1)
+				for i := range auds {
+					auds[i] = fmt.Sprintf("https://a%d.bank.example", i)
+				}
+				return s.rpMsg(nrd, 1, types.RELYING_PARTY_STATUS_ACTIVE, auds, "age_over_18")
+			}, expErr: types.ErrInvalidAudience},
+		{name: "origin and client id together", setup: withType,
+			msg: func() *types.MsgRegisterRelyingParty {
+				return s.rpMsg(nrd, 1, types.RELYING_PARTY_STATUS_ACTIVE, []string{bankAudience, types.AudienceDIDPrefix + bank}, "age_over_18")
+			}},
+		{name: "update without the party's signature", setup: register(nrd, "age_over_18"),
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := rp(nrd, 2, "age_over_18", "given_name")
+				m.RelyingPartySignatures = nil
+				return m
+			}, expErr: types.ErrMissingRPSignature},
+		{name: "registrar suspends without the party's signature", setup: register(nrd, "age_over_18"),
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := s.rpMsg(nrd, 2, types.RELYING_PARTY_STATUS_SUSPENDED, nil, "age_over_18")
+				m.RelyingPartySignatures = nil
+				return m
+			}},
+		{name: "council revokes without the party's signature", setup: register(nrd, "age_over_18"),
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := s.rpMsg("", 2, types.RELYING_PARTY_STATUS_REVOKED, nil, "age_over_18")
+				m.RelyingPartySignatures = nil
+				return m
+			}},
+		{name: "a suspension's party signature is still checked", setup: register(nrd, "age_over_18"),
+			msg: func() *types.MsgRegisterRelyingParty {
+				m := s.rpMsg(nrd, 2, types.RELYING_PARTY_STATUS_SUSPENDED, nil, "age_over_18")
+				m.RelyingPartySignatures = s.sign(rogue, m, &m.Payload)
+				return m
+			}, expErr: types.ErrRPKeyNotAuthorised},
+		{name: "reinstatement without the party's signature", setup: func() {
+			register(nrd, "age_over_18")()
+			m := s.rpMsg(nrd, 2, types.RELYING_PARTY_STATUS_SUSPENDED, nil, "age_over_18")
+			_, err := s.msgs.RegisterRelyingParty(s.ctx, m)
+			s.Require().NoError(err)
+		}, msg: func() *types.MsgRegisterRelyingParty {
+			m := rp(nrd, 3, "age_over_18")
+			m.RelyingPartySignatures = nil
+			return m
+		}, expErr: types.ErrMissingRPSignature},
+		{name: "record from before state version 3 is re-registered with consent", setup: func() {
+			withType()
+			s.Require().NoError(s.k.RelyingParties.Set(s.ctx, bank, types.RelyingParty{Did: bank, LegalName: "Bank Amanah Berhad",
+				RegistrationNumber: "199001012345", Permissions: []types.ClaimPermission{{Vct: types.NationalIDVCT, Claims: []string{"age_over_18"}}},
+				Status: types.RELYING_PARTY_STATUS_ACTIVE, Registrar: nrd, Version: 4, UpdatedAt: t0}))
+		}, msg: func() *types.MsgRegisterRelyingParty { return rp(nrd, 5, "age_over_18") }},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
@@ -412,6 +580,15 @@ func (s *KeeperTestSuite) TestRegisterRelyingParty() {
 			s.Require().NoError(err)
 			s.Require().Equal(msg.Payload.Version, got.Version)
 			s.Require().Equal(msg.Payload.Permissions, got.Permissions)
+			s.Require().Equal(msg.Payload.Audiences, got.Audiences)
+			s.Require().Equal(msg.Payload.Status, got.Status)
 		})
 	}
+}
+
+// withRPType registers the national id and accredits NRD for it and the health body for another type.
+func (s *KeeperTestSuite) withRPType() {
+	s.registerNationalID()
+	s.councilAccredit("c-nrd", nrd, types.ROLE_ACCREDITATION_BODY, t0, years(5), types.NationalIDVCT)
+	s.councilAccredit("c-health", health, types.ROLE_ACCREDITATION_BODY, t0, years(5), vctHeal)
 }

@@ -67,13 +67,18 @@ func FuzzAccreditPayload(f *testing.F) {
 func FuzzRelyingPartyPayload(f *testing.F) {
 	good := types.RelyingPartyPayload{Did: "did:amanah:test:bank", LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345",
 		Permissions: []types.ClaimPermission{{Vct: types.NationalIDVCT, Claims: []string{"age_over_18", "given_name"}}},
-		Status:      types.RELYING_PARTY_STATUS_ACTIVE, Version: 1}
+		Status:      types.RELYING_PARTY_STATUS_ACTIVE, Version: 1, Audiences: []string{"https://checkout.bank.example"}}
 	bz, err := good.Marshal()
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(bz)
 	f.Add([]byte{0x22, 0x00})
+	good.Audiences = nil
+	if bz, err = good.Marshal(); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(bz)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p types.RelyingPartyPayload
 		if err := p.Unmarshal(b); err != nil {
@@ -86,6 +91,9 @@ func FuzzRelyingPartyPayload(f *testing.F) {
 			if len(perm.Claims) == 0 {
 				t.Fatalf("accepted empty claims for %s", perm.Vct)
 			}
+		}
+		if p.Status == types.RELYING_PARTY_STATUS_ACTIVE && len(p.Audiences) == 0 || len(p.Audiences) > types.MaxAudiences {
+			t.Fatalf("accepted %d audiences with status %s", len(p.Audiences), p.Status)
 		}
 	})
 }

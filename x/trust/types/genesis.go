@@ -100,8 +100,11 @@ func (rp RelyingParty) Validate() error {
 	p := RelyingPartyPayload{
 		Did: rp.Did, LegalName: rp.LegalName, RegistrationNumber: rp.RegistrationNumber,
 		Permissions: rp.Permissions, Status: rp.Status, Registrar: rp.Registrar, Version: rp.Version,
+		Audiences: rp.Audiences,
 	}
-	return p.Validate()
+	// A record written before state version 3 has no audiences (and no recorded consent): it
+	// stays valid, and the verifier allows it no audience.
+	return p.validate(false)
 }
 
 // Validate checks the whole registry: every record, unique keys, contiguous credential type

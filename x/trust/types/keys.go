@@ -73,6 +73,10 @@ const (
 	MaxSignatures = 16
 	// MaxSignatureBytes bounds one DID signature.
 	MaxSignatureBytes = 128
+	// MaxAudiences bounds the audiences of one relying party.
+	MaxAudiences = 16
+	// MaxAudienceLength bounds one audience (the verifier takes up to 512 bytes).
+	MaxAudienceLength = 256
 	// MaxHistory bounds the status changes one accreditation may go through.
 	MaxHistory = 1024
 	// SchemaCompileGasPerByte is the gas charged per schema byte for compiling it.

@@ -236,10 +236,19 @@ func (p AccreditationStatusPayload) Validate() error {
 }
 
 // Validate checks the payload without reading state (the claims are checked against the
-// credential types' schemas by the keeper).
+// credential types' schemas by the keeper). An active registration lists at least one audience.
 func (p RelyingPartyPayload) Validate() error {
+	return p.validate(p.Status == RELYING_PARTY_STATUS_ACTIVE)
+}
+
+// validate checks the payload; audiences are required only when needAudience (a stored record
+// written before state version 3 has none).
+func (p RelyingPartyPayload) validate(needAudience bool) error {
 	if err := ValidateDID("did", p.Did); err != nil {
 		return errorsmod.Wrap(ErrInvalidPayload, err.Error())
+	}
+	if err := ValidateAudiences(p.Did, p.Audiences, needAudience); err != nil {
+		return err
 	}
 	if err := validateText("legal_name", p.LegalName, 1, MaxNameLength); err != nil {
 		return errorsmod.Wrap(ErrInvalidPayload, err.Error())

@@ -43,6 +43,9 @@ const (
 	FlagStatus      = "status"
 	FlagReason      = "reason"
 	FlagSequence    = "history-length"
+	FlagRPKey       = "rp-key"
+	FlagRPMethod    = "rp-method"
+	FlagAudience    = "audience"
 )
 
 // GetTxCmd returns `tx trust` with register-type, accredit, revoke, suspend, reinstate and register-rp.
@@ -303,9 +306,15 @@ func StatusCmd(use string, st types.AccreditationStatus, short string) *cobra.Co
 func RegisterRPCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "register-rp [did] [legal-name] [registration-number] --claims VCT=claim1,claim2 [--claims ...] " +
-			"[--registration-version N] [--status active|suspended|revoked] (--key k.jwk --method DIDURL | --council)",
-		Short: "Register or update a relying party and the claims it may request per credential type",
-		Args:  cobra.ExactArgs(3),
+			"[--audience https://origin ...] [--registration-version N] [--status active|suspended|revoked] " +
+			"[--rp-key party.jwk --rp-method DIDURL] (--key k.jwk --method DIDURL | --council)",
+		Short: "Register or update a relying party, the claims it may request per credential type and its audiences",
+		Long: "Register or update a relying party. An active registration (register, update, reinstate) lists the " +
+			"audiences the party may bind challenges to (--audience, repeat: https://host[:port] or " +
+			"decentralized_identifier:<its DID>) and is signed by the party itself with one of its capabilityInvocation " +
+			"keys (--rp-key, --rp-method) as well as by the registrar (--key, --method) or printed for a council " +
+			"proposal (--council). A suspension or revocation needs no party signature.",
+		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := readActor(cmd)
 			if err != nil {
@@ -330,12 +339,26 @@ func RegisterRPCmd() *cobra.Command {
 			if !ok {
 				return fmt.Errorf("--%s %q: want active, suspended or revoked", FlagStatus, stName)
 			}
+			auds, _ := cmd.Flags().GetStringArray(FlagAudience)
 			msg := &types.MsgRegisterRelyingParty{Signer: signer, Payload: types.RelyingPartyPayload{
 				Did: args[0], LegalName: args[1], RegistrationNumber: args[2], Permissions: perms,
-				Status: types.RelyingPartyStatus(st), Registrar: a.did, Version: version,
+				Status: types.RelyingPartyStatus(st), Registrar: a.did, Version: version, Audiences: auds,
 			}}
 			if err := msg.Payload.Validate(); err != nil {
 				return err
+			}
+			party, err := readParty(cmd, args[0], msg.Payload.Status == types.RELYING_PARTY_STATUS_ACTIVE)
+			if err != nil {
+				return err
+			}
+			if party.key != nil {
+				cid, err := didsign.ChainID(cmd.Context(), clientCtx)
+				if err != nil {
+					return err
+				}
+				if msg.RelyingPartySignatures, err = didsign.Sign(cid, msg, &msg.Payload, party.method, *party.key); err != nil {
+					return err
+				}
 			}
 			return finish(cmd, clientCtx, a, msg, &msg.Payload, func(s []didtypes.DidSignature) { msg.Signatures = s })
 		},
@@ -343,6 +366,40 @@ func RegisterRPCmd() *cobra.Command {
 	cmd.Flags().StringArray(FlagClaims, nil, "VCT=claim1,claim2: claims the party may request of a credential type (repeat per type)")
 	cmd.Flags().Uint64(FlagVersion, 1, "registration version: 1 to register, current + 1 to update")
 	cmd.Flags().String(FlagStatus, "active", "registration status: active, suspended or revoked")
+	cmd.Flags().StringArray(FlagAudience, nil, "an audience the party may use: https://host[:port] or decentralized_identifier:<its DID> (repeat; at least one to be active)")
+	cmd.Flags().String(FlagRPKey, "", "private JWK file of the relying party's own capabilityInvocation key (its consent; required to be active)")
+	cmd.Flags().String(FlagRPMethod, "", "DID URL of that key's verification method (<the party's DID>#key-1)")
 	addActorFlags(cmd)
 	return cmd
+}
+
+// party is the relying party's own signing key (nil: it does not sign).
+type party struct {
+	method string
+	key    *keys.PrivateKey
+}
+
+// readParty reads --rp-key and --rp-method: required when required (an active registration),
+// else both or neither; the method must be one of did's.
+func readParty(cmd *cobra.Command, did string, required bool) (party, error) {
+	keyPath, _ := cmd.Flags().GetString(FlagRPKey)
+	method, _ := cmd.Flags().GetString(FlagRPMethod)
+	if keyPath == "" && method == "" && !required {
+		return party{}, nil
+	}
+	if keyPath == "" || method == "" {
+		return party{}, fmt.Errorf("--%s and --%s are required: an active registration is signed by the relying party %s", FlagRPKey, FlagRPMethod, did)
+	}
+	u, err := didcore.ParseDIDURL(method)
+	if err != nil || u.Fragment == "" {
+		return party{}, fmt.Errorf("--%s %q is not a DID URL with a fragment", FlagRPMethod, method)
+	}
+	if u.DID().String() != did {
+		return party{}, fmt.Errorf("--%s %q is not a method of the relying party %s", FlagRPMethod, method, did)
+	}
+	priv, err := didsign.ReadKey(keyPath)
+	if err != nil {
+		return party{}, fmt.Errorf("--%s %w", FlagRPKey, err)
+	}
+	return party{method: method, key: &priv}, nil
 }
