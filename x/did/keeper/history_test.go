@@ -1,0 +1,145 @@
+package keeper_test
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/x/did/types"
+)
+
+// history is a DID with five versions: v1 created at t0; v2 and v3 in the same block at
+// t0+5s; v4 at t0+10s; v5 (deactivation) at t0+15s. Each active version has its own
+// alsoKnownAs ("https://example.gov/vN").
+func history(t *testing.T) (*fixture, identity) {
+	t.Helper()
+	f := newFixture(t)
+	a := newIdentity(t, keys.Ed25519)
+	f.create(t, a)
+	update := func(prev string, n int) {
+		d := *a.doc
+		d.AlsoKnownAs = []string{fmt.Sprintf("https://example.gov/v%d", n)}
+		_, err := f.msgs.UpdateDid(f.ctx, f.updateMsg(t, a.did(), mustJSON(t, &d), prev, by(a)))
+		require.NoError(t, err)
+	}
+	f.advance(5)
+	update("1", 2)
+	update("2", 3) // same block, same time as v2
+	f.advance(5)
+	update("3", 4)
+	f.advance(5)
+	_, err := f.msgs.DeactivateDid(f.ctx, f.deactivateMsg(t, a.did(), "4", by(a)))
+	require.NoError(t, err)
+	return f, a
+}
+
+// TestResolveAtSemantics pins what "the version in force at t" means: the last version
+// written at or before t (several versions of one block share its time: the last of them
+// wins); before creation: not found; at or after deactivation: deactivated, with the
+// deactivation version's metadata. The same through the gRPC query.
+func TestResolveAtSemantics(t *testing.T) {
+	f, a := history(t)
+	sec := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	cases := []struct {
+		name       string
+		at         time.Time
+		version    string // "" with err
+		next       string
+		err        error
+		resolution string
+	}{
+		{"far past", time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), "", "", types.ErrDidNotFound, types.ResolutionErrNotFound},
+		{"before the unix epoch", time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), "", "", types.ErrDidNotFound, types.ResolutionErrNotFound},
+		{"1ns before creation", t0.Add(-time.Nanosecond), "", "", types.ErrDidNotFound, types.ResolutionErrNotFound},
+		{"at creation", t0, "1", "2", nil, ""},
+		{"between v1 and v2", sec(4), "1", "2", nil, ""},
+		{"1ns before the v2/v3 block", sec(5).Add(-time.Nanosecond), "1", "2", nil, ""},
+		{"at the v2/v3 block: last wins", sec(5), "3", "4", nil, ""},
+		{"between v3 and v4", sec(9), "3", "4", nil, ""},
+		{"at v4", sec(10), "4", "5", nil, ""},
+		{"same instant in another zone", sec(10).In(time.FixedZone("UTC+3", 3*3600)), "4", "5", nil, ""},
+		{"1ns before deactivation", sec(15).Add(-time.Nanosecond), "4", "5", nil, ""},
+		{"at deactivation", sec(15), "5", "", types.ErrDidDeactivated, types.ResolutionErrDeactivated},
+		{"after deactivation", sec(3600), "5", "", types.ErrDidDeactivated, types.ResolutionErrDeactivated},
+		{"year 2300 (beyond int64 nanoseconds)", time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), "5", "", types.ErrDidDeactivated, types.ResolutionErrDeactivated},
+		{"far future", time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), "5", "", types.ErrDidDeactivated, types.ResolutionErrDeactivated},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, md, err := f.k.ResolveAt(f.ctx, a.did(), tc.at)
+			if tc.err != nil {
+				require.ErrorIs(t, err, tc.err)
+			} else {
+				require.NoError(t, err)
+			}
+			require.Equal(t, tc.version, md.VersionId)
+			require.Equal(t, tc.next, md.NextVersionId)
+			if tc.version != "" && tc.err == nil {
+				if tc.version == "1" {
+					require.Empty(t, doc.AlsoKnownAs)
+				} else {
+					require.Equal(t, []string{"https://example.gov/v" + tc.version}, doc.AlsoKnownAs)
+				}
+			}
+			at := tc.at
+			res, err := f.query.Resolve(f.ctx, &types.QueryResolveRequest{Did: a.did(), VersionTime: &at})
+			require.NoError(t, err)
+			require.Equal(t, tc.resolution, res.DidResolutionMetadata.Error)
+			if tc.version != "" {
+				require.NotNil(t, res.DidDocumentMetadata)
+				require.Equal(t, tc.version, res.DidDocumentMetadata.VersionId)
+			}
+		})
+	}
+	// An unknown DID is not found at any time.
+	_, _, err := f.k.ResolveAt(f.ctx, newIdentity(t, keys.Ed25519).did(), sec(10))
+	require.ErrorIs(t, err, types.ErrDidNotFound)
+}
+
+// BenchmarkResolveAt resolves one DID at a time from its history of n versions (one every 5 s)
+// on an IAVL store (committed): at a random time within the history, and at the oldest
+// version (the far end from the newest).
+func BenchmarkResolveAt(b *testing.B) {
+	for _, n := range []int{1, 1000, 10_000} {
+		a := newIdentity(b, keys.Ed25519)
+		doc := mustJSON(b, a.doc)
+		gs := types.DefaultGenesis()
+		for s := 1; s <= n; s++ {
+			ts := t0.Add(time.Duration(s-1) * 5 * time.Second)
+			v := types.DidDocumentVersion{Did: a.did(), Sequence: uint64(s), VersionId: types.VersionID(uint64(s)),
+				DocumentJson: doc, Created: t0, Updated: ts, Height: int64(s)}
+			if s > 1 {
+				v.PreviousVersionId = types.VersionID(uint64(s - 1))
+			}
+			gs.Versions = append(gs.Versions, v)
+		}
+		f := newFixture(b)
+		if err := f.k.InitGenesis(f.ctx, gs); err != nil {
+			b.Fatal(err)
+		}
+		f.cms.Commit()
+		span := time.Duration(n) * 5 * time.Second
+		b.Run(fmt.Sprintf("versions=%d/at=random", n), func(b *testing.B) {
+			rng := rand.New(rand.NewSource(1))
+			b.ReportAllocs()
+			for b.Loop() {
+				at := t0.Add(time.Duration(rng.Int63n(int64(span))))
+				if _, _, err := f.k.ResolveAt(f.ctx, a.did(), at); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("versions=%d/at=oldest", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, md, err := f.k.ResolveAt(f.ctx, a.did(), t0); err != nil || md.VersionId != "1" {
+					b.Fatal(err, md.VersionId)
+				}
+			}
+		})
+	}
+}
