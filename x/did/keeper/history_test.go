@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"cosmossdk.io/collections"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/amanah-id/amanah/keys"
@@ -105,23 +107,7 @@ func TestResolveAtSemantics(t *testing.T) {
 // version (the far end from the newest).
 func BenchmarkResolveAt(b *testing.B) {
 	for _, n := range []int{1, 1000, 10_000} {
-		a := newIdentity(b, keys.Ed25519)
-		doc := mustJSON(b, a.doc)
-		gs := types.DefaultGenesis()
-		for s := 1; s <= n; s++ {
-			ts := t0.Add(time.Duration(s-1) * 5 * time.Second)
-			v := types.DidDocumentVersion{Did: a.did(), Sequence: uint64(s), VersionId: types.VersionID(uint64(s)),
-				DocumentJson: doc, Created: t0, Updated: ts, Height: int64(s)}
-			if s > 1 {
-				v.PreviousVersionId = types.VersionID(uint64(s - 1))
-			}
-			gs.Versions = append(gs.Versions, v)
-		}
-		f := newFixture(b)
-		if err := f.k.InitGenesis(f.ctx, gs); err != nil {
-			b.Fatal(err)
-		}
-		f.cms.Commit()
+		f, a := historyOf(b, n)
 		span := time.Duration(n) * 5 * time.Second
 		b.Run(fmt.Sprintf("versions=%d/at=random", n), func(b *testing.B) {
 			rng := rand.New(rand.NewSource(1))
@@ -142,4 +128,60 @@ func BenchmarkResolveAt(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestVersionTimeIndex: the index holds one entry per distinct time of a DID's versions, the
+// last version of that time; nothing of other DIDs.
+func TestVersionTimeIndex(t *testing.T) {
+	f, a := history(t)
+	b := newIdentity(t, keys.Ed25519)
+	f.create(t, b)
+	got := map[int64]uint64{}
+	rng := collections.NewPrefixedPairRange[string, int64](a.did())
+	require.NoError(t, f.k.VersionTimes.Walk(f.ctx, rng, func(k collections.Pair[string, int64], seq uint64) (bool, error) {
+		got[k.K2()] = seq
+		return false, nil
+	}))
+	sec := func(s int) int64 { return t0.Add(time.Duration(s) * time.Second).UnixNano() }
+	require.Equal(t, map[int64]uint64{sec(0): 1, sec(5): 3, sec(10): 4, sec(15): 5}, got)
+}
+
+// historyOf stores a DID with n versions, one every 5 s from t0, through genesis, and commits.
+func historyOf(tb testing.TB, n int) (*fixture, identity) {
+	tb.Helper()
+	a := newIdentity(tb, keys.Ed25519)
+	doc := mustJSON(tb, a.doc)
+	gs := types.DefaultGenesis()
+	for s := 1; s <= n; s++ {
+		v := types.DidDocumentVersion{Did: a.did(), Sequence: uint64(s), VersionId: types.VersionID(uint64(s)),
+			DocumentJson: doc, Created: t0, Updated: t0.Add(time.Duration(s-1) * 5 * time.Second), Height: int64(s)}
+		if s > 1 {
+			v.PreviousVersionId = types.VersionID(uint64(s - 1))
+		}
+		gs.Versions = append(gs.Versions, v)
+	}
+	f := newFixture(tb)
+	require.NoError(tb, f.k.InitGenesis(f.ctx, gs))
+	f.cms.Commit()
+	return f, a
+}
+
+// TestResolveAtCostIndependentOfHistory: resolving the oldest version of a DID with 300
+// versions reads what resolving a DID with one version reads (gas counts every store read
+// and every iterator step), and finds the right version.
+func TestResolveAtCostIndependentOfHistory(t *testing.T) {
+	gas := func(n int) uint64 {
+		f, a := historyOf(t, n)
+		ctx := f.ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+		_, md, err := f.k.ResolveAt(ctx, a.did(), t0.Add(time.Second))
+		require.NoError(t, err)
+		require.Equal(t, "1", md.VersionId)
+		if n > 1 {
+			require.Equal(t, "2", md.NextVersionId)
+		}
+		return ctx.GasMeter().GasConsumed()
+	}
+	one, many := gas(1), gas(300)
+	t.Logf("gas of resolve at the oldest time: 1 version %d, 300 versions %d", one, many)
+	require.LessOrEqual(t, many, one+50, "a resolve at a time must not walk the history")
 }
