@@ -8,7 +8,10 @@ import (
 
 	"cosmossdk.io/collections"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/x/did/types"
@@ -184,4 +187,140 @@ func TestResolveAtCostIndependentOfHistory(t *testing.T) {
 	one, many := gas(1), gas(300)
 	t.Logf("gas of resolve at the oldest time: 1 version %d, 300 versions %d", one, many)
 	require.LessOrEqual(t, many, one+50, "a resolve at a time must not walk the history")
+}
+
+// seqs returns the version ids of a page.
+func seqs(mds []types.DocumentMetadata) []string {
+	out := make([]string, len(mds))
+	for i, md := range mds {
+		out[i] = md.VersionId
+	}
+	return out
+}
+
+// TestVersionsPaging pages through a DID's versions by key and by offset, forwards and
+// backwards, and refuses pages above MaxVersionsPageLimit and malformed page requests.
+func TestVersionsPaging(t *testing.T) {
+	f, a := history(t)
+	list := func(p *query.PageRequest) (*types.QueryVersionsResponse, error) {
+		return f.query.Versions(f.ctx, &types.QueryVersionsRequest{Did: a.did(), Pagination: p})
+	}
+	walk := func(reverse bool) (pages [][]string) {
+		var key []byte
+		for {
+			res, err := list(&query.PageRequest{Key: key, Limit: 2, Reverse: reverse})
+			require.NoError(t, err)
+			pages = append(pages, seqs(res.Versions))
+			if key = res.Pagination.NextKey; key == nil {
+				return pages
+			}
+		}
+	}
+	require.Equal(t, [][]string{{"1", "2"}, {"3", "4"}, {"5"}}, walk(false))
+	require.Equal(t, [][]string{{"5", "4"}, {"3", "2"}, {"1"}}, walk(true))
+
+	for _, tc := range []struct {
+		name string
+		p    *query.PageRequest
+		want []string
+		next []byte
+	}{
+		{"no pagination", nil, []string{"1", "2", "3", "4", "5"}, nil},
+		{"limit 0 is the maximum", &query.PageRequest{}, []string{"1", "2", "3", "4", "5"}, nil},
+		{"limit at the maximum", &query.PageRequest{Limit: types.MaxVersionsPageLimit}, []string{"1", "2", "3", "4", "5"}, nil},
+		{"offset", &query.PageRequest{Offset: 3}, []string{"4", "5"}, nil},
+		{"offset and limit", &query.PageRequest{Offset: 1, Limit: 2}, []string{"2", "3"}, []byte{0, 0, 0, 0, 0, 0, 0, 4}},
+		{"offset reverse", &query.PageRequest{Offset: 3, Reverse: true}, []string{"2", "1"}, nil},
+		{"offset at the end", &query.PageRequest{Offset: 5}, []string{}, nil},
+		{"huge offset", &query.PageRequest{Offset: ^uint64(0)}, []string{}, nil},
+		{"huge offset reverse", &query.PageRequest{Offset: ^uint64(0), Reverse: true}, []string{}, nil},
+		{"key of the last", &query.PageRequest{Key: []byte{0, 0, 0, 0, 0, 0, 0, 5}}, []string{"5"}, nil},
+		{"key reverse", &query.PageRequest{Key: []byte{0, 0, 0, 0, 0, 0, 0, 2}, Reverse: true}, []string{"2", "1"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := list(tc.p)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, seqs(res.Versions))
+			require.Equal(t, tc.next, res.Pagination.NextKey)
+		})
+	}
+	res, err := list(&query.PageRequest{Limit: 1, CountTotal: true})
+	require.NoError(t, err)
+	require.EqualValues(t, 5, res.Pagination.Total)
+	require.Equal(t, "2", res.Versions[0].NextVersionId)
+
+	for _, tc := range []struct {
+		name string
+		p    *query.PageRequest
+		err  error
+	}{
+		{"limit above the maximum", &query.PageRequest{Limit: types.MaxVersionsPageLimit + 1}, types.ErrPageTooLarge},
+		{"huge limit", &query.PageRequest{Limit: ^uint64(0)}, types.ErrPageTooLarge},
+		{"key and offset", &query.PageRequest{Key: []byte{0, 0, 0, 0, 0, 0, 0, 2}, Offset: 1}, types.ErrInvalidPageSpec},
+		{"short key", &query.PageRequest{Key: []byte{2}}, types.ErrInvalidPageKey},
+		{"long key", &query.PageRequest{Key: make([]byte, 9)}, types.ErrInvalidPageKey},
+		{"key of version 0", &query.PageRequest{Key: make([]byte, 8)}, types.ErrInvalidPageKey},
+		{"key past the latest", &query.PageRequest{Key: []byte{0, 0, 0, 0, 0, 0, 0, 6}}, types.ErrInvalidPageKey},
+		{"key with a DID prefix", &query.PageRequest{Key: append([]byte(a.did()), 0, 0, 0, 0, 0, 0, 0, 1)}, types.ErrInvalidPageKey},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := list(tc.p)
+			require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+			require.ErrorContains(t, err, tc.err.Error())
+		})
+	}
+	_, err = f.query.Versions(f.ctx, &types.QueryVersionsRequest{Did: newIdentity(t, keys.Ed25519).did()})
+	require.Equal(t, codes.NotFound, status.Code(err))
+}
+
+// TestVersionsPagingLongHistory: 250 versions come in pages of at most 100, in order.
+func TestVersionsPagingLongHistory(t *testing.T) {
+	f, a := historyOf(t, 250)
+	var all []string
+	var sizes []int
+	var key []byte
+	for {
+		res, err := f.query.Versions(f.ctx, &types.QueryVersionsRequest{Did: a.did(), Pagination: &query.PageRequest{Key: key}})
+		require.NoError(t, err)
+		all = append(all, seqs(res.Versions)...)
+		sizes = append(sizes, len(res.Versions))
+		if key = res.Pagination.NextKey; key == nil {
+			break
+		}
+	}
+	require.Equal(t, []int{100, 100, 50}, sizes)
+	for i, id := range all {
+		require.Equal(t, types.VersionID(uint64(i+1)), id)
+	}
+}
+
+// FuzzVersionsPage: any page request gives either InvalidArgument or at most
+// MaxVersionsPageLimit consecutive versions of the DID.
+func FuzzVersionsPage(f *testing.F) {
+	f.Add([]byte(nil), uint64(0), uint64(0), false, false)
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 3}, uint64(0), uint64(2), true, true)
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, uint64(0), uint64(1), false, false)
+	f.Add([]byte{1}, uint64(7), uint64(101), false, true)
+	f.Add([]byte(nil), ^uint64(0), uint64(100), true, false)
+	fx, a := historyOf(f, 120)
+	f.Fuzz(func(t *testing.T, key []byte, offset, limit uint64, reverse, total bool) {
+		res, err := fx.query.Versions(fx.ctx, &types.QueryVersionsRequest{Did: a.did(),
+			Pagination: &query.PageRequest{Key: key, Offset: offset, Limit: limit, Reverse: reverse, CountTotal: total}})
+		if err != nil {
+			require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+			return
+		}
+		require.LessOrEqual(t, len(res.Versions), types.MaxVersionsPageLimit)
+		for i := 1; i < len(res.Versions); i++ {
+			prev, err := types.ParseVersionID(res.Versions[i-1].VersionId)
+			require.NoError(t, err)
+			cur, err := types.ParseVersionID(res.Versions[i].VersionId)
+			require.NoError(t, err)
+			if reverse {
+				require.Equal(t, prev-1, cur)
+			} else {
+				require.Equal(t, prev+1, cur)
+			}
+		}
+	})
 }
