@@ -80,10 +80,10 @@ func TestProvedReads(t *testing.T) {
 	require.Len(t, hist, 4)
 	require.Equal(t, hist[1].Updated, hist[2].Updated, "v2 and v3 in one block")
 	inForce := func(at time.Time) string { // the verifier's rule: the last version written at or before at
-		id := ""
+		id := "" // (a proved record holds no version id: the sequence is its key)
 		for _, dv := range hist {
 			if !dv.Updated.After(at) {
-				id = dv.VersionId
+				id = didtypes.VersionID(dv.Sequence)
 			}
 		}
 		return id
