@@ -13,7 +13,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the DID registry's params (network name)"},
 				{RpcMethod: "Resolve", Skip: true},
-				{RpcMethod: "Versions", Use: "versions [did]", Short: "List the metadata of a DID's versions",
+				{RpcMethod: "Versions", Use: "versions [did]", Short: "List the metadata of a DID's versions (at most 100 per page; --page-key, --page-offset, --page-reverse)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "did"}}},
 			},
 			EnhanceCustomCommand: true,

@@ -17,7 +17,10 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/store/v2/rootmulti"
 	clitestutil "github.com/cosmos/cosmos-sdk/testutil/cli"
+	"github.com/cosmos/cosmos-sdk/types/query"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/keys"
@@ -105,6 +108,27 @@ func TestDidNetwork(t *testing.T) {
 	code, _, body = get(t, api+"/1.0/identifiers/"+did+"?versionTime="+types.FormatTime(before))
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, body, `"versionId":"1"`)
+	// At a time: exactly the rotation's time gives version 2; before creation notFound; any
+	// later time (here beyond what int64 nanoseconds hold) the latest.
+	code, _, body = get(t, api+"/1.0/identifiers/"+did+"?versionTime="+types.FormatTime(latest.DidDocumentMetadata.Updated))
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, `"versionId":"2"`)
+	code, _, _ = get(t, api+"/1.0/identifiers/"+did+"?versionTime=0001-01-01T00:00:00Z")
+	require.Equal(t, http.StatusNotFound, code)
+	code, _, body = get(t, api+"/1.0/identifiers/"+did+"?versionTime=9999-12-31T23:59:59Z")
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, `"versionId":"2"`)
+
+	// The versions, newest first; a page above the maximum is refused.
+	vs, err := qc.Versions(ctx, &types.QueryVersionsRequest{Did: did, Pagination: &query.PageRequest{Reverse: true, CountTotal: true}})
+	require.NoError(t, err)
+	require.Len(t, vs.Versions, 2)
+	require.Equal(t, "2", vs.Versions[0].VersionId)
+	require.EqualValues(t, 2, vs.Pagination.Total)
+	_, err = qc.Versions(ctx, &types.QueryVersionsRequest{Did: did, Pagination: &query.PageRequest{Limit: types.MaxVersionsPageLimit + 1}})
+	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
+	require.ErrorContains(t, err, types.ErrPageTooLarge.Error())
+
 	code, _, _ = get(t, api+"/1.0/identifiers/did:amanah:local:nope")
 	require.Equal(t, http.StatusBadRequest, code)
 	other, _ := keys.Generate(keys.Ed25519)

@@ -2,9 +2,11 @@ package keeper
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 	"github.com/cosmos/cosmos-sdk/types/query"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -85,7 +87,10 @@ func (q queryServer) Resolve(ctx context.Context, req *types.QueryResolveRequest
 	}, nil
 }
 
-// Versions lists the metadata of a DID's versions, oldest first.
+// Versions lists the metadata of a DID's versions, oldest first (newest first with
+// pagination.reverse), at most MaxVersionsPageLimit per page. A page is found by key (the next
+// key of the page before) or offset without walking the versions before it: sequences run
+// 1..n without gaps, so both name the first sequence of the page.
 func (q queryServer) Versions(ctx context.Context, req *types.QueryVersionsRequest) (*types.QueryVersionsResponse, error) {
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
@@ -100,12 +105,76 @@ func (q queryServer) Versions(ctx context.Context, req *types.QueryVersionsReque
 		}
 		return nil, status.Error(codes.Internal, err.Error())
 	}
-	out, page, err := query.CollectionPaginate(ctx, q.k.Versions, req.Pagination,
-		func(key collections.Pair[string, uint64], v types.DidDocumentVersion) (types.DocumentMetadata, error) {
-			return metadata(h, withKey(key, v)), nil
-		}, query.WithCollectionPaginationPairPrefix[string, uint64](req.Did))
-	if err != nil {
+	out, page, err := q.k.versionPage(ctx, req.Did, h, req.Pagination)
+	switch {
+	case err == nil:
+		return &types.QueryVersionsResponse{Versions: out, Pagination: page}, nil
+	case errors.Is(err, types.ErrPageTooLarge), errors.Is(err, types.ErrInvalidPageKey), errors.Is(err, types.ErrInvalidPageSpec):
 		return nil, status.Error(codes.InvalidArgument, err.Error())
+	default:
+		return nil, status.Error(codes.Internal, err.Error())
 	}
-	return &types.QueryVersionsResponse{Versions: out, Pagination: page}, nil
+}
+
+// versionPage returns one page of the metadata of did's versions (h is its head). The page
+// key is the first sequence of the page (8 bytes, big-endian: the Uint64Key encoding, as the
+// SDK's collection pagination gives it); the total, asked for, is the latest sequence.
+func (k Keeper) versionPage(ctx context.Context, did string, h types.DidHead, req *query.PageRequest) ([]types.DocumentMetadata, *query.PageResponse, error) {
+	if req == nil {
+		req = &query.PageRequest{}
+	}
+	limit := req.Limit
+	switch {
+	case limit == 0:
+		limit = types.MaxVersionsPageLimit
+	case limit > types.MaxVersionsPageLimit:
+		return nil, nil, errorsmod.Wrapf(types.ErrPageTooLarge, "limit %d, maximum %d versions per page", limit, types.MaxVersionsPageLimit)
+	}
+	if len(req.Key) > 0 && req.Offset > 0 {
+		return nil, nil, errorsmod.Wrap(types.ErrInvalidPageSpec, "either offset or key, not both")
+	}
+	n := h.LatestSequence
+	page := &query.PageResponse{}
+	if req.CountTotal {
+		page.Total = n
+	}
+	var start uint64 // the first sequence of the page
+	switch {
+	case len(req.Key) > 0:
+		if len(req.Key) != 8 {
+			return nil, nil, errorsmod.Wrapf(types.ErrInvalidPageKey, "%d bytes, want 8", len(req.Key))
+		}
+		start = binary.BigEndian.Uint64(req.Key)
+		if start < 1 || start > n {
+			return nil, nil, errorsmod.Wrapf(types.ErrInvalidPageKey, "version %d of %d", start, n)
+		}
+	case req.Offset >= n:
+		return []types.DocumentMetadata{}, page, nil
+	case req.Reverse:
+		start = n - req.Offset
+	default:
+		start = req.Offset + 1
+	}
+	rng := collections.NewPrefixedPairRange[string, uint64](did).StartInclusive(start)
+	if req.Reverse {
+		rng = collections.NewPrefixedPairRange[string, uint64](did).EndInclusive(start).Descending()
+	}
+	it, err := k.Versions.Iterate(ctx, rng)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer it.Close()
+	out := make([]types.DocumentMetadata, 0, min(limit, n))
+	for ; it.Valid(); it.Next() {
+		kv, err := it.KeyValue()
+		if err != nil {
+			return nil, nil, err
+		}
+		if uint64(len(out)) == limit {
+			page.NextKey = binary.BigEndian.AppendUint64(nil, kv.Key.K2())
+			break
+		}
+		out = append(out, metadata(h, withKey(kv.Key, kv.Value)))
+	}
+	return out, page, nil
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -31,6 +32,11 @@ type Keeper struct {
 	// keeper, which fills them in (withKey). The newest version of a DID is its head (latest
 	// sequence, deactivation): there is no separate head index.
 	Versions collections.Map[collections.Pair[string, uint64], types.DidDocumentVersion]
+	// VersionTimes indexes the versions by time: (did, updated in Unix nanoseconds) -> the
+	// sequence of the last version written at that time (versions of one block share its time;
+	// the last one overwrites the entry). The version in force at t is the value of the last
+	// key at or before (did, t): one descending range step, not a scan of the history.
+	VersionTimes collections.Map[collections.Pair[string, int64], uint64]
 	// Changes is the per-block change journal: height -> the DIDs written in that block
 	// (written in EndBlock, pruned after ChangeRetentionBlocks, not exported).
 	Changes collections.Map[int64, types.DidChanges]
@@ -54,6 +60,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, tst
 		Versions: collections.NewMap(sb, types.VersionsKey, "versions",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key),
 			codec.CollValue[types.DidDocumentVersion](cdc)),
+		VersionTimes: collections.NewMap(sb, types.VersionTimesKey, "version_times",
+			collections.PairKeyCodec(collections.StringKey, collections.Int64Key), collections.Uint64Value),
 		Changes: collections.NewMap(sb, types.ChangesKey, "changes", collections.Int64Key, codec.CollValue[types.DidChanges](cdc)),
 		Changed: collections.NewKeySet(tsb, types.ChangedKey, "changed", collections.StringKey),
 	}
@@ -219,8 +227,9 @@ func (k Keeper) ResolveVersion(ctx context.Context, did, versionID string) (*did
 }
 
 // ResolveAt returns the document of did that was valid at time at (the last version written
-// at or before it) and its metadata. Before creation: ErrDidNotFound; after deactivation:
-// ErrDidDeactivated.
+// at or before it; of several versions written in one block, the last) and its metadata.
+// Before creation: ErrDidNotFound; after deactivation: ErrDidDeactivated. It reads the head,
+// one entry of the time index and the version: O(log n) in the store, whatever the history.
 func (k Keeper) ResolveAt(ctx context.Context, did string, at time.Time) (*didcore.Document, types.DocumentMetadata, error) {
 	h, err := k.head(ctx, did)
 	if err != nil {
@@ -236,24 +245,33 @@ func (k Keeper) ResolveAt(ctx context.Context, did string, at time.Time) (*didco
 	return resolved(h, v)
 }
 
-// versionAt finds the last version of did with updated <= at.
+// versionAt finds the last version of did with updated <= at, from the time index.
 func (k Keeper) versionAt(ctx context.Context, did string, at time.Time) (types.DidDocumentVersion, bool, error) {
-	rng := collections.NewPrefixedPairRange[string, uint64](did).Descending()
-	it, err := k.Versions.Iterate(ctx, rng)
+	if at.Before(types.MinIndexedTime) {
+		return types.DidDocumentVersion{}, false, nil // every version is at or after it
+	}
+	end := int64(math.MaxInt64) // after the range: every version is at or before it
+	if !at.After(types.MaxIndexedTime) {
+		end = at.UnixNano()
+	}
+	rng := collections.NewPrefixedPairRange[string, int64](did).EndInclusive(end).Descending()
+	it, err := k.VersionTimes.Iterate(ctx, rng)
 	if err != nil {
 		return types.DidDocumentVersion{}, false, err
 	}
 	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		kv, err := it.KeyValue()
-		if err != nil {
-			return types.DidDocumentVersion{}, false, err
-		}
-		if !kv.Value.Updated.After(at) {
-			return withKey(kv.Key, kv.Value), true, nil
-		}
+	if !it.Valid() {
+		return types.DidDocumentVersion{}, false, nil
 	}
-	return types.DidDocumentVersion{}, false, nil
+	seq, err := it.Value()
+	if err != nil {
+		return types.DidDocumentVersion{}, false, err
+	}
+	v, err := k.version(ctx, did, seq)
+	if err != nil {
+		return v, false, fmt.Errorf("time index of %s: %w", did, err)
+	}
+	return v, true, nil
 }
 
 // latestActive returns the head, latest version and document of an active DID.

@@ -2,8 +2,10 @@ package keeper
 
 import (
 	"context"
+	"time"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
 	"github.com/amanah-id/amanah/x/did/types"
@@ -65,5 +67,42 @@ func (k Keeper) Migrate1to2(ctx context.Context) error {
 		if len(heads) < migrateBatch {
 			return nil
 		}
+	}
+}
+
+// Migrate2to3 moves the DID registry from state version 2 to version 3: it builds the time
+// index (VersionTimes) of every stored version. Versions are walked in key order (by DID, then
+// sequence), so of several versions with one time the last written is indexed, as write does.
+func (k Keeper) Migrate2to3(ctx context.Context) error {
+	type pairKey = collections.Pair[string, uint64]
+	var rng collections.Ranger[pairKey] // nil: from the first key
+	for {
+		it, err := k.Versions.Iterate(ctx, rng)
+		if err != nil {
+			return err
+		}
+		var kvs []collections.KeyValue[pairKey, types.DidDocumentVersion]
+		for ; it.Valid() && len(kvs) < migrateBatch; it.Next() {
+			kv, err := it.KeyValue()
+			if err != nil {
+				it.Close()
+				return err
+			}
+			kvs = append(kvs, kv)
+		}
+		it.Close()
+		for _, kv := range kvs {
+			v := kv.Value
+			if !types.IndexedTime(v.Updated) {
+				return errorsmod.Wrapf(types.ErrTimeOutOfRange, "%s version %d at %s", kv.Key.K1(), kv.Key.K2(), v.Updated.UTC().Format(time.RFC3339))
+			}
+			if err := k.VersionTimes.Set(ctx, collections.Join(kv.Key.K1(), v.Updated.UnixNano()), kv.Key.K2()); err != nil {
+				return err
+			}
+		}
+		if len(kvs) < migrateBatch {
+			return nil
+		}
+		rng = new(collections.Range[pairKey]).StartExclusive(kvs[len(kvs)-1].Key)
 	}
 }

@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"testing"
+	"time"
 
 	"cosmossdk.io/collections"
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -89,4 +90,61 @@ func TestMigrate1to2(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "2", md.VersionId)
 	require.Equal(t, "1", md.PreviousVersionId)
+}
+
+// TestMigrate2to3 removes the time index (the version-2 layout), migrates, and checks that the
+// index is rebuilt exactly (more versions than one migration batch) and that resolution at a
+// time answers as before; a stored time outside the index's range fails the migration.
+func TestMigrate2to3(t *testing.T) {
+	f, a := historyOf(t, 1100) // more than one batch of 1024
+	b := newIdentity(t, keys.Ed25519)
+	f.create(t, b)
+	f.advance(5)
+	d := *b.doc
+	d.AlsoKnownAs = []string{"https://example.gov/b"}
+	_, err := f.msgs.UpdateDid(f.ctx, f.updateMsg(t, b.did(), mustJSON(t, &d), "1", by(b)))
+	require.NoError(t, err)
+	_, err = f.msgs.DeactivateDid(f.ctx, f.deactivateMsg(t, b.did(), "2", by(b))) // same block as v2
+	require.NoError(t, err)
+
+	type entry struct {
+		did string
+		ns  int64
+	}
+	index := func() map[entry]uint64 { // (collections.Pair holds pointers: not a map key)
+		out := map[entry]uint64{}
+		require.NoError(t, f.k.VersionTimes.Walk(f.ctx, nil, func(k collections.Pair[string, int64], seq uint64) (bool, error) {
+			out[entry{k.K1(), k.K2()}] = seq
+			return false, nil
+		}))
+		return out
+	}
+	want := index()
+	require.Len(t, want, 1100+2)
+	require.Equal(t, uint64(3), want[entry{b.did(), f.ctx.BlockTime().UnixNano()}])
+	wantGenesis := f.export(t)
+
+	// The version-2 layout: no time index.
+	require.NoError(t, f.k.VersionTimes.Clear(f.ctx, nil))
+	require.Empty(t, index())
+	_, _, err = f.k.ResolveAt(f.ctx, a.did(), t0)
+	require.ErrorIs(t, err, types.ErrDidNotFound, "without the index nothing is found at a time")
+
+	require.NoError(t, f.k.Migrate2to3(f.ctx))
+	require.Equal(t, want, index())
+	require.Equal(t, wantGenesis, f.export(t))
+	_, md, err := f.k.ResolveAt(f.ctx, a.did(), t0.Add(5*time.Second*500+time.Second))
+	require.NoError(t, err)
+	require.Equal(t, "501", md.VersionId)
+	_, md, err = f.k.ResolveAt(f.ctx, b.did(), f.ctx.BlockTime())
+	require.ErrorIs(t, err, types.ErrDidDeactivated)
+	require.Equal(t, "3", md.VersionId)
+	require.NoError(t, f.k.Migrate2to3(f.ctx), "idempotent")
+	require.Equal(t, want, index())
+
+	// A version whose time the index cannot hold (not producible by a chain) fails it.
+	c := newIdentity(t, keys.Ed25519)
+	require.NoError(t, f.k.Versions.Set(f.ctx, collections.Join(c.did(), uint64(1)), types.DidDocumentVersion{
+		DocumentJson: mustJSON(t, c.doc), Created: t0, Updated: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}))
+	require.ErrorIs(t, f.k.Migrate2to3(f.ctx), types.ErrTimeOutOfRange)
 }

@@ -230,9 +230,16 @@ func (k Keeper) next(ctx context.Context, cur types.DidDocumentVersion, canon []
 	return v, k.noteChange(ctx, v.Did)
 }
 
-// write stores v (without the fields its key gives); the newest version is the DID's head.
+// write stores v (without the fields its key gives; the newest version is the DID's head)
+// and indexes it by its time (a later version of the same time replaces the entry).
 func (k Keeper) write(ctx context.Context, v types.DidDocumentVersion) error {
-	return k.Versions.Set(ctx, collections.Join(v.Did, v.Sequence), stored(v))
+	if !types.IndexedTime(v.Updated) {
+		return errorsmod.Wrapf(types.ErrTimeOutOfRange, "%s version %d at %s", v.Did, v.Sequence, v.Updated.UTC().Format(time.RFC3339))
+	}
+	if err := k.Versions.Set(ctx, collections.Join(v.Did, v.Sequence), stored(v)); err != nil {
+		return err
+	}
+	return k.VersionTimes.Set(ctx, collections.Join(v.Did, v.Updated.UnixNano()), v.Sequence)
 }
 
 // idKeyMethods returns the capabilityInvocation methods whose key the document's id derives from.

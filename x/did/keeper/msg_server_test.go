@@ -611,9 +611,12 @@ func TestGenesisValidate(t *testing.T) {
 		"non-canonical json": func(gs *types.GenesisState) {
 			gs.Versions[0].DocumentJson = append([]byte(" "), gs.Versions[0].DocumentJson...)
 		},
-		"invalid document":     func(gs *types.GenesisState) { gs.Versions[0].DocumentJson = []byte(`{}`) },
-		"first deactivated":    func(gs *types.GenesisState) { gs.Versions[0].Deactivated = true },
-		"time goes backwards":  func(gs *types.GenesisState) { gs.Versions[1].Updated = t0.Add(-time.Hour) },
+		"invalid document":    func(gs *types.GenesisState) { gs.Versions[0].DocumentJson = []byte(`{}`) },
+		"first deactivated":   func(gs *types.GenesisState) { gs.Versions[0].Deactivated = true },
+		"time goes backwards": func(gs *types.GenesisState) { gs.Versions[1].Updated = t0.Add(-time.Hour) },
+		"time beyond the index": func(gs *types.GenesisState) {
+			gs.Versions[1].Updated = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+		},
 		"missing first":        func(gs *types.GenesisState) { gs.Versions = gs.Versions[1:] },
 		"wrong previous id":    func(gs *types.GenesisState) { gs.Versions[1].PreviousVersionId = "" },
 		"document of other id": func(gs *types.GenesisState) { gs.Versions[1].Did = "did:amanah:local:" + strings.Repeat("1", 16) },

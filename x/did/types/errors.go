@@ -31,4 +31,10 @@ var (
 	ErrRetiredBeforeCreation    = errorsmod.Register(ModuleName, 24, "retired_at is before the DID was created")
 	ErrDuplicateRetiredKey      = errorsmod.Register(ModuleName, 25, "retired key listed twice")
 	ErrTooManyRetiredKeys       = errorsmod.Register(ModuleName, 26, "too many retired keys")
+
+	// History (resolution at a time, paging through versions).
+	ErrTimeOutOfRange  = errorsmod.Register(ModuleName, 27, "version time outside the range the time index holds (1677-09-21 to 2262-04-11 UTC)")
+	ErrPageTooLarge    = errorsmod.Register(ModuleName, 28, "page limit above the maximum")
+	ErrInvalidPageKey  = errorsmod.Register(ModuleName, 29, "invalid page key")
+	ErrInvalidPageSpec = errorsmod.Register(ModuleName, 30, "invalid page request")
 )

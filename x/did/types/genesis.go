@@ -3,6 +3,7 @@ package types
 import (
 	"bytes"
 	"fmt"
+	"time"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -61,6 +62,9 @@ func validateGenesisVersion(network string, v, prev *DidDocumentVersion, seen ma
 	}
 	if v.Updated.Before(v.Created) {
 		return fmt.Errorf("updated before created")
+	}
+	if !IndexedTime(v.Updated) {
+		return fmt.Errorf("updated %s outside the time index's range", v.Updated.UTC().Format(time.RFC3339))
 	}
 	first := prev == nil || prev.Did != v.Did
 	if first {

@@ -1,6 +1,11 @@
 package types
 
-import "cosmossdk.io/collections"
+import (
+	"math"
+	"time"
+
+	"cosmossdk.io/collections"
+)
 
 const (
 	// ModuleName is the DID registry module's name and store key.
@@ -22,7 +27,14 @@ var (
 	HeadsKey = collections.NewPrefix(2)
 	// ChangesKey is the per-block change journal: block height (Int64Key) -> DidChanges.
 	ChangesKey = collections.NewPrefix(3)
+	// VersionTimesKey is the time index of the versions: (did, updated as Unix nanoseconds)
+	// (Pair[StringKey, Int64Key]) -> the sequence (Uint64Value) of the last version written at
+	// that time. The version in force at t is the value of the last key at or before (did, t).
+	VersionTimesKey = collections.NewPrefix(4)
 )
+
+// MaxVersionsPageLimit bounds the versions one Versions query returns (also its default).
+const MaxVersionsPageLimit = 100
 
 // Collection prefixes of the transient store (reset at every commit).
 var (
@@ -68,3 +80,14 @@ const (
 	// ContentTypeResolutionLD is the Universal Resolver's media type of a resolution result.
 	ContentTypeResolutionLD = `application/ld+json;profile="https://w3id.org/did-resolution"`
 )
+
+// The times the version time index holds: Unix nanoseconds in an int64.
+var (
+	MinIndexedTime = time.Unix(0, math.MinInt64).UTC()
+	MaxIndexedTime = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// IndexedTime reports whether t is within the time index's range (every block time is).
+func IndexedTime(t time.Time) bool {
+	return !t.Before(MinIndexedTime) && !t.After(MaxIndexedTime)
+}

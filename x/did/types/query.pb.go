@@ -123,7 +123,8 @@ type QueryResolveRequest struct {
 	Did string `protobuf:"bytes,1,opt,name=did,proto3" json:"did,omitempty"`
 	// version_id selects a version; empty means the latest.
 	VersionId string `protobuf:"bytes,2,opt,name=version_id,json=versionId,proto3" json:"version_id,omitempty"`
-	// version_time selects the version valid at that time; not with version_id.
+	// version_time selects the version valid at that time (the last written at or before it;
+	// of several versions written in one block, the last); not with version_id.
 	VersionTime *time.Time `protobuf:"bytes,3,opt,name=version_time,json=versionTime,proto3,stdtime" json:"version_time,omitempty"`
 }
 
@@ -249,7 +250,8 @@ func (m *QueryResolveResponse) GetDidResolutionMetadata() ResolutionMetadata {
 type QueryVersionsRequest struct {
 	// did is the DID.
 	Did string `protobuf:"bytes,1,opt,name=did,proto3" json:"did,omitempty"`
-	// pagination pages through the versions.
+	// pagination pages through the versions: key or offset, limit at most 100 (0: 100),
+	// reverse for newest first, count_total for the number of versions.
 	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
 }
 
@@ -427,7 +429,10 @@ type QueryClient interface {
 	// shape; resolution errors (notFound, invalidDid, deactivated, invalidOptions) are reported
 	// in did_resolution_metadata, not as gRPC errors.
 	Resolve(ctx context.Context, in *QueryResolveRequest, opts ...grpc.CallOption) (*QueryResolveResponse, error)
-	// Versions lists the metadata of a DID's versions, oldest first.
+	// Versions lists the metadata of a DID's versions, oldest first (newest first with
+	// pagination.reverse), at most 100 per page: a larger pagination.limit is refused
+	// (InvalidArgument); limit 0 means 100. The page key is the 8-byte big-endian sequence of
+	// the page's first version; pagination.total is the number of versions.
 	Versions(ctx context.Context, in *QueryVersionsRequest, opts ...grpc.CallOption) (*QueryVersionsResponse, error)
 }
 
@@ -474,7 +479,10 @@ type QueryServer interface {
 	// shape; resolution errors (notFound, invalidDid, deactivated, invalidOptions) are reported
 	// in did_resolution_metadata, not as gRPC errors.
 	Resolve(context.Context, *QueryResolveRequest) (*QueryResolveResponse, error)
-	// Versions lists the metadata of a DID's versions, oldest first.
+	// Versions lists the metadata of a DID's versions, oldest first (newest first with
+	// pagination.reverse), at most 100 per page: a larger pagination.limit is refused
+	// (InvalidArgument); limit 0 means 100. The page key is the 8-byte big-endian sequence of
+	// the page's first version; pagination.total is the number of versions.
 	Versions(context.Context, *QueryVersionsRequest) (*QueryVersionsResponse, error)
 }
 
