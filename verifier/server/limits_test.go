@@ -188,7 +188,7 @@ func TestHugeGRPCMessageRefused(t *testing.T) {
 // claim another address with the gateway's metadata.
 func TestFailedAuthLimited(t *testing.T) {
 	h := newHarness(t, options{server: func(c *server.Config) { c.FailedAuth = auth.NewFailureLimiter(0.001, 3) }})
-	req := &verifierpb.CreateChallengeRequest{Audience: "a", CredentialTypes: []string{verifiertest.VCT}}
+	req := &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}}
 	for i := range 3 {
 		_, err := h.client.CreateChallenge(ctxKey("guessed-api-key-number-"+string(rune('0'+i))), req)
 		wantCode(t, err, codes.Unauthenticated, reason.Unauthenticated)
@@ -214,7 +214,7 @@ func TestFailedAuthLimited(t *testing.T) {
 	defer hs.Close()
 	post := func(key string) (int, string) {
 		r, _ := http.NewRequest(http.MethodPost, "http://"+lis.Addr().String()+"/amanah/verifier/v1/challenges",
-			strings.NewReader(`{"audience":"a","credential_types":["`+verifiertest.VCT+`"]}`))
+			strings.NewReader(`{"audience":"`+verifiertest.Audience+`","credential_types":["`+verifiertest.VCT+`"]}`))
 		r.Header.Set("X-Api-Key", key)
 		resp, err := http.DefaultClient.Do(r)
 		if err != nil {
