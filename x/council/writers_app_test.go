@@ -14,6 +14,7 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -231,6 +232,17 @@ func TestWriterRightsEnd(t *testing.T) {
 	w, err := a.CouncilKeeper.Writers.Get(a.NewContext(true), acct["op1"].addr)
 	require.NoError(t, err)
 	require.Equal(t, "B-I1", w.AccreditationId, "the writer records the accreditation that grants it")
+
+	// The ante check's cost: a few store reads, bounded whatever the chain holds.
+	for _, n := range []string{"m1", "w", "op1"} {
+		ctx := a.NewContext(true).WithBlockTime(c.now).WithGasMeter(storetypes.NewInfiniteGasMeter())
+		reason, err := a.CouncilKeeper.WriteDenied(ctx, acct[n].addr)
+		require.NoError(t, err)
+		require.Empty(t, reason)
+		gas := ctx.GasMeter().GasConsumed()
+		t.Logf("WriteDenied(%s): %d gas", n, gas)
+		require.Less(t, gas, uint64(40_000), n)
+	}
 
 	write := func(n string) []byte {
 		return c.tx(acct[n], banktypes.NewMsgSend(acct[n].addr, m1.addr, sdk.NewCoins(sdk.NewInt64Coin("uamn", 1))))
