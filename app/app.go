@@ -234,6 +234,8 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	// The trust registry authorises by DID keys and makes accredited operators writers.
 	app.TrustKeeper = trustkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[trusttypes.StoreKey]),
 		runtime.NewTransientStoreService(tkeys[trusttypes.TStoreKey]), app.DidKeeper, app.CouncilKeeper)
+	// ... and answers, for the council's ante handler, whether an operator's accreditation is in force.
+	app.CouncilKeeper.SetTrustKeeper(app.TrustKeeper)
 
 	// Status lists are changed by signatures of their owner DID's assertionMethod keys.
 	app.StatusKeeper = statuskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[statustypes.StoreKey]),
@@ -258,7 +260,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	app.GovKeeper = *govkeeper.NewKeeper(appCodec,
 		runtime.NewKVStoreService(keys[govtypes.StoreKey]), app.AccountKeeper, app.BankKeeper,
 		nil, app.MsgServiceRouter(), govConfig, govAuthority,
-		councilkeeper.CouncilTally(app.StakingKeeper))
+		councilkeeper.CouncilTally(app.CouncilKeeper))
 
 	app.EvidenceKeeper = *evidencekeeper.NewKeeper(appCodec,
 		runtime.NewKVStoreService(keys[evidencetypes.StoreKey]), app.StakingKeeper, app.SlashingKeeper,

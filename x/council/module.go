@@ -13,14 +13,17 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 
 	"github.com/amanah-id/amanah/x/council/keeper"
 	"github.com/amanah-id/amanah/x/council/types"
+	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
 
 // ConsensusVersion is the council state's version.
-const ConsensusVersion = 1
+// Version 2: writers authorised through an accreditation record it (Migrate1to2).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -70,6 +73,10 @@ func (AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwrunt
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServer(am.keeper))
+	trustModule := authtypes.NewModuleAddress(trusttypes.ModuleName) // the granter of accredited operators
+	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error { return am.keeper.Migrate1to2(ctx, trustModule) }); err != nil {
+		panic(err)
+	}
 }
 
 // DefaultGenesis returns a council without members.

@@ -2,6 +2,7 @@ package council_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
+	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	"github.com/stretchr/testify/require"
 
@@ -31,7 +33,14 @@ func TestCouncilNetwork(t *testing.T) {
 		t.Skip("in-process network")
 	}
 	const votingPeriod = 20 * time.Second
-	n := network.New(t, network.DefaultConfig(t, 4, votingPeriod))
+	cfg := network.DefaultConfig(t, 4, votingPeriod)
+	// A validator that signs nothing is jailed for downtime 41 blocks after it bonds: after the
+	// outsider's removal below (~25 s), in time for the jailed-member decisions at the end.
+	var slashing slashingtypes.GenesisState
+	cfg.Codec.MustUnmarshalJSON(cfg.GenesisState[slashingtypes.ModuleName], &slashing)
+	slashing.Params.SignedBlocksWindow = 40
+	cfg.GenesisState[slashingtypes.ModuleName] = cfg.Codec.MustMarshalJSON(&slashing)
+	n := network.New(t, cfg)
 	val0 := n.Validators[0]
 	ctx := context.Background()
 	bond := counciltypes.DefaultBondAmount
@@ -148,6 +157,95 @@ func TestCouncilNetwork(t *testing.T) {
 	f, err := lc.Get(ctx, counciltypes.StoreKey, append(counciltypes.MembersKey.Bytes(), outsider...), latest.Height-1)
 	require.NoError(t, err)
 	require.False(t, f.Exists(), "the removed member's record is proved absent")
+
+	t.Run("jailed member", func(t *testing.T) { councilWithJailedMember(t, n, votingPeriod) })
+}
+
+// councilWithJailedMember: one member one vote over every member. The council admits agency 5
+// and removes agency 3 (whose writer loses the right with it); agency 5's validator never
+// signs and is jailed for downtime. With four members, one jailed, two Yes votes and one Yes
+// against three Abstain are both refused (a token-weighted tally over the bonded set passed
+// both, 2 of 3 and 1 of 1 non-abstaining); the jailed member's own Yes still counts.
+func councilWithJailedMember(t *testing.T, n *network.Network, votingPeriod time.Duration) {
+	ctx := context.Background()
+	val0, val3 := n.Validators[0], n.Validators[3]
+	gov := authtypes.NewModuleAddress(govtypes.ModuleName)
+	agency5 := network.NewKey(t, val0, "agency5")
+	writer3 := network.NewKey(t, val3, "writer3")
+	network.Deliver(t, n, val3, "node3", &counciltypes.MsgAuthorizeWriter{Granter: val3.Address.String(), Address: writer3.String(), Note: "agency 3's writer"})
+	network.Deliver(t, n, val3, "node3", banktypes.NewMsgSend(val3.Address, writer3, sdk.NewCoins(sdk.NewInt64Coin("node3token", 10))))
+	network.Deliver(t, n, val3, "writer3", banktypes.NewMsgSend(writer3, val3.Address, sdk.NewCoins(sdk.NewInt64Coin("node3token", 1))))
+
+	change := network.SubmitProposal(t, n,
+		&counciltypes.MsgAdmitMember{Authority: gov.String(), Address: agency5.String(), Name: "Agency 5"},
+		&counciltypes.MsgRemoveMember{Authority: gov.String(), Address: val3.Address.String()})
+	network.VoteYes(t, n, change, 0, 1, 2, 3)
+	network.RequireProposalStatus(t, n, change, govv1.StatusPassed, votingPeriod)
+	res := network.Broadcast(t, n, val3, "writer3", banktypes.NewMsgSend(writer3, val3.Address, sdk.NewCoins(sdk.NewInt64Coin("node3token", 1))))
+	requireRejected(t, res, counciltypes.ErrUnauthorizedWrite.ABCICode(), "writer of a removed member")
+	_, err := counciltypes.NewQueryClient(val0.ClientCtx).Writer(ctx, &counciltypes.QueryWriterRequest{Address: writer3.String()})
+	require.Error(t, err, "the removed member's writer record is gone")
+
+	// Agency 5 bonds a validator nobody runs; it is jailed for downtime.
+	consKey := ed25519.GenPrivKey().PubKey()
+	msg, err := stakingtypes.NewMsgCreateValidator(sdk.ValAddress(agency5).String(), consKey,
+		sdk.NewCoin(app.BondDenom, counciltypes.DefaultBondAmount), stakingtypes.NewDescription("Agency 5", "", "", "", ""),
+		stakingtypes.NewCommissionRates(sdkmath.LegacyZeroDec(), sdkmath.LegacyZeroDec(), sdkmath.LegacyZeroDec()), sdkmath.OneInt())
+	require.NoError(t, err)
+	network.Deliver(t, n, val0, "agency5", msg)
+	staking := stakingtypes.NewQueryClient(val0.ClientCtx)
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		v, err := staking.Validator(ctx, &stakingtypes.QueryValidatorRequest{ValidatorAddr: sdk.ValAddress(agency5).String()})
+		require.NoError(t, err)
+		if v.Validator.Jailed {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "agency 5's validator not jailed for downtime")
+		require.NoError(t, n.WaitForNextBlock())
+	}
+	members, err := counciltypes.NewQueryClient(val0.ClientCtx).Members(ctx, &counciltypes.QueryMembersRequest{})
+	require.NoError(t, err)
+	require.Len(t, members.Members, 4)
+	bonded, err := staking.Validators(ctx, &stakingtypes.QueryValidatorsRequest{Status: stakingtypes.Bonded.String()})
+	require.NoError(t, err)
+	require.Len(t, bonded.Validators, 3, "agencies 0-2 bonded, agency 5 jailed")
+
+	decision := func(i int) uint64 {
+		return network.SubmitProposal(t, n, &counciltypes.MsgAuthorizeWriter{Granter: gov.String(), Address: sdk.AccAddress(fmt.Appendf(nil, "decision-writer-%03d", i)).String()})
+	}
+	vote := func(id uint64, opt govv1.VoteOption, voters ...string) {
+		var hashes []string
+		for _, from := range voters {
+			rec, err := val0.ClientCtx.Keyring.Key(from)
+			val := val0
+			if err != nil {
+				val = n.Validators[int(from[len(from)-1]-'0')]
+				rec, err = val.ClientCtx.Keyring.Key(from)
+				require.NoError(t, err)
+			}
+			addr, err := rec.GetAddress()
+			require.NoError(t, err)
+			r := network.Broadcast(t, n, val, from, govv1.NewMsgVote(addr, id, opt, ""))
+			require.Zero(t, r.Code, r.RawLog)
+			hashes = append(hashes, r.TxHash)
+		}
+		for _, h := range hashes {
+			require.Zero(t, network.WaitTx(t, n, h).Code)
+		}
+	}
+	twoYes, oneYes, withJailed := decision(1), decision(2), decision(3)
+	vote(twoYes, govv1.OptionYes, "node0", "node1")
+	vote(oneYes, govv1.OptionYes, "node0")
+	vote(oneYes, govv1.OptionAbstain, "node1", "node2", "agency5")
+	vote(withJailed, govv1.OptionYes, "node0", "node1", "agency5")
+	network.RequireProposalStatus(t, n, twoYes, govv1.StatusRejected, votingPeriod)
+	network.RequireProposalStatus(t, n, oneYes, govv1.StatusRejected, votingPeriod)
+	network.RequireProposalStatus(t, n, withJailed, govv1.StatusPassed, votingPeriod)
+	p, err := govv1.NewQueryClient(val0.ClientCtx).Proposal(ctx, &govv1.QueryProposalRequest{ProposalId: oneYes})
+	require.NoError(t, err)
+	require.Equal(t, "1", p.Proposal.FinalTallyResult.YesCount)
+	require.Equal(t, "3", p.Proposal.FinalTallyResult.NoCount, "abstentions count against")
 }
 
 func requireRejected(t *testing.T, res *sdk.TxResponse, code uint32, what string) {

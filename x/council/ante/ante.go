@@ -18,12 +18,14 @@ import (
 // CouncilKeeper is what the decorators read.
 type CouncilKeeper interface {
 	IsMember(ctx context.Context, acc sdk.AccAddress) (bool, error)
-	CanWrite(ctx context.Context, acc sdk.AccAddress) (bool, error)
+	// WriteDenied returns "" when acc may write at the block time, else why not.
+	WriteDenied(ctx context.Context, acc sdk.AccAddress) (string, error)
 	BondAmount(ctx context.Context) (sdk.Coin, error)
 }
 
 // WriterDecorator rejects a transaction unless every signer is a council member or an account
-// the council (or a member) authorised to write.
+// the council (or a member still on it) authorised to write, or the operator of an
+// accreditation in force at the block time.
 type WriterDecorator struct{ k CouncilKeeper }
 
 // NewWriterDecorator returns a WriterDecorator.
@@ -40,13 +42,12 @@ func (d WriterDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, n
 		return ctx, err
 	}
 	for _, s := range signers {
-		ok, err := d.k.CanWrite(ctx, s)
+		reason, err := d.k.WriteDenied(ctx, s)
 		if err != nil {
 			return ctx, err
 		}
-		if !ok {
-			return ctx, errorsmod.Wrapf(types.ErrUnauthorizedWrite,
-				"%s: ask a council member to authorise it (MsgAuthorizeWriter)", sdk.AccAddress(s))
+		if reason != "" {
+			return ctx, errorsmod.Wrapf(types.ErrUnauthorizedWrite, "%s: %s", sdk.AccAddress(s), reason)
 		}
 	}
 	return next(ctx, tx, simulate)

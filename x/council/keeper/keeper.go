@@ -28,6 +28,7 @@ type Keeper struct {
 	bank     types.BankKeeper
 	staking  types.StakingKeeper
 	slashing types.SlashingKeeper
+	trust    types.TrustKeeper
 
 	Schema  collections.Schema
 	Params  collections.Item[types.Params]
@@ -70,6 +71,11 @@ func (k *Keeper) SetValidatorKeepers(sk types.StakingKeeper, slk types.SlashingK
 	k.slashing = slk
 }
 
+// SetTrustKeeper wires x/trust, which is built after the council (it authorises accredited
+// operators as writers) and answers whether their accreditations are in force. Without it,
+// writers whose right rests on an accreditation cannot write (fail closed).
+func (k *Keeper) SetTrustKeeper(tk types.TrustKeeper) { k.trust = tk }
+
 // Authority returns the address that carries council decisions (the gov module account).
 func (k *Keeper) Authority() string { return k.authority }
 
@@ -81,18 +87,69 @@ func (k *Keeper) IsMember(ctx context.Context, acc sdk.AccAddress) (bool, error)
 	return k.Members.Has(ctx, acc)
 }
 
-// CanWrite reports whether the account may submit transactions: members, writers, and the
-// council's own module accounts.
+// CanWrite reports whether the account may submit transactions now (see WriteDenied).
 func (k *Keeper) CanWrite(ctx context.Context, acc sdk.AccAddress) (bool, error) {
-	if ok, err := k.Members.Has(ctx, acc); err != nil || ok {
-		return ok, err
-	}
-	return k.Writers.Has(ctx, acc)
+	reason, err := k.WriteDenied(ctx, acc)
+	return reason == "" && err == nil, err
 }
 
-// AuthorizeWriter records acc as a writer granted by granter; other modules call it (an
-// accredited issuer's operator account becomes a writer).
+// WriteDenied returns "" when the account may submit transactions at the block time, else why
+// not. Members write; a writer authorised by the council writes; a writer authorised by a
+// member writes while that member is on the council; a writer authorised through an
+// accreditation (an accredited issuer's or body's operator) writes while x/trust finds that
+// accreditation in force with its chain (status, validity, DIDs, the body above it). The
+// answer is a direct lookup, a few store reads, so the ante handler asks it for every signer
+// and nothing needs a sweep when an accreditation lapses.
+func (k *Keeper) WriteDenied(ctx context.Context, acc sdk.AccAddress) (string, error) {
+	if ok, err := k.Members.Has(ctx, acc); err != nil || ok {
+		return "", err
+	}
+	w, err := k.Writers.Get(ctx, acc)
+	if errors.Is(err, collections.ErrNotFound) {
+		return "not a member or authorised writer: ask a council member to authorise it (MsgAuthorizeWriter)", nil
+	} else if err != nil {
+		return "", err
+	}
+	if w.AccreditationId != "" {
+		if k.trust == nil {
+			return fmt.Sprintf("accreditation %s cannot be checked", w.AccreditationId), nil
+		}
+		reason, err := k.trust.AccreditationInForce(ctx, w.AccreditationId, sdk.UnwrapSDKContext(ctx).BlockTime())
+		if err != nil || reason == "" {
+			return "", err
+		}
+		return fmt.Sprintf("the right rests on accreditation %s, which is not in force (%s)", w.AccreditationId, reason), nil
+	}
+	granter, err := k.addressCodec.StringToBytes(w.AuthorizedBy)
+	if err != nil {
+		return fmt.Sprintf("authorised by %q, not an address", w.AuthorizedBy), nil
+	}
+	if k.checkAuthority(w.AuthorizedBy) == nil {
+		return "", nil
+	}
+	ok, err := k.Members.Has(ctx, granter)
+	if err != nil || ok {
+		return "", err
+	}
+	return fmt.Sprintf("authorised by %s, which is no longer a council member", w.AuthorizedBy), nil
+}
+
+// AuthorizeWriter records acc as a writer granted by granter (a member or the council).
 func (k *Keeper) AuthorizeWriter(ctx context.Context, acc sdk.AccAddress, granter, note string) error {
+	return k.authorizeWriter(ctx, acc, granter, "", note)
+}
+
+// AuthorizeAccreditedWriter records acc as the operator of accreditation accreditationID,
+// granted by granter (the trust module account): acc writes while the accreditation is in
+// force. A later grant to the same account replaces this one.
+func (k *Keeper) AuthorizeAccreditedWriter(ctx context.Context, acc sdk.AccAddress, granter, accreditationID, note string) error {
+	if accreditationID == "" {
+		return errorsmod.Wrap(types.ErrInvalidAccreditation, "accredited writer without an accreditation id")
+	}
+	return k.authorizeWriter(ctx, acc, granter, accreditationID, note)
+}
+
+func (k *Keeper) authorizeWriter(ctx context.Context, acc sdk.AccAddress, granter, accreditationID, note string) error {
 	if ok, err := k.Members.Has(ctx, acc); err != nil || ok {
 		return err // members write already
 	}
@@ -100,11 +157,44 @@ func (k *Keeper) AuthorizeWriter(ctx context.Context, acc sdk.AccAddress, grante
 	if err != nil {
 		return err
 	}
-	w := types.Writer{Address: addr, AuthorizedBy: granter, Note: note, Height: sdk.UnwrapSDKContext(ctx).BlockHeight()}
+	w := types.Writer{Address: addr, AuthorizedBy: granter, Note: note, Height: sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		AccreditationId: accreditationID}
 	if err := k.Writers.Set(ctx, acc, w); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWriterAuthorized{Address: addr, AuthorizedBy: granter})
+}
+
+// revokeWritersGrantedBy drops every writer the account authorised, in the block of the
+// member's removal. It walks the writers: removal is a council decision, rare and executed by
+// gov, not a transaction path. (WriteDenied refuses such writers anyway.)
+func (k *Keeper) revokeWritersGrantedBy(ctx context.Context, granter sdk.AccAddress) error {
+	var drop []types.Writer
+	if err := k.Writers.Walk(ctx, nil, func(_ []byte, w types.Writer) (bool, error) {
+		if w.AccreditationId != "" {
+			return false, nil
+		}
+		if bz, err := k.addressCodec.StringToBytes(w.AuthorizedBy); err == nil && granter.Equals(sdk.AccAddress(bz)) {
+			drop = append(drop, w)
+		}
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	for _, w := range drop {
+		acc, err := k.account("writer", w.Address)
+		if err != nil {
+			return err
+		}
+		if err := k.Writers.Remove(ctx, acc); err != nil {
+			return err
+		}
+		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(
+			&types.EventWriterRevoked{Address: w.Address, RevokedBy: k.authority}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // admit adds a member and mints its bond so it can create its validator.
@@ -185,6 +275,9 @@ func (k *Keeper) remove(ctx context.Context, acc sdk.AccAddress) error {
 	}
 	// Drop the membership last: the staking hooks let only members change their delegation.
 	if err := k.Members.Remove(ctx, acc); err != nil {
+		return err
+	}
+	if err := k.revokeWritersGrantedBy(ctx, acc); err != nil {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberRemoved{Address: m.Address, Name: m.Name})

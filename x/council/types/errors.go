@@ -17,3 +17,6 @@ var (
 	ErrNotGranter         = errorsmod.Register(ModuleName, 12, "only the granting member or the council may revoke this writer")
 	ErrInvalidAddress     = errorsmod.Register(ModuleName, 13, "invalid address")
 )
+
+// ErrInvalidAccreditation: an accredited writer must name the accreditation that grants it.
+var ErrInvalidAccreditation = errorsmod.Register(ModuleName, 20, "invalid accreditation reference")

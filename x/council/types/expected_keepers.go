@@ -38,3 +38,14 @@ type SlashingKeeper interface {
 	Tombstone(ctx context.Context, consAddr sdk.ConsAddress) error
 	IsTombstoned(ctx context.Context, consAddr sdk.ConsAddress) bool
 }
+
+// TrustKeeper is what the council needs from x/trust: whether the accreditation behind an
+// accredited operator's write right is in force.
+type TrustKeeper interface {
+	// AccreditationInForce returns "" when accreditation id and its chain are in force at t,
+	// else the reason code (x/trust's IsAccredited evaluation).
+	AccreditationInForce(ctx context.Context, id string, t time.Time) (string, error)
+	// OperatedAccreditations returns the ids of the accreditations naming operator (an account
+	// address) as their operator, oldest first. Used by the state migration only.
+	OperatedAccreditations(ctx context.Context, operator string) ([]string, error)
+}

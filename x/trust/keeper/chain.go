@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -106,42 +107,104 @@ func (k *Keeper) IsAccredited(ctx context.Context, did, vct string, t time.Time)
 		return nil, "", err
 	}
 	reason, rank := types.ReasonNoAccreditation, 0
-	note := func(r string, n int) {
-		if n >= rank {
-			reason, rank = r, n
-		}
-	}
 	for _, a := range all {
 		if a.Role != types.ROLE_ISSUER || !slices.Contains(a.Vcts, vct) {
 			continue
 		}
-		if r := notInForce(a, t); r != "" {
-			note(r, 1)
-			continue
+		chain, r, n, err := k.chainInForce(ctx, a, []string{vct}, t)
+		if err != nil || chain != nil {
+			return chain, "", err
 		}
-		if a.Accreditor == "" {
-			return []types.Accreditation{a}, "", nil
+		if n >= rank {
+			reason, rank = r, n
 		}
-		ok, err := k.did.IsActive(ctx, a.Accreditor)
-		if err != nil {
-			return nil, "", err
-		}
-		if !ok {
-			note(types.ReasonAccreditorInactive, 2)
-			continue
-		}
-		bodies, _, err := k.bodyAccreditations(ctx, a.Accreditor, t)
-		if err != nil {
-			return nil, "", err
-		}
-		for _, b := range bodies {
-			if slices.Contains(b.Vcts, vct) {
-				return []types.Accreditation{a, b}, "", nil
-			}
-		}
-		note(types.ReasonAccreditorNotAccredited, 2)
 	}
 	return nil, reason, nil
+}
+
+// chainInForce evaluates one accreditation at t with the links above it: the record itself
+// (window and status), then, when a body granted it, the body's DID and a council-granted body
+// accreditation of the body in force at t that covers one of vcts. It returns the chain (a
+// first), or the reason it is not in force and the reason's rank (1: the record, 2: its
+// accreditor). The holder's own DID is the caller's to check.
+func (k *Keeper) chainInForce(ctx context.Context, a types.Accreditation, vcts []string, t time.Time) ([]types.Accreditation, string, int, error) {
+	if r := notInForce(a, t); r != "" {
+		return nil, r, 1, nil
+	}
+	if a.Accreditor == "" {
+		return []types.Accreditation{a}, "", 0, nil
+	}
+	ok, err := k.did.IsActive(ctx, a.Accreditor)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	if !ok {
+		return nil, types.ReasonAccreditorInactive, 2, nil
+	}
+	bodies, _, err := k.bodyAccreditations(ctx, a.Accreditor, t)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	for _, b := range bodies {
+		if slices.ContainsFunc(vcts, func(v string) bool { return slices.Contains(b.Vcts, v) }) {
+			return []types.Accreditation{a, b}, "", 0, nil
+		}
+	}
+	return nil, types.ReasonAccreditorNotAccredited, 2, nil
+}
+
+// AccreditationInForce says whether accreditation id is in force at t, by the same evaluation
+// as IsAccredited: its holder's DID active, the record in its window and active, and for an
+// issuer accredited by a body, the body's DID active and a council-granted body accreditation
+// in force covering one of its credential types. It returns "" or the reason code. The
+// council's ante handler asks it on every transaction of an accredited operator: a few store
+// reads (the record, two DIDs, the body's held accreditations).
+func (k *Keeper) AccreditationInForce(ctx context.Context, id string, t time.Time) (string, error) {
+	a, err := k.Accreditations.Get(ctx, id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.ReasonNoAccreditation, nil
+	} else if err != nil {
+		return "", err
+	}
+	active, err := k.did.IsActive(ctx, a.Accredited)
+	if err != nil {
+		return "", err
+	}
+	if !active {
+		return types.ReasonIssuerInactive, nil
+	}
+	_, reason, _, err := k.chainInForce(ctx, a, a.Vcts, t)
+	return reason, err
+}
+
+// OperatedAccreditations returns the ids of the accreditations naming operator as their
+// operator account, oldest grant first. It walks every accreditation: the council's state
+// migration calls it once, nothing on a transaction path does.
+func (k *Keeper) OperatedAccreditations(ctx context.Context, operator string) ([]string, error) {
+	type grant struct {
+		id     string
+		height int64
+	}
+	var out []grant
+	err := k.Accreditations.Walk(ctx, nil, func(id string, a types.Accreditation) (bool, error) {
+		if a.Operator == operator {
+			var h int64
+			if len(a.History) > 0 {
+				h = a.History[0].Height
+			}
+			out = append(out, grant{id, h})
+		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(x, y grant) int { return cmp.Compare(x.height, y.height) })
+	ids := make([]string, len(out))
+	for i, g := range out {
+		ids[i] = g.id
+	}
+	return ids, nil
 }
 
 // checkBodyScope checks that body may act now for every vct (register types or relying parties).

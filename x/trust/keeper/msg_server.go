@@ -125,7 +125,7 @@ func (m msgServer) Accredit(ctx context.Context, msg *types.MsgAccredit) (*types
 	}
 	if operator != nil {
 		note := fmt.Sprintf("operator of %s %s (accreditation %s)", p.Role.Describe(), p.Accredited, p.Id)
-		if err := m.k.council.AuthorizeWriter(ctx, operator, m.k.moduleAddr, note); err != nil {
+		if err := m.k.council.AuthorizeAccreditedWriter(ctx, operator, m.k.moduleAddr, a.Id, note); err != nil {
 			return nil, fmt.Errorf("authorise operator %s: %w", p.Operator, err)
 		}
 	}

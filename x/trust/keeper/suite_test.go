@@ -76,12 +76,12 @@ type fakeCouncil struct {
 
 func (c *fakeCouncil) Authority() string           { return c.authority }
 func (c *fakeCouncil) AddressCodec() address.Codec { return c.ac }
-func (c *fakeCouncil) AuthorizeWriter(_ context.Context, acc sdk.AccAddress, granter, note string) error {
+func (c *fakeCouncil) AuthorizeAccreditedWriter(_ context.Context, acc sdk.AccAddress, granter, id, note string) error {
 	addr, err := c.ac.BytesToString(acc)
 	if err != nil {
 		return err
 	}
-	c.writers[addr] = granter + ": " + note
+	c.writers[addr] = granter + " [" + id + "]: " + note
 	return nil
 }
 

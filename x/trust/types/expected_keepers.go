@@ -24,6 +24,8 @@ type CouncilKeeper interface {
 	Authority() string
 	// AddressCodec returns the account address codec.
 	AddressCodec() address.Codec
-	// AuthorizeWriter lets acc submit transactions, recording granter and a note.
-	AuthorizeWriter(ctx context.Context, acc sdk.AccAddress, granter, note string) error
+	// AuthorizeAccreditedWriter lets acc submit transactions while the accreditation
+	// accreditationID is in force (the council asks AccreditationInForce on each transaction),
+	// recording granter and a note.
+	AuthorizeAccreditedWriter(ctx context.Context, acc sdk.AccAddress, granter, accreditationID, note string) error
 }
