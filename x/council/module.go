@@ -20,13 +20,16 @@ import (
 )
 
 // ConsensusVersion is the council state's version.
-const ConsensusVersion = 1
+// Version 2: params gain the writer gas quota and its window; writer usage is stored
+// (Migrate1to2 sets the quota params to their defaults).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
 	_ module.HasGenesis          = AppModule{}
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
+	_ appmodule.HasBeginBlocker  = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 )
 
@@ -70,6 +73,14 @@ func (AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwrunt
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServer(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error { return am.keeper.Migrate1to2(ctx) }); err != nil {
+		panic(fmt.Sprintf("council: register migration 1 to 2: %v", err))
+	}
+}
+
+// BeginBlock prunes the writer usage of past quota windows at the start of each window.
+func (am AppModule) BeginBlock(ctx context.Context) error {
+	return am.keeper.PruneUsage(ctx, sdk.UnwrapSDKContext(ctx).BlockHeight())
 }
 
 // DefaultGenesis returns a council without members.
