@@ -97,7 +97,9 @@ func (d QuotaDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, ne
 type PriorityDecorator struct{ urgent IsUrgent }
 
 // NewPriorityDecorator returns a PriorityDecorator.
-func NewPriorityDecorator(urgent IsUrgent) PriorityDecorator { return PriorityDecorator{urgent: urgent} }
+func NewPriorityDecorator(urgent IsUrgent) PriorityDecorator {
+	return PriorityDecorator{urgent: urgent}
+}
 
 // AnteHandle implements sdk.AnteDecorator.
 func (d PriorityDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
