@@ -171,6 +171,12 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	// Last, so it replaces the no-op mempool the server's default options set.
 	baseAppOptions = append(baseAppOptions, mempoolOption(appOpts))
 	bApp := baseapp.NewBaseApp(Name, logger, db, txConfig.TxDecoder(), baseAppOptions...)
+	// With an app-side mempool the SDK's default proposal handlers re-run the ante handler on
+	// every transaction of every proposal; keep accepting proposals as before (blocks are
+	// built by council validators, and DeliverTx still refuses what the ante refuses), and
+	// build them from the priority mempool without the re-run (prepareProposal).
+	bApp.SetProcessProposal(baseapp.NoOpProcessProposal())
+	bApp.SetPrepareProposal(prepareProposal(bApp.Mempool(), txConfig.TxEncoder()))
 	bApp.SetVersion(version.Version)
 	bApp.SetInterfaceRegistry(interfaceRegistry)
 	bApp.SetTxEncoder(txConfig.TxEncoder())
