@@ -42,7 +42,8 @@ func allUrgent(tx sdk.Tx, urgent IsUrgent) bool {
 // against its gas quota for the current window of blocks (council params writer_gas_quota and
 // quota_window_blocks), and refuses the transaction with ErrQuotaExceeded once the window's
 // total would pass the quota. It runs in CheckTx (against the pending state, so the
-// transactions a writer already has in the mempool count), on recheck and in DeliverTx. Urgent transactions are charged but never refused; members are not charged.
+// transactions a writer already has in the mempool count), on recheck and in DeliverTx.
+// Urgent transactions are charged but never refused; members are not charged.
 type QuotaDecorator struct {
 	k      QuotaKeeper
 	urgent IsUrgent
