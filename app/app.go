@@ -168,7 +168,15 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	std.RegisterLegacyAminoCodec(legacyAmino)
 	std.RegisterInterfaces(interfaceRegistry)
 
+	// Last, so it replaces the no-op mempool the server's default options set.
+	baseAppOptions = append(baseAppOptions, mempoolOption(appOpts))
 	bApp := baseapp.NewBaseApp(Name, logger, db, txConfig.TxDecoder(), baseAppOptions...)
+	// With an app-side mempool the SDK's default proposal handlers re-run the ante handler on
+	// every transaction of every proposal; keep accepting proposals as before (blocks are
+	// built by council validators, and DeliverTx still refuses what the ante refuses), and
+	// build them from the priority mempool without the re-run (prepareProposal).
+	bApp.SetProcessProposal(baseapp.NoOpProcessProposal())
+	bApp.SetPrepareProposal(prepareProposal(bApp.Mempool(), txConfig.TxEncoder()))
 	bApp.SetVersion(version.Version)
 	bApp.SetInterfaceRegistry(interfaceRegistry)
 	bApp.SetTxEncoder(txConfig.TxEncoder())
@@ -296,7 +304,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 
 	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
 	app.ModuleManager.SetOrderBeginBlockers(slashingtypes.ModuleName, evidencetypes.ModuleName,
-		stakingtypes.ModuleName, authz.ModuleName, genutiltypes.ModuleName)
+		stakingtypes.ModuleName, authz.ModuleName, genutiltypes.ModuleName, counciltypes.ModuleName)
 	// The identity modules end the block last: their EndBlock writes the block's change journal,
 	// which must include changes made by council decisions that gov executes in its EndBlock.
 	app.ModuleManager.SetOrderEndBlockers(banktypes.ModuleName, govtypes.ModuleName, stakingtypes.ModuleName,
@@ -341,7 +349,9 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 }
 
 // setAnteHandler chains the SDK's standard checks with the council's: every signer must be
-// authorised to write, and only admitted agencies may stake.
+// authorised to write, and only admitted agencies may stake; then, once the signatures are
+// verified, revocation and suspension updates get mempool priority and each writer's gas is
+// charged against its quota (docs/block-space.md).
 func (app *App) setAnteHandler() {
 	ak, bk := app.AccountKeeper, app.BankKeeper
 	decorators := []sdk.AnteDecorator{
@@ -359,6 +369,8 @@ func (app *App) setAnteHandler() {
 		ante.NewSigGasConsumeDecorator(ak, ante.DefaultSigVerificationGasConsumer),
 		ante.NewSigVerificationDecorator(ak, app.txConfig.SignModeHandler()),
 		ante.NewIncrementSequenceDecorator(ak),
+		councilante.NewPriorityDecorator(isUrgent),
+		councilante.NewQuotaDecorator(app.CouncilKeeper, isUrgent),
 	}
 	app.SetAnteHandler(sdk.ChainAnteDecorators(decorators...))
 }

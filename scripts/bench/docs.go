@@ -353,7 +353,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 
 	if c := r.Chain; c != nil {
 		w("## Chain load test\n\n")
-		w("`scripts/bench/chainload`: one `amanahd` validator started by `testutil/localnet` (free loopback ports, temporary directory, `timeout_commit` 1 s, block gas limit 100,000,000), ")
+		w("`scripts/bench/chainload`: one `amanahd` validator started by `testutil/localnet` (free loopback ports, temporary directory, `timeout_commit` 1 s, block gas limit 200,000,000, writer gas quota lifted to 10^15 so it does not cap the senders), ")
 		w("%d writer accounts funded and authorised by the agency (`MsgAuthorizeWriter`), each sending from its own goroutine with locally managed sequences over CometBFT RPC `broadcast_tx_sync`. ", c.Senders)
 		w("Transactions are signed before each phase (the client's signing does not take the node's cores during the window); senders pause while the mempool holds more than 1,200 transactions. ")
 		w("Each phase submits for %s; the rate is **committed** successful transactions (block_results code 0) in the blocks after the first block holding the phase's transactions, up to the last block made before submission stopped, over the span of those blocks' header times. ", c.Duration)

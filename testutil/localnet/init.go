@@ -203,8 +203,11 @@ func (n *Net) editGenesis(g map[string]any) error {
 	if err != nil {
 		return err
 	}
-	block["max_gas"] = "100000000"
-	block["max_bytes"] = "4194304"
+	block["max_gas"] = "200000000" // app.DefaultBlockMaxGas, as amanahd init writes
+	block["max_bytes"] = "4194304" // app.DefaultBlockMaxBytes
+	if n.Config.BlockMaxGas > 0 {
+		block["max_gas"] = strconv.FormatInt(n.Config.BlockMaxGas, 10)
+	}
 
 	if n.Config.EditGenesis != nil {
 		return n.Config.EditGenesis(app)

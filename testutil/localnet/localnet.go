@@ -65,6 +65,9 @@ type Config struct {
 	BlockTime time.Duration `json:"block_time"`
 	// VotingPeriod is the gov voting period; defaults to 20s.
 	VotingPeriod time.Duration `json:"voting_period"`
+	// BlockMaxGas, if positive, replaces the genesis block gas limit (consensus params
+	// block.max_gas); 0 keeps amanahd's default.
+	BlockMaxGas int64 `json:"block_max_gas,omitempty"`
 	// EditGenesis, if set, may change the app state (module name -> JSON) before the gentxs.
 	EditGenesis func(appState map[string]any) error `json:"-"`
 }

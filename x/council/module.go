@@ -22,7 +22,8 @@ import (
 )
 
 // ConsensusVersion is the council state's version.
-// Version 2: writers authorised through an accreditation record it (Migrate1to2).
+// Version 2 (Migrate1to2): writers authorised through an accreditation record it; params gain
+// the writer gas quota and its window (set to their defaults); writer usage is stored.
 const ConsensusVersion = 2
 
 var (
@@ -30,6 +31,7 @@ var (
 	_ module.HasGenesis          = AppModule{}
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
+	_ appmodule.HasBeginBlocker  = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 )
 
@@ -75,8 +77,13 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServer(am.keeper))
 	trustModule := authtypes.NewModuleAddress(trusttypes.ModuleName) // the granter of accredited operators
 	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error { return am.keeper.Migrate1to2(ctx, trustModule) }); err != nil {
-		panic(err)
+		panic(fmt.Sprintf("council: register migration 1 to 2: %v", err))
 	}
+}
+
+// BeginBlock prunes the writer usage of past quota windows at the start of each window.
+func (am AppModule) BeginBlock(ctx context.Context) error {
+	return am.keeper.PruneUsage(ctx, sdk.UnwrapSDKContext(ctx).BlockHeight())
 }
 
 // DefaultGenesis returns a council without members.

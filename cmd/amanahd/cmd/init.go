@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -10,7 +11,9 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/server"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	"github.com/cosmos/cosmos-sdk/x/genutil"
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 	"github.com/spf13/cobra"
 
 	"github.com/amanah-id/amanah/app"
@@ -20,7 +23,7 @@ import (
 const BlockTime = time.Second
 
 // initCmd is the SDK's init with Amanah's genesis defaults (non-transferable bond denom,
-// council governance) and one-second blocks written into config.toml. The SDK raises an
+// council governance, bounded blocks) and one-second blocks written into config.toml. The SDK raises an
 // untouched timeout_commit to 5 s when it first writes config.toml, so init sets it after.
 func initCmd(cdc codec.JSONCodec, basics module.BasicManager) *cobra.Command {
 	defaults := app.DefaultGenesis(cdc, basics)
@@ -33,9 +36,27 @@ func initCmd(cdc codec.JSONCodec, basics module.BasicManager) *cobra.Command {
 		cfg := server.GetServerContextFromCmd(cmd).Config
 		cfg.Consensus.TimeoutCommit = BlockTime
 		cmtcfg.WriteConfigFile(filepath.Join(cfg.RootDir, "config", "config.toml"), cfg)
-		return nil
+		return boundBlocks(cfg.GenesisFile())
 	}
 	return cmd
+}
+
+// boundBlocks writes Amanah's block limits into the genesis consensus params (CometBFT's
+// defaults are no gas limit and ~53 MiB blocks); docs/block-space.md derives them.
+func boundBlocks(genFile string) error {
+	g, err := genutiltypes.AppGenesisFromFile(genFile)
+	if err != nil {
+		return fmt.Errorf("read genesis: %w", err)
+	}
+	if g.Consensus == nil || g.Consensus.Params == nil {
+		return fmt.Errorf("genesis %s has no consensus params", genFile)
+	}
+	g.Consensus.Params.Block.MaxGas = app.DefaultBlockMaxGas
+	g.Consensus.Params.Block.MaxBytes = app.DefaultBlockMaxBytes
+	if err := g.Consensus.Params.ValidateBasic(); err != nil {
+		return fmt.Errorf("genesis consensus params: %w", err)
+	}
+	return genutil.ExportGenesisFile(g, genFile)
 }
 
 // defaultGenesisOf gives a module basic Amanah's default genesis.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/amanah-id/amanah/app"
 	"github.com/amanah-id/amanah/cmd/amanahd/cmd"
+	counciltypes "github.com/amanah-id/amanah/x/council/types"
 )
 
 // TestRootCommandBuilds catches what only shows at start-up: flag clashes between module
@@ -81,7 +83,21 @@ func TestInitWritesAmanahDefaults(t *testing.T) {
 					Threshold string `json:"threshold"`
 				} `json:"params"`
 			} `json:"gov"`
+			Council struct {
+				Params struct {
+					WriterGasQuota    string `json:"writer_gas_quota"`
+					QuotaWindowBlocks string `json:"quota_window_blocks"`
+				} `json:"params"`
+			} `json:"council"`
 		} `json:"app_state"`
+		Consensus struct {
+			Params struct {
+				Block struct {
+					MaxGas   string `json:"max_gas"`
+					MaxBytes string `json:"max_bytes"`
+				} `json:"block"`
+			} `json:"params"`
+		} `json:"consensus"`
 	}
 	if err := json.Unmarshal(bz, &gen); err != nil {
 		t.Fatal(err)
@@ -94,5 +110,12 @@ func TestInitWritesAmanahDefaults(t *testing.T) {
 	}
 	if gen.AppState.Gov.Params.Threshold != app.CouncilThreshold {
 		t.Errorf("gov threshold %q", gen.AppState.Gov.Params.Threshold)
+	}
+	// Bounded blocks (docs/block-space.md), and the writer quota on.
+	if b := gen.Consensus.Params.Block; b.MaxGas != strconv.FormatInt(app.DefaultBlockMaxGas, 10) || b.MaxBytes != strconv.FormatInt(app.DefaultBlockMaxBytes, 10) {
+		t.Errorf("consensus block params max_gas %q max_bytes %q, want %d and %d", b.MaxGas, b.MaxBytes, app.DefaultBlockMaxGas, app.DefaultBlockMaxBytes)
+	}
+	if q := gen.AppState.Council.Params; q.WriterGasQuota != strconv.FormatUint(counciltypes.DefaultWriterGasQuota, 10) || q.QuotaWindowBlocks != strconv.FormatUint(counciltypes.DefaultQuotaWindowBlocks, 10) {
+		t.Errorf("council quota params %+v", q)
 	}
 }

@@ -174,7 +174,8 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	net, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: 1, BasePorts: ports, BlockTime: time.Second})
+	net, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: 1, BasePorts: ports, BlockTime: time.Second,
+		EditGenesis: liftWriterQuota})
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return res, err
@@ -259,6 +260,22 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 		"the samples. revocation_submit_to_visible_ms is from broadcast (just after a block) to readable"
 	res.LoadAvgEnd = benchenv.LoadAvg()
 	return res, nil
+}
+
+// liftWriterQuota raises the council's writer gas quota far above what the senders can
+// submit: the load test measures the ledger's capacity, which the default quota (one block's
+// gas per writer per 10 blocks, docs/block-space.md) would cap at the senders' share.
+func liftWriterQuota(app map[string]any) error {
+	council, ok := app["council"].(map[string]any)
+	if !ok {
+		return fmt.Errorf("genesis has no council")
+	}
+	params, ok := council["params"].(map[string]any)
+	if !ok {
+		return fmt.Errorf("council genesis has no params")
+	}
+	params["writer_gas_quota"] = "1000000000000000"
+	return nil
 }
 
 // setup funds the sender accounts and authorises them as writers, in one agency transaction.

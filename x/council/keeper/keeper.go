@@ -34,6 +34,10 @@ type Keeper struct {
 	Params  collections.Item[types.Params]
 	Members collections.Map[[]byte, types.Member] // operator account bytes -> member
 	Writers collections.Map[[]byte, types.Writer] // account bytes -> writer (members are writers implicitly)
+	// Usage is each writer's gas in its latest quota window (quota.go); entries of past
+	// windows are pruned at the start of each window, so it holds at most one entry per
+	// writer that wrote in the current or the previous window.
+	Usage collections.Map[[]byte, types.WriterUsage]
 }
 
 // NewKeeper builds the council keeper. authority is the bech32 address of the gov module.
@@ -55,6 +59,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, ak 
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Members:      collections.NewMap(sb, types.MembersKey, "members", collections.BytesKey, codec.CollValue[types.Member](cdc)),
 		Writers:      collections.NewMap(sb, types.WritersKey, "writers", collections.BytesKey, codec.CollValue[types.Writer](cdc)),
+		Usage:        collections.NewMap(sb, types.UsageKey, "usage", collections.BytesKey, codec.CollValue[types.WriterUsage](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

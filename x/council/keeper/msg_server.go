@@ -131,5 +131,15 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := msg.Params.Validate(); err != nil {
 		return nil, err
 	}
+	old, err := m.k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if old.QuotaWindowBlocks != msg.Params.QuotaWindowBlocks {
+		// Window numbers mean other heights under the new length: start every writer afresh.
+		if err := m.k.Usage.Clear(ctx, nil); err != nil {
+			return nil, err
+		}
+	}
 	return &types.MsgUpdateParamsResponse{}, m.k.Params.Set(ctx, msg.Params)
 }

@@ -16,6 +16,7 @@ var (
 	ErrInvalidParams      = errorsmod.Register(ModuleName, 11, "invalid council params")
 	ErrNotGranter         = errorsmod.Register(ModuleName, 12, "only the granting member or the council may revoke this writer")
 	ErrInvalidAddress     = errorsmod.Register(ModuleName, 13, "invalid address")
+	ErrQuotaExceeded      = errorsmod.Register(ModuleName, 14, "writer gas quota exceeded")
 )
 
 // ErrInvalidAccreditation: an accredited writer must name the accreditation that grants it.

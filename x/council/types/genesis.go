@@ -11,8 +11,37 @@ import (
 // DefaultBondAmount is the bond every agency stakes unless genesis says otherwise.
 var DefaultBondAmount = sdk.DefaultPowerReduction.MulRaw(100)
 
+// Writer quota defaults (docs/block-space.md): each writer that is not a member may submit
+// one block's worth of gas (app.DefaultBlockMaxGas) every 10 blocks, so no single writer takes
+// more than a tenth of the ledger's capacity over a window, and the largest legitimate
+// transaction (a full status batch, ~134M gas) still fits one window.
+const (
+	DefaultWriterGasQuota    uint64 = 200_000_000
+	DefaultQuotaWindowBlocks uint64 = 10
+	// MaxQuotaWindowBlocks bounds the window (a day of one-second blocks), so a window's
+	// usage never outlives a day.
+	MaxQuotaWindowBlocks uint64 = 86_400
+	// MinWriterGasQuota is the smallest quota: a few ordinary transactions per window.
+	MinWriterGasQuota uint64 = 1_000_000
+)
+
 // DefaultParams returns the council's default rules.
-func DefaultParams() Params { return Params{BondAmount: DefaultBondAmount} }
+func DefaultParams() Params {
+	return Params{BondAmount: DefaultBondAmount, WriterGasQuota: DefaultWriterGasQuota, QuotaWindowBlocks: DefaultQuotaWindowBlocks}
+}
+
+// Window returns the quota window holding height and the first height of the next window.
+func (p Params) Window(height int64) (window uint64, resetsAt int64) {
+	if height < 0 {
+		height = 0
+	}
+	n := p.QuotaWindowBlocks
+	if n == 0 {
+		n = 1
+	}
+	window = uint64(height) / n
+	return window, int64((window + 1) * n)
+}
 
 // Validate checks the params.
 func (p Params) Validate() error {
@@ -21,6 +50,12 @@ func (p Params) Validate() error {
 	}
 	if p.BondAmount.LT(sdk.DefaultPowerReduction) {
 		return errorsmod.Wrapf(ErrInvalidParams, "bond_amount %s is below one unit of consensus power (%s)", p.BondAmount, sdk.DefaultPowerReduction)
+	}
+	if p.WriterGasQuota < MinWriterGasQuota {
+		return errorsmod.Wrapf(ErrInvalidParams, "writer_gas_quota %d is below the minimum %d", p.WriterGasQuota, MinWriterGasQuota)
+	}
+	if p.QuotaWindowBlocks == 0 || p.QuotaWindowBlocks > MaxQuotaWindowBlocks {
+		return errorsmod.Wrapf(ErrInvalidParams, "quota_window_blocks %d is not in [1, %d]", p.QuotaWindowBlocks, MaxQuotaWindowBlocks)
 	}
 	return nil
 }

@@ -14,4 +14,5 @@ var (
 	ParamsKey  = collections.NewPrefix(0)
 	MembersKey = collections.NewPrefix(1)
 	WritersKey = collections.NewPrefix(2)
+	UsageKey   = collections.NewPrefix(3) // writer account bytes -> WriterUsage of its latest window
 )

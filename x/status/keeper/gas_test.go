@@ -147,3 +147,27 @@ func BenchmarkUpdateToReadable(b *testing.B) {
 		})
 	}
 }
+
+// TestLargestBatchGas measures the most expensive legitimate status update: a full batch
+// (statuslist.MaxBatch entries) spread over every page of the largest 2-bit list, so every
+// page is read and written. docs/block-space.md derives the block gas limit from it; the
+// bound here is the figure the docs state (keeper gas only; the transaction's size and
+// signature add about 1.1M, see the docs).
+func TestLargestBatchGas(t *testing.T) {
+	f := newFixture(t)
+	iss := newIssuer(t, f.dids)
+	id := f.create(t, iss, types.StatusPurpose_STATUS_PURPOSE_STATUS, statuslist.MaxSize)
+	pages := statuslist.NumPages(2, statuslist.MaxSize)
+	perPage := uint32(statuslist.PageBytes * 8 / 2) // entries per page at 2 bits
+	idx := make([]uint32, 0, statuslist.MaxBatch)
+	for n := uint32(0); len(idx) < statuslist.MaxBatch; n++ {
+		idx = append(idx, (n%pages)*perPage+n/pages)
+	}
+	msgBytes := f.updateMsg(t, iss, id, idx, fill(len(idx), 1)).Size()
+	gas := updateGas(t, f, iss, id, idx, fill(len(idx), 1))
+	t.Logf("%d entries over %d pages of a %d-entry 2-bit list: %d gas, message %d bytes", len(idx), pages, statuslist.MaxSize, gas, msgBytes)
+	const bound = 160_000_000
+	if gas > bound {
+		t.Errorf("largest batch takes %d gas, more than the %d docs/block-space.md budgets", gas, bound)
+	}
+}
