@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"sort"
 	"strings"
 	"time"
 )
@@ -53,14 +54,16 @@ type retiredMark struct {
 	at      int64
 }
 
-// versionAt returns the index of the version current at t, or -1.
+// versionAt returns the index of the version current at t, or -1. Versions start in block-time
+// order (several in one block share a start; the last of them is current), so the candidate is
+// the last version starting at or before t: a binary search, O(log n) in the history.
 func (e *didEntry) versionAt(t time.Time) int {
-	for i := range e.len() {
-		if e.version(i).contains(t) {
-			return i
-		}
+	n := t.UnixNano()
+	i := sort.Search(e.len(), func(i int) bool { return e.version(i).from > n }) - 1
+	if i < 0 || !e.version(i).contains(t) {
+		return -1
 	}
-	return -1
+	return i
 }
 
 // retiredAt returns when method frag stopped issuing, if version i withdrew it in good standing.

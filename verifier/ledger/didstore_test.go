@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"testing"
+	"time"
 
 	"github.com/mr-tron/base58"
 
@@ -72,5 +73,44 @@ func TestDIDStoreKeys(t *testing.T) {
 	s.put(a, []didVersion{{from: 10}}, nil) // a new history replaces the old one
 	if e := s.lookup(a); e.len() != 1 || e.first.from != 10 || e.retired != nil || len(s.entries) != 4 {
 		t.Fatalf("replace: %+v", e)
+	}
+}
+
+// TestVersionAtMatchesScan: the binary search finds the same version as a scan of every version,
+// with several versions in one block (zero-length intervals: the last of them is current), an
+// open last version, and times before the first.
+func TestVersionAtMatchesScan(t *testing.T) {
+	starts := []int64{100, 200, 200, 200, 350, 351, 900, 900}
+	e := &didEntry{}
+	for i, from := range starts {
+		v := didVersion{from: from}
+		if i+1 < len(starts) {
+			v.until = starts[i+1]
+		}
+		if i == 0 {
+			e.first = v
+		} else {
+			e.more = append(e.more, v)
+		}
+	}
+	scan := func(tm time.Time) int {
+		for i := range e.len() {
+			if e.version(i).contains(tm) {
+				return i
+			}
+		}
+		return -1
+	}
+	for n := int64(0); n <= 1000; n++ {
+		tm := time.Unix(0, n)
+		if got, want := e.versionAt(tm), scan(tm); got != want {
+			t.Fatalf("at %d ns: versionAt %d, scan %d", n, got, want)
+		}
+	}
+	if got := e.versionAt(time.Unix(0, 200)); got != 3 {
+		t.Fatalf("at a block with three versions: %d, want the last (3)", got)
+	}
+	if got := e.versionAt(time.Unix(0, 99)); got != -1 {
+		t.Fatalf("before the first version: %d", got)
 	}
 }
