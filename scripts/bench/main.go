@@ -401,7 +401,8 @@ var benchSpecs = []benchSpec{
 	{pkg: "./keys", pattern: ".", timeout: 6 * time.Minute},
 	{pkg: "./statuslist", pattern: ".", timeout: 10 * time.Minute},
 	{pkg: "./x/status/keeper", pattern: "RevokeOne|Batch1000|UpdateToReadable", extra: []string{"-benchtime", "20x"}, timeout: 12 * time.Minute},
-	{pkg: "./x/did/keeper", pattern: "CreateDid|UpdateDid|StateBytesPerDID", timeout: 8 * time.Minute},
+	{pkg: "./x/did/keeper", pattern: "CreateDid|UpdateDid|StateBytesPerDID|ResolveAt", timeout: 10 * time.Minute},
+	{pkg: "./verifier/challenge", pattern: "CreateP99", extra: []string{"-benchtime", "1x"}, timeout: 6 * time.Minute},
 	{pkg: "./didcore", pattern: ".", timeout: 5 * time.Minute},
 	{pkg: "./verifier/service", pattern: ".", timeout: 8 * time.Minute},
 }
