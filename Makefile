@@ -5,7 +5,7 @@ PKGS      := ./...
 # The in-process network tests start validators; one package at a time keeps two cores calm.
 TEST_FLAGS ?= -count=1 -timeout 45m -p 1
 
-.PHONY: all build install test test-unit test-faults bench bench-verifier lint vet fmt proto-gen localnet localnet-down demo clean
+.PHONY: all build install test test-unit test-faults bench bench-docs bench-verifier lint vet fmt proto-gen localnet localnet-down demo clean
 
 all: build
 
@@ -31,8 +31,19 @@ test-faults: build
 	$(GO) test -tags faults -count=1 -timeout 40m -p 1 ./tests/faults/...
 	$(GO) test -tags sims -run 'TestAppStateDeterminism|TestAppImportExport' -count=1 -timeout 10m ./app/...
 
+## bench: every benchmark (about 20-30 minutes); the report (results.json, run.json, the raw
+## outputs, benchmarks.md and its plots) goes to $(BUILD_DIR)/bench only: the checkout stays clean
 bench:
-	$(GO) run ./scripts/bench
+	$(GO) run ./scripts/bench -out $(BUILD_DIR)/bench
+
+## bench-docs: regenerate the committed docs/benchmarks.md and docs/bench/*.png from the last
+## whole run saved by make bench ($(BUILD_DIR)/bench/run.json); it runs nothing
+bench-docs:
+	$(GO) run ./scripts/bench -publish -out $(BUILD_DIR)/bench -docs docs
+
+## bench-verifier: the verifier load generator alone (scripts/bench/verifierload), into $(BUILD_DIR)/bench
+bench-verifier:
+	$(GO) run ./scripts/bench -only load -out $(BUILD_DIR)/bench
 
 lint: vet
 	@gofmt -l $$(git ls-files '*.go') | grep -v '\.pb' || true

@@ -257,7 +257,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 
 	w("## Summary against the targets\n\n")
 	w("| Figure (results.json key) | Measured | Baseline / floor (same run) | Target | Verdict | Command |\n|---|---|---|---|---|---|\n")
-	loadCmd := "`go run ./verifier/loadtest -n 20000 -c 1,16,64 -alg EdDSA,ES256`"
+	loadCmd := "`go run ./scripts/bench/verifierload -n 20000 -c 1,16,64 -alg EdDSA,ES256`"
 	if v, ok := num(f, "verify_rps_c16_eddsa"); ok {
 		p99, _ := num(f, "verify_p99_ms_c16_eddsa")
 		w("| Verify RPC, EdDSA, 16 callers (`verify_rps_c16_eddsa`, `verify_p99_ms_c16_eddsa`) | %s/s, p99 %s ms | gRPC echo %s/s (p99 %s ms); floor %s checks/s on all cores | ≥ 5,000/s at p99 < 10 ms | %s | %s |\n",
@@ -322,7 +322,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 
 	if r.Load != nil {
 		w("## Verifier under load\n\n")
-		w("`verifier/loadtest`: VerifyPresentation over gRPC on TCP loopback to an in-process verifier with a warm in-memory ledger (%s), ", r.Load.Transport)
+		w("`scripts/bench/verifierload`: VerifyPresentation over gRPC on TCP loopback to an in-process verifier with a warm in-memory ledger (%s), ", r.Load.Transport)
 		w("EdDSA and ES256 SD-JWT VCs with key binding (2 of the claims disclosed), distinct challenge per request; the gRPC echo is the health Check RPC on the same connection; ")
 		w("the floor is the presentation's two signature verifications alone (issuer JWT and KB-JWT), timed on one core and on all cores. Load generator and server share the %d cores.\n\n", r.Load.NumCPU)
 		w("| Alg | Callers | Requests | Verifications/s | p50 µs | p99 µs | p99.9 µs | Errors+refused | Echo/s | Echo p50 µs | Echo p99 µs |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -444,7 +444,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 			w("\n")
 		}
 	}
-	w("## How to reproduce\n\n```\nmake bench                                  # everything, writes build/bench/results.json and this page\ngo run ./scripts/bench -skip chain,mem      # a subset (steps: gobench, load, proved, mem, chain, resolve)\ngo run ./scripts/bench -only proved         # one step; its page goes to build/bench/benchmarks.md\ngo run ./scripts/bench/chainload -duration 30s\ngo run ./scripts/bench/didresolve -dids 100000\ngo run ./scripts/bench/verifiermem -n 1000000\ngo run ./verifier/loadtest -n 20000 -c 1,16,64\ngo run ./scripts/bench/verifierproved -n 20000\n```\n")
+	w("## How to reproduce\n\n```\nmake bench                                  # everything, writes build/bench/results.json and this page\ngo run ./scripts/bench -skip chain,mem      # a subset (steps: gobench, load, proved, mem, chain, resolve)\ngo run ./scripts/bench -only proved         # one step; its page goes to build/bench/benchmarks.md\ngo run ./scripts/bench/chainload -duration 30s\ngo run ./scripts/bench/didresolve -dids 100000\ngo run ./scripts/bench/verifiermem -n 1000000\ngo run ./scripts/bench/verifierload -n 20000 -c 1,16,64\ngo run ./scripts/bench/verifierproved -n 20000\n```\n")
 	return b.String()
 }
 
@@ -496,8 +496,8 @@ func provedSection(b *strings.Builder, r *Run) {
 	w("the council's vote registers the national-ID credential type and accredits an accreditation body, the body accredits an issuer and registers a bank as relying party, the issuer creates a revocation list; ")
 	w("credentials with the in-memory world's claims are issued by that issuer. The verifier's ledger view is the proof-checked one: %s. ", p.View)
 	w("Transport: %s.\n\n", p.Transport)
-	w("**Throughput.** The load of `verifier/loadtest` (shared code, `verifier/loadtest/loadgen`: presentations made before the clock starts, a fresh challenge each, given_name and age_over_18 disclosed) ")
-	w("from %d callers, against the proof-checked verifier with a warm cache and against the in-memory verifier of `verifier/loadtest` (verifiertest) in the same process, ", l.Callers)
+	w("**Throughput.** The load of `scripts/bench/verifierload` (shared code, `scripts/bench/verifierload/loadgen`: presentations made before the clock starts, a fresh challenge each, given_name and age_over_18 disclosed) ")
+	w("from %d callers, against the proof-checked verifier with a warm cache and against the in-memory verifier of `scripts/bench/verifierload` (verifiertest) in the same process, ", l.Callers)
 	w("in %d alternating rounds of %s requests each (in-memory first in even rounds, proved first in odd ones) so that background load falls on both alike; requests/s is requests over the summed time of a verifier's rounds. ", l.Rounds, addCommas(fmt.Sprint(l.RequestsPerRound)))
 	w("During the proved rounds the view proved %d facts (the blocks' change journals; nothing the requests needed was missing from its cache).\n\n", l.FactsProved)
 	w("| Ledger view | Callers | Requests | Verifications/s | p50 µs | p99 µs | p99.9 µs | max µs | Errors+refused |\n|---|---|---|---|---|---|---|---|---|\n")

@@ -1,6 +1,6 @@
 // Command bench is `make bench`: it runs the repository's Go benchmarks (credential, keys,
 // statuslist, x/status gas, x/did, the verifier service), the verifier load generator
-// (verifier/loadtest: EdDSA and ES256 at 1, 16 and 64 callers beside a gRPC echo and the
+// (scripts/bench/verifierload: EdDSA and ES256 at 1, 16 and 64 callers beside a gRPC echo and the
 // signature floor of the same run), the verifier cache memory measurement
 // (scripts/bench/verifiermem, 1M DIDs), the chain load test (scripts/bench/chainload: bank
 // sends and DID creations on one one-node local network) and the DID resolution test
@@ -10,8 +10,11 @@
 // third one-node network through Merkle proofs, beside the in-memory verifier in alternating
 // rounds; cold and warm latency; revocation visibility through the verifier), one after the
 // other on this machine.
-// It writes build/bench/results.json (one flat JSON object), keeps each tool's raw output
-// beside it, and regenerates docs/benchmarks.md and the plots in docs/bench/.
+// It writes build/bench/results.json (one flat JSON object) and build/bench/run.json (the whole
+// run), keeps each tool's raw output beside them, and writes the run's page
+// build/bench/benchmarks.md with its plots in build/bench/bench/: a run leaves the checkout
+// clean. `-publish` (make bench-docs) regenerates the committed docs/benchmarks.md and
+// docs/bench/*.png from the run saved in build/bench/run.json.
 //
 // Every step is bounded in time; every process it starts is in its own process group and is
 // sent SIGTERM (then SIGKILL) when the step's time is up or the run is interrupted; the chain
@@ -19,7 +22,8 @@
 //
 //	go run ./scripts/bench                 # everything (about 20-30 minutes on 2 cores)
 //	go run ./scripts/bench -skip chain,mem # a subset
-//	go run ./scripts/bench -only proved    # one step (its page goes to build/bench/benchmarks.md)
+//	go run ./scripts/bench -only proved    # one step
+//	go run ./scripts/bench -publish        # docs/benchmarks.md from build/bench/run.json
 package main
 
 import (
@@ -55,22 +59,26 @@ type options struct {
 	budget      time.Duration
 	noDocs      bool
 	benchFilter string
+	publish     bool
+	partial     bool
 }
 
 func main() {
 	var o options
 	skip := flag.String("skip", "", "comma-separated steps to skip: "+strings.Join(steps, ","))
-	only := flag.String("only", "", "comma-separated steps to run, the others skipped (e.g. proved); unless -docs is given the page "+
-		"and plots then go to the -out directory, so that docs/benchmarks.md stays the page of a whole run")
-	flag.StringVar(&o.out, "out", "build/bench", "directory of results.json and raw outputs")
-	flag.StringVar(&o.docs, "docs", "docs", "directory of benchmarks.md (plots go to <docs>/bench)")
+	only := flag.String("only", "", "comma-separated steps to run, the others skipped (e.g. proved)")
+	flag.StringVar(&o.out, "out", "build/bench", "directory of the run: results.json, run.json, the raw outputs, benchmarks.md and its plots")
+	flag.StringVar(&o.docs, "docs", "", "directory of benchmarks.md (plots go to <docs>/bench); default: -out when running, docs with -publish")
+	flag.BoolVar(&o.publish, "publish", false, "run nothing: write <docs>/benchmarks.md and its plots from the run saved in <out>/run.json "+
+		"(make bench-docs); a run that skipped steps or had failures is refused unless -partial")
+	flag.BoolVar(&o.partial, "partial", false, "with -publish: accept a run that skipped steps or had failures")
 	flag.IntVar(&o.count, "count", 3, "go test -count for the Go benchmarks")
 	flag.DurationVar(&o.chainDur, "chain-duration", 30*time.Second, "submission time of each chain load phase")
 	flag.IntVar(&o.loadN, "load-n", 20000, "verifier load generator requests per level")
 	flag.IntVar(&o.memDIDs, "mem-dids", 1_000_000, "DIDs in the verifier cache memory measurement")
 	flag.IntVar(&o.resolveDIDs, "resolve-dids", 100_000, "DIDs stored on the node before timing x/did Resolve over gRPC")
 	flag.DurationVar(&o.budget, "timeout", 55*time.Minute, "bound on the whole run")
-	flag.BoolVar(&o.noDocs, "no-docs", false, "do not rewrite docs/benchmarks.md and the plots")
+	flag.BoolVar(&o.noDocs, "no-docs", false, "do not write benchmarks.md and the plots of the run")
 	flag.StringVar(&o.benchFilter, "packages", "", "only the Go benchmark packages whose path contains this")
 	flag.Parse()
 	o.skip, o.only = stepSet(*skip), stepSet(*only)
@@ -80,18 +88,21 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	if len(o.only) > 0 {
-		docsSet := false
-		flag.Visit(func(f *flag.Flag) { docsSet = docsSet || f.Name == "docs" })
-		if !docsSet {
-			o.docs = o.out
+	if o.docs == "" {
+		o.docs = o.out
+		if o.publish {
+			o.docs = "docs"
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.budget)
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	do := run
+	if o.publish {
+		do = publish
+	}
+	if err := do(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -142,6 +153,8 @@ type Run struct {
 	Resolve           *ResolveReport
 	Proved            *ProvedReport
 	Errors            []string
+	// Steps are the steps the run ran.
+	Steps []string
 }
 
 func run(ctx context.Context, o options) error {
@@ -162,6 +175,11 @@ func run(ctx context.Context, o options) error {
 	defer os.RemoveAll(tools)
 
 	r := &Run{Started: time.Now(), Machine: machine(ctx)}
+	for _, s := range steps {
+		if o.runs(s) {
+			r.Steps = append(r.Steps, s)
+		}
+	}
 	logf("machine: %s", r.Machine.String())
 	fail := func(step string, err error) {
 		logf("%s FAILED: %v", step, err)
@@ -169,7 +187,7 @@ func run(ctx context.Context, o options) error {
 	}
 	// Build the tools first: their compile time is not in any step's measurement.
 	bins := map[string]string{}
-	for _, t := range []struct{ step, name, pkg string }{{"load", "loadtest", "./verifier/loadtest"}, {"proved", "verifierproved", "./scripts/bench/verifierproved"},
+	for _, t := range []struct{ step, name, pkg string }{{"load", "verifierload", "./scripts/bench/verifierload"}, {"proved", "verifierproved", "./scripts/bench/verifierproved"},
 		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"resolve", "didresolve", "./scripts/bench/didresolve"}} {
 		if !o.runs(t.step) {
 			continue
@@ -187,7 +205,7 @@ func run(ctx context.Context, o options) error {
 	}
 	if o.runs("load") && ctx.Err() == nil {
 		logf("verifier load generator: -n %d -c 1,16,64 -alg EdDSA,ES256", o.loadN)
-		out, err := command(ctx, 15*time.Minute, nil, bins["loadtest"], "-n", strconv.Itoa(o.loadN), "-c", "1,16,64", "-alg", "EdDSA,ES256")
+		out, err := command(ctx, 15*time.Minute, nil, bins["verifierload"], "-n", strconv.Itoa(o.loadN), "-c", "1,16,64", "-alg", "EdDSA,ES256")
 		if err == nil {
 			_ = os.WriteFile(filepath.Join(o.out, "verifier-load.json"), out, 0o644)
 			r.Load = &LoadReport{}
@@ -260,6 +278,9 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	logf("wrote %s (%d keys)", filepath.Join(o.out, "results.json"), len(flat))
+	if err := saveJSON(filepath.Join(o.out, "run.json"), r); err != nil {
+		return err
+	}
 	if !o.noDocs && ctx.Err() == nil {
 		if err := writeDocs(r, flat, o); err != nil {
 			return fmt.Errorf("docs: %w", err)
@@ -269,6 +290,40 @@ func run(ctx context.Context, o options) error {
 	if len(r.Errors) > 0 {
 		return fmt.Errorf("%d step(s) failed: %s", len(r.Errors), strings.Join(r.Errors, "; "))
 	}
+	return nil
+}
+
+// publish writes the page and plots of the run saved in <out>/run.json to o.docs.
+func publish(ctx context.Context, o options) error {
+	root, err := moduleRoot(ctx)
+	if err != nil {
+		return err
+	}
+	if err := os.Chdir(root); err != nil {
+		return err
+	}
+	path := filepath.Join(o.out, "run.json")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("%w (make bench writes it)", err)
+	}
+	r := &Run{}
+	if err := json.Unmarshal(raw, r); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if !o.partial {
+		if missing := slices.DeleteFunc(slices.Clone(steps), func(s string) bool { return slices.Contains(r.Steps, s) }); len(missing) > 0 {
+			return fmt.Errorf("%s is a partial run (without %s): docs/benchmarks.md is the page of a whole run (-partial to publish it anyway)",
+				path, strings.Join(missing, ", "))
+		}
+		if len(r.Errors) > 0 {
+			return fmt.Errorf("%s had failures (%s); -partial to publish it anyway", path, strings.Join(r.Errors, "; "))
+		}
+	}
+	if err := writeDocs(r, r.flatten(), o); err != nil {
+		return err
+	}
+	logf("wrote %s and plots in %s from the run of %s", filepath.Join(o.docs, "benchmarks.md"), filepath.Join(o.docs, "bench"), r.Started.Format(time.RFC3339))
 	return nil
 }
 
@@ -508,7 +563,7 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// LoadReport mirrors verifier/loadtest's JSON.
+// LoadReport mirrors scripts/bench/verifierload's JSON.
 type LoadReport struct {
 	Started    time.Time   `json:"started"`
 	GoMaxProcs int         `json:"gomaxprocs"`

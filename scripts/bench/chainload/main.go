@@ -1,5 +1,5 @@
 // Command chainload is the chain load test of the benchmark report: on a one-node local
-// network (testutil/localnet: a real amanahd process, free loopback ports, a temporary
+// network (scripts/bench/benchnet: a real amanahd process, free loopback ports, a temporary
 // directory, 1 s blocks) it measures, in one run,
 //
 //   - bank sends per second (TestDenom between authorised writer accounts),
@@ -22,32 +22,24 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/amanah-id/amanah/scripts/bench/benchenv"
-	"os"
-	"os/signal"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
+	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	"github.com/cosmos/gogoproto/proto"
 
-	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/scripts/bench/benchenv"
+	"github.com/amanah-id/amanah/scripts/bench/benchnet"
 	"github.com/amanah-id/amanah/statuslist"
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
-	counciltypes "github.com/amanah-id/amanah/x/council/types"
 	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
@@ -119,21 +111,11 @@ func main() {
 	budget := flag.Duration("timeout", 12*time.Minute, "bound on the whole run")
 	keep := flag.Bool("keep", false, "keep the network directory")
 	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), *budget)
-	defer cancel()
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	res, err := run(ctx, config{dur: *dur, senders: *senders, poolRate: *poolRate, backlog: *backlog, revocations: *revocations, keep: *keep})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "chainload:", err)
-		os.Exit(1)
+	if *senders < 1 || *poolRate < 1 || *revocations < 1 || *dur <= 0 {
+		benchenv.BadFlags("chainload", "-senders, -pool-rate, -revocations and -duration must be positive")
 	}
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(res); err != nil {
-		fmt.Fprintln(os.Stderr, "chainload:", err)
-		os.Exit(1)
-	}
+	cfg := config{dur: *dur, senders: *senders, poolRate: *poolRate, backlog: *backlog, revocations: *revocations, keep: *keep}
+	benchenv.Main("chainload", *budget, func(ctx context.Context) (Result, error) { return run(ctx, cfg) })
 }
 
 type config struct {
@@ -142,72 +124,27 @@ type config struct {
 	keep                                    bool
 }
 
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "%s chainload: %s\n", time.Now().UTC().Format("15:04:05.000"), fmt.Sprintf(format, args...))
-}
+var logf = benchenv.Logger("chainload")
 
-// lt is one load test: the network, the client and the sender accounts.
+// lt is one load test: the network, its chain client and the sender accounts.
 type lt struct {
 	cfg     config
-	net     *localnet.Net
-	rpc     localnet.RPC
-	c       *txclient.Client
+	net     *benchnet.Net
+	ch      *txclient.Chain
 	agency  txclient.Signer
-	senders []txclient.Signer
-	accNums []uint64
+	senders []benchnet.Writer
 	network string // did:amanah network name
 }
 
 func run(ctx context.Context, cfg config) (res Result, err error) {
 	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", Senders: cfg.senders, Duration: cfg.dur.String(), LoadAvg: benchenv.LoadAvg()}
-	bctx, bcancel := context.WithTimeout(ctx, 10*time.Minute)
-	bin, err := localnet.BuildBinary(bctx)
-	bcancel()
+	net, err := benchnet.Start(ctx, benchnet.Options{Name: "chainload", Keep: cfg.keep, EditGenesis: liftWriterQuota, Logf: logf})
 	if err != nil {
 		return res, err
 	}
-	dir, err := os.MkdirTemp("", "amanah-chainload")
-	if err != nil {
-		return res, err
-	}
-	ports, err := localnet.FreeBasePorts(1)
-	if err != nil {
-		return res, err
-	}
-	net, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: 1, BasePorts: ports, BlockTime: time.Second,
-		EditGenesis: liftWriterQuota})
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return res, err
-	}
-	defer func() {
-		if err != nil {
-			logf("node log tail:\n%s", net.LogTail(0, 25))
-		}
-		if serr := net.StopAll(); serr != nil {
-			logf("stop: %v", serr)
-		}
-		if cfg.keep {
-			logf("network kept in %s", dir)
-		} else {
-			_ = os.RemoveAll(dir)
-		}
-	}()
-	res.DBBackend = benchenv.DBBackend(net.Node(0).Home)
-	if err := net.StartAll(); err != nil {
-		return res, err
-	}
-	wctx, wcancel := context.WithTimeout(ctx, 90*time.Second)
-	err = net.WaitHeight(wctx, 0, 2)
-	wcancel()
-	if err != nil {
-		return res, err
-	}
-	logf("one-node network up (rpc %s, %s), load average %s", net.Node(0).RPCURL(), dir, res.LoadAvg)
-	t := &lt{cfg: cfg, net: net, rpc: net.Node(0).RPC()}
-	if t.c, err = txclient.New(net.Config.ChainID); err != nil {
-		return res, err
-	}
+	defer func() { net.Close(err) }()
+	res.DBBackend = net.DBBackend
+	t := &lt{cfg: cfg, net: net, ch: net.Chain}
 	if err := t.setup(ctx); err != nil {
 		return res, fmt.Errorf("setup: %w", err)
 	}
@@ -223,17 +160,17 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	home := net.Node(0).Home
-	appBefore, blkBefore := benchenv.DirSize(filepath.Join(home, "data", "application.db")), benchenv.DirSize(filepath.Join(home, "data", "blockstore.db"))
+	data := filepath.Join(net.Home, "data")
+	appBefore, blkBefore := benchenv.DirSize(filepath.Join(data, "application.db")), benchenv.DirSize(filepath.Join(data, "blockstore.db"))
 	res.DID, err = t.phase(ctx, "did_create", didGas, t.didMsg)
 	if err != nil {
 		return res, err
 	}
 	// One more block so the last DIDs' state is flushed by Commit.
-	if err := t.advance(ctx, 1); err != nil {
+	if err := t.ch.Advance(ctx, 1); err != nil {
 		return res, err
 	}
-	appAfter, blkAfter := benchenv.DirSize(filepath.Join(home, "data", "application.db")), benchenv.DirSize(filepath.Join(home, "data", "blockstore.db"))
+	appAfter, blkAfter := benchenv.DirSize(filepath.Join(data, "application.db")), benchenv.DirSize(filepath.Join(data, "blockstore.db"))
 	if n := res.DID.Committed - res.DID.Failed; n > 0 {
 		res.StateBytesPerDID = float64(appAfter-appBefore) / float64(n)
 		res.BlockBytesPerDID = float64(blkAfter-blkBefore) / float64(n)
@@ -251,9 +188,9 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 		return res, fmt.Errorf("revocation: %w", err)
 	}
 	res.RevocationSamples = samples
-	res.RevocationMS = median(samples)
-	res.RevocationMaxMS = maxOf(samples)
-	res.RevocationSubmit = median(submit)
+	res.RevocationMS = benchenv.Median(samples)
+	res.RevocationMaxMS = slices.Max(samples)
+	res.RevocationSubmit = benchenv.Median(submit)
 	res.RevocationMethod = "time from the commit of the block holding a MsgUpdateStatusList (revoke one index; commit = the " +
 		"validator's precommit timestamp for that block, from the next block's last commit) to the first poll (every 2 ms) of the " +
 		"node's x/status Entry query (ABCI query at the latest height, through CometBFT RPC) returning the revoked status; median of " +
@@ -281,80 +218,14 @@ func liftWriterQuota(app map[string]any) error {
 // setup funds the sender accounts and authorises them as writers, in one agency transaction.
 func (t *lt) setup(ctx context.Context) error {
 	var err error
-	if t.agency, err = t.c.AgencySigner(t.net, 0); err != nil {
+	if t.agency, t.senders, err = t.net.Writers(ctx, t.cfg.senders, "sender", "benchmark sender"); err != nil {
 		return err
 	}
-	var msgs []sdk.Msg
-	for i := range t.cfg.senders {
-		s, err := t.c.NewMemSigner(fmt.Sprintf("sender%d", i))
-		if err != nil {
-			return err
-		}
-		t.senders = append(t.senders, s)
-		msgs = append(msgs,
-			banktypes.NewMsgSend(t.agency.Address, s.Address, sdk.NewCoins(sdk.NewInt64Coin(localnet.TestDenom, 10_000_000))),
-			&counciltypes.MsgAuthorizeWriter{Granter: t.agency.Address.String(), Address: s.Address.String(), Note: "benchmark sender"})
-	}
-	if _, err := t.agencyTx(ctx, msgs...); err != nil {
+	if t.network, err = t.ch.DIDNetwork(ctx); err != nil {
 		return err
 	}
-	for _, s := range t.senders {
-		num, _, err := t.c.Account(ctx, t.rpc, s.Address)
-		if err != nil {
-			return err
-		}
-		t.accNums = append(t.accNums, num)
-	}
-	var p didtypes.QueryParamsResponse
-	if err := t.query(ctx, "/amanah.did.v1.Query/Params", &didtypes.QueryParamsRequest{}, &p); err != nil {
-		return err
-	}
-	t.network = p.Params.Network
 	logf("%d writer accounts funded and authorised; did network %q", len(t.senders), t.network)
 	return nil
-}
-
-// agencyTx signs msgs with the agency key (txclient's default gas), submits and waits for commit.
-func (t *lt) agencyTx(ctx context.Context, msgs ...sdk.Msg) (localnet.TxResult, error) {
-	num, seq, err := t.c.Account(ctx, t.rpc, t.agency.Address)
-	if err != nil {
-		return localnet.TxResult{}, err
-	}
-	tx, err := t.c.Sign(t.agency, num, seq, "chainload", msgs...)
-	if err != nil {
-		return localnet.TxResult{}, err
-	}
-	return t.submitWait(ctx, tx)
-}
-
-func (t *lt) submitWait(ctx context.Context, tx txclient.SignedTx) (localnet.TxResult, error) {
-	br, err := t.rpc.BroadcastSync(ctx, tx.Bytes)
-	if err != nil {
-		return localnet.TxResult{}, err
-	}
-	if br.Code != 0 {
-		return localnet.TxResult{}, fmt.Errorf("check tx: code %d %s: %s", br.Code, br.Codespace, br.Log)
-	}
-	r, err := txclient.WaitTx(ctx, t.rpc, tx.Hash)
-	if err != nil {
-		return r, err
-	}
-	if r.Code != 0 {
-		return r, fmt.Errorf("tx %s: code %d: %s", tx.Hash, r.Code, r.Log)
-	}
-	return r, nil
-}
-
-func (t *lt) query(ctx context.Context, path string, req interface{ Marshal() ([]byte, error) }, out interface{ Unmarshal([]byte) error }) error {
-	data, err := req.Marshal()
-	if err != nil {
-		return err
-	}
-	val, err := t.rpc.ABCIQuery(ctx, path, data, 0)
-	if err != nil {
-		return err
-	}
-	return out.Unmarshal(val)
 }
 
 // bankMsg is sender i's n-th bank send: 1 TestDenom to the next sender.
@@ -366,165 +237,28 @@ func (t *lt) bankMsg(i, _ int) (sdk.Msg, error) {
 // didMsg is a MsgCreateDid of a fresh Ed25519 key's default document, signed by that key and
 // submitted by sender i.
 func (t *lt) didMsg(i, _ int) (sdk.Msg, error) {
-	priv, err := keys.Generate(keys.Ed25519)
-	if err != nil {
-		return nil, err
-	}
-	doc := didtypes.NewDocument(t.network, priv.Public())
-	raw, err := doc.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	m := &didtypes.MsgCreateDid{Signer: t.senders[i].Address.String(), Payload: didtypes.CreateDidPayload{Document: raw}}
-	if m.Signatures, err = didsign.Sign(t.c.ChainID, m, &m.Payload, doc.ID+"#key-1", priv); err != nil {
-		return nil, err
-	}
-	return m, nil
+	m, _, _, err := t.ch.NewDID(t.network, t.senders[i].Signer)
+	return m, err
 }
 
 // measureGas commits one bank send and one DID create from sender 0 with txclient's default
 // gas and returns the gas each used.
 func (t *lt) measureGas(ctx context.Context) (bank, did uint64, err error) {
+	var used [2]uint64
 	for k, mk := range []func(int, int) (sdk.Msg, error){t.bankMsg, t.didMsg} {
 		m, err := mk(0, 0)
 		if err != nil {
 			return 0, 0, err
 		}
-		_, seq, err := t.c.Account(ctx, t.rpc, t.senders[0].Address)
+		out, err := t.ch.Deliver(ctx, t.senders[0].Signer, m)
 		if err != nil {
 			return 0, 0, err
 		}
-		tx, err := t.c.Sign(t.senders[0], t.accNums[0], seq, "", m)
-		if err != nil {
+		if used[k], err = t.ch.GasUsed(ctx, out.Hash); err != nil {
 			return 0, 0, err
 		}
-		if _, err := t.submitWait(ctx, tx); err != nil {
-			return 0, 0, err
-		}
-		used, err := t.gasUsed(ctx, tx.Hash)
-		if err != nil {
-			return 0, 0, err
-		}
-		if k == 0 {
-			bank = used
-		} else {
-			did = used
-		}
 	}
-	return bank, did, nil
-}
-
-func (t *lt) gasUsed(ctx context.Context, hash string) (uint64, error) {
-	hb, err := hex.DecodeString(hash)
-	if err != nil {
-		return 0, err
-	}
-	var res struct {
-		TxResult struct {
-			GasUsed string `json:"gas_used"`
-		} `json:"tx_result"`
-	}
-	if err := t.rpc.Call(ctx, "tx", map[string]any{"hash": hb, "prove": false}, &res); err != nil {
-		return 0, err
-	}
-	return strconv.ParseUint(res.TxResult.GasUsed, 10, 64)
-}
-
-// blockMeta is one block's header time and transaction outcomes.
-type blockMeta struct {
-	height  int64
-	time    time.Time
-	ok, bad int
-}
-
-func (t *lt) block(ctx context.Context, h int64) (blockMeta, error) {
-	var b struct {
-		Block struct {
-			Header struct {
-				Time time.Time `json:"time"`
-			} `json:"header"`
-		} `json:"block"`
-	}
-	hs := strconv.FormatInt(h, 10)
-	if err := t.rpc.Call(ctx, "block", map[string]any{"height": hs}, &b); err != nil {
-		return blockMeta{}, err
-	}
-	var r struct {
-		TxsResults []struct {
-			Code uint32 `json:"code"`
-		} `json:"txs_results"`
-	}
-	if err := t.rpc.Call(ctx, "block_results", map[string]any{"height": hs}, &r); err != nil {
-		return blockMeta{}, err
-	}
-	m := blockMeta{height: h, time: b.Block.Header.Time}
-	for _, x := range r.TxsResults {
-		if x.Code == 0 {
-			m.ok++
-		} else {
-			m.bad++
-		}
-	}
-	return m, nil
-}
-
-// commitTime returns when block h was committed: the validator's precommit timestamp for h,
-// as recorded in block h+1's last commit (it waits for block h+1).
-func (t *lt) commitTime(ctx context.Context, h int64) (time.Time, error) {
-	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	if err := t.net.WaitHeight(wctx, 0, h+1); err != nil {
-		return time.Time{}, err
-	}
-	var b struct {
-		Block struct {
-			LastCommit struct {
-				Height     string `json:"height"`
-				Signatures []struct {
-					Timestamp time.Time `json:"timestamp"`
-				} `json:"signatures"`
-			} `json:"last_commit"`
-		} `json:"block"`
-	}
-	if err := t.rpc.Call(ctx, "block", map[string]any{"height": strconv.FormatInt(h+1, 10)}, &b); err != nil {
-		return time.Time{}, err
-	}
-	var latest time.Time
-	for _, s := range b.Block.LastCommit.Signatures {
-		if s.Timestamp.After(latest) {
-			latest = s.Timestamp
-		}
-	}
-	if latest.IsZero() || b.Block.LastCommit.Height != strconv.FormatInt(h, 10) {
-		return time.Time{}, fmt.Errorf("block %d: no precommit timestamp for %d", h+1, h)
-	}
-	return latest, nil
-}
-
-func (t *lt) height(ctx context.Context) (int64, error) {
-	st, err := t.rpc.Status(ctx)
-	return st.LatestBlockHeight, err
-}
-
-func (t *lt) mempoolSize(ctx context.Context) (int, error) {
-	var r struct {
-		NTxs string `json:"n_txs"`
-	}
-	if err := t.rpc.Call(ctx, "num_unconfirmed_txs", nil, &r); err != nil {
-		return 0, err
-	}
-	return strconv.Atoi(r.NTxs)
-}
-
-// advance waits for n more committed blocks.
-func (t *lt) advance(ctx context.Context, n int64) error {
-	h, err := t.height(ctx)
-	if err != nil {
-		return err
-	}
-	wctx, cancel := context.WithTimeout(ctx, time.Duration(n)*5*time.Second+10*time.Second)
-	defer cancel()
-	return t.net.WaitHeight(wctx, 0, h+n)
+	return used[0], used[1], nil
 }
 
 // phase pre-signs the phase's transactions, submits them for cfg.dur, waits for the mempool to
@@ -536,8 +270,8 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 	start := time.Now()
 	var wg sync.WaitGroup
 	errs := make([]error, len(t.senders))
-	for i := range t.senders {
-		_, seq, err := t.c.Account(ctx, t.rpc, t.senders[i].Address)
+	for i, s := range t.senders {
+		_, seq, err := t.ch.Client.Account(ctx, t.ch.RPC, s.Address)
 		if err != nil {
 			return p, err
 		}
@@ -552,7 +286,7 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 				m, err := mk(i, n)
 				if err == nil {
 					var tx txclient.SignedTx
-					tx, err = t.c.SignGas(t.senders[i], t.accNums[i], seq+uint64(n), p.GasLimit, "", m)
+					tx, err = t.ch.Client.SignGas(s.Signer, s.AccNum, seq+uint64(n), p.GasLimit, "", m)
 					pools[i] = append(pools[i], tx)
 				}
 				if err != nil {
@@ -569,39 +303,19 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 	logf("%s: %d transactions signed in %s (gas limit %d each); submitting for %s",
 		name, perSender*len(t.senders), time.Since(start).Round(time.Millisecond), p.GasLimit, t.cfg.dur)
 
-	h0, err := t.height(ctx)
+	h0, err := t.ch.Height(ctx)
 	if err != nil {
 		return p, err
 	}
 	sctx, scancel := context.WithTimeout(ctx, t.cfg.dur)
 	defer scancel()
-	var backlog atomic.Int64
-	var samples, sampleSum atomic.Int64
-	monDone := make(chan struct{})
-	go func() { // mempool monitor
-		defer close(monDone)
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			if n, err := t.mempoolSize(sctx); err == nil {
-				backlog.Store(int64(n))
-				samples.Add(1)
-				sampleSum.Add(int64(n))
-			}
-			select {
-			case <-sctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	var submitted atomic.Int64
-	var exhausted atomic.Int64
+	mempool := t.net.WatchMempool(sctx)
+	var submitted, exhausted atomic.Int64
 	for i := range t.senders {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = t.submit(sctx, pools[i], &backlog, &submitted)
+			errs[i] = t.submit(sctx, pools[i], mempool, &submitted)
 			if errs[i] == nil && sctx.Err() == nil {
 				exhausted.Add(1)
 			}
@@ -610,7 +324,7 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 	wg.Wait()
 	tStop := time.Now()
 	scancel()
-	<-monDone
+	p.MeanBacklog = mempool.Stop()
 	if ctx.Err() != nil {
 		return p, ctx.Err()
 	}
@@ -619,49 +333,38 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 	}
 	p.Submitted = int(submitted.Load())
 	p.PoolExhausted = exhausted.Load() > 0
-	if s := samples.Load(); s > 0 {
-		p.MeanBacklog = float64(sampleSum.Load()) / float64(s)
-	}
 	logf("%s: %d submitted; waiting for the mempool to drain", name, p.Submitted)
 
 	// Drain: every submitted transaction is committed (or evicted) before the next phase.
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		n, err := t.mempoolSize(ctx)
-		if err == nil && n == 0 {
-			break
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return p, fmt.Errorf("%s: mempool not drained (%d left, err %v)", name, n, err)
-		}
-		time.Sleep(200 * time.Millisecond)
+	if err := t.net.Drain(ctx, 3*time.Minute); err != nil {
+		return p, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := t.advance(ctx, 1); err != nil {
+	if err := t.ch.Advance(ctx, 1); err != nil {
 		return p, err
 	}
-	hEnd, err := t.height(ctx)
+	hEnd, err := t.ch.Height(ctx)
 	if err != nil {
 		return p, err
 	}
-	var blocks []blockMeta
+	var blocks []txclient.BlockOutcome
 	for h := h0 + 1; h <= hEnd; h++ {
-		b, err := t.block(ctx, h)
+		b, err := t.ch.Block(ctx, h)
 		if err != nil {
 			return p, err
 		}
 		blocks = append(blocks, b)
-		p.Committed += b.ok + b.bad
-		p.Failed += b.bad
+		p.Committed += b.Txs()
+		p.Failed += b.Failed
 	}
 	// The steady window: from the first block with transactions (its time starts the clock,
 	// its transactions do not count) to the last block proposed before submission stopped
 	// (the mempool still held transactions when it was made).
 	first, last := -1, -1
 	for k, b := range blocks {
-		if first < 0 && b.ok+b.bad > 0 {
+		if first < 0 && b.Txs() > 0 {
 			first = k
 		}
-		if first >= 0 && !b.time.After(tStop) {
+		if first >= 0 && !b.Time.After(tStop) {
 			last = k
 		}
 	}
@@ -669,12 +372,12 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 		return p, fmt.Errorf("%s: no steady window (first %d, last %d, %d blocks)", name, first, last, len(blocks))
 	}
 	for _, b := range blocks[first+1 : last+1] {
-		p.WindowTxs += b.ok
-		p.MaxTxsPerBlock = max(p.MaxTxsPerBlock, b.ok+b.bad)
+		p.WindowTxs += b.OK
+		p.MaxTxsPerBlock = max(p.MaxTxsPerBlock, b.Txs())
 	}
-	p.FirstHeight, p.LastHeight = blocks[first].height, blocks[last].height
+	p.FirstHeight, p.LastHeight = blocks[first].Height, blocks[last].Height
 	p.WindowBlocks = last - first
-	p.WindowSeconds = blocks[last].time.Sub(blocks[first].time).Seconds()
+	p.WindowSeconds = blocks[last].Time.Sub(blocks[first].Time).Seconds()
 	p.TPS = float64(p.WindowTxs) / p.WindowSeconds
 	logf("%s: %.1f committed tx/s (%d txs in %d blocks over %.2fs, heights %d..%d, fullest block %d, mean backlog %.0f, %d failed, load %s)",
 		name, p.TPS, p.WindowTxs, p.WindowBlocks, p.WindowSeconds, p.FirstHeight+1, p.LastHeight, p.MaxTxsPerBlock, p.MeanBacklog, p.Failed, benchenv.LoadAvg())
@@ -682,33 +385,16 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 }
 
 // submit broadcasts pool in order until ctx ends or the pool is done, pausing while the
-// mempool holds more than cfg.backlog transactions and retrying a full mempool.
-func (t *lt) submit(ctx context.Context, pool []txclient.SignedTx, backlog, submitted *atomic.Int64) error {
-	for k := 0; k < len(pool); {
-		if ctx.Err() != nil {
-			return nil
+// mempool holds more than cfg.backlog transactions (benchnet.BroadcastPaced).
+func (t *lt) submit(ctx context.Context, pool []txclient.SignedTx, mempool *benchnet.Mempool, submitted *atomic.Int64) error {
+	for k := range pool {
+		if err := t.net.BroadcastPaced(ctx, pool[k], mempool, t.cfg.backlog); err != nil {
+			if ctx.Err() != nil {
+				return nil // the phase's time is up
+			}
+			return fmt.Errorf("tx %d: %w", k, err)
 		}
-		if backlog.Load() > int64(t.cfg.backlog) {
-			benchenv.Pause(ctx, 20*time.Millisecond)
-			continue
-		}
-		br, err := t.rpc.BroadcastSync(ctx, pool[k].Bytes)
-		switch {
-		case ctx.Err() != nil:
-			return nil
-		case err != nil:
-			// Transport error: the tx may or may not be in the mempool; resend (a duplicate
-			// is answered "already in cache").
-			benchenv.Pause(ctx, 50*time.Millisecond)
-			continue
-		case br.Code == 0, strings.Contains(br.Log, "already exists in cache"), strings.Contains(br.Log, "tx already exists"):
-			k++
-			submitted.Add(1)
-		case strings.Contains(strings.ToLower(br.Log), "mempool is full"):
-			benchenv.Pause(ctx, 50*time.Millisecond)
-		default:
-			return fmt.Errorf("check tx %d: code %d %s: %s", k, br.Code, br.Codespace, br.Log)
-		}
+		submitted.Add(1)
 	}
 	return nil
 }
@@ -717,37 +403,27 @@ func (t *lt) submit(ctx context.Context, pool []txclient.SignedTx, backlog, subm
 // revocations: block header time to readable through the Entry query, and submission to
 // readable.
 func (t *lt) revocation(ctx context.Context) (visible, submit []float64, err error) {
-	priv, err := keys.Generate(keys.Ed25519)
+	cd, owner, priv, err := t.ch.NewDID(t.network, t.agency)
 	if err != nil {
 		return nil, nil, err
 	}
-	doc := didtypes.NewDocument(t.network, priv.Public())
-	raw, err := doc.MarshalJSON()
-	if err != nil {
+	if _, err := t.ch.Deliver(ctx, t.agency, cd); err != nil {
 		return nil, nil, err
 	}
-	owner, method := doc.ID, doc.ID+"#key-1"
-	signer := t.agency.Address.String()
-	cd := &didtypes.MsgCreateDid{Signer: signer, Payload: didtypes.CreateDidPayload{Document: raw}}
-	if cd.Signatures, err = didsign.Sign(t.c.ChainID, cd, &cd.Payload, method, priv); err != nil {
-		return nil, nil, err
-	}
-	if _, err := t.agencyTx(ctx, cd); err != nil {
-		return nil, nil, err
-	}
+	method, signer := owner+"#key-1", t.agency.Address.String()
 	didSig := func(msg sdk.Msg, payload proto.Message) ([]didtypes.DidSignature, error) {
-		return didsign.Sign(t.c.ChainID, msg, payload, method, priv)
+		return didsign.Sign(t.ch.Client.ChainID, msg, payload, method, priv)
 	}
 	create := &statustypes.MsgCreateStatusList{Signer: signer, Payload: &statustypes.CreateStatusListPayload{
 		Owner: owner, Purpose: statustypes.StatusPurpose_STATUS_PURPOSE_REVOCATION, Size_: statuslist.MinSize}}
 	if create.Signatures, err = didSig(create, create.Payload); err != nil {
 		return nil, nil, err
 	}
-	if _, err := t.agencyTx(ctx, create); err != nil {
+	if _, err := t.ch.Deliver(ctx, t.agency, create); err != nil {
 		return nil, nil, err
 	}
-	var lists statustypes.QueryListsByOwnerResponse
-	if err := t.query(ctx, "/amanah.status.v1.Query/ListsByOwner", &statustypes.QueryListsByOwnerRequest{Owner: owner}, &lists); err != nil {
+	lists, err := statustypes.NewQueryClient(t.ch.Conn).ListsByOwner(ctx, &statustypes.QueryListsByOwnerRequest{Owner: owner})
+	if err != nil {
 		return nil, nil, err
 	}
 	if len(lists.Lists) != 1 {
@@ -765,22 +441,17 @@ func (t *lt) revocation(ctx context.Context) (visible, submit []float64, err err
 		if upd.Signatures, err = didSig(upd, upd.Payload); err != nil {
 			return nil, nil, err
 		}
-		num, seq, err := t.c.Account(ctx, t.rpc, t.agency.Address)
-		if err != nil {
-			return nil, nil, err
-		}
-		tx, err := t.c.Sign(t.agency, num, seq, "", upd)
+		tx, err := t.ch.SignNext(ctx, t.agency, upd)
 		if err != nil {
 			return nil, nil, err
 		}
 		// Start just after a block so that the wait for inclusion is about one block.
-		if err := t.advance(ctx, 1); err != nil {
+		if err := t.ch.Advance(ctx, 1); err != nil {
 			return nil, nil, err
 		}
 		tSubmit := time.Now()
-		br, err := t.rpc.BroadcastSync(ctx, tx.Bytes)
-		if err != nil || br.Code != 0 {
-			return nil, nil, fmt.Errorf("revocation %d: %v %+v", k, err, br)
+		if err := t.ch.Broadcast(ctx, tx); err != nil {
+			return nil, nil, fmt.Errorf("revocation %d: %w", k, err)
 		}
 		qreq, err := (&statustypes.QueryEntryRequest{ListId: id, Index: idx}).Marshal()
 		if err != nil {
@@ -789,7 +460,7 @@ func (t *lt) revocation(ctx context.Context) (visible, submit []float64, err err
 		var tVisible time.Time
 		deadline := time.Now().Add(30 * time.Second)
 		for time.Now().Before(deadline) && ctx.Err() == nil {
-			val, err := t.rpc.ABCIQuery(ctx, "/amanah.status.v1.Query/Entry", qreq, 0)
+			val, err := t.ch.RPC.ABCIQuery(ctx, "/amanah.status.v1.Query/Entry", qreq, 0)
 			if err == nil {
 				var e statustypes.QueryEntryResponse
 				if e.Unmarshal(val) == nil && e.Status == uint32(value) {
@@ -802,11 +473,11 @@ func (t *lt) revocation(ctx context.Context) (visible, submit []float64, err err
 		if tVisible.IsZero() {
 			return nil, nil, fmt.Errorf("revocation %d not readable within 30s", k)
 		}
-		r, err := txclient.WaitTx(ctx, t.rpc, tx.Hash)
+		r, err := txclient.WaitTx(ctx, t.ch.RPC, tx.Hash)
 		if err != nil {
 			return nil, nil, err
 		}
-		tCommit, err := t.commitTime(ctx, r.Height)
+		tCommit, err := t.ch.CommitTime(ctx, r.Height)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -816,24 +487,4 @@ func (t *lt) revocation(ctx context.Context) (visible, submit []float64, err err
 		logf("revocation %d: block %d, readable %.1f ms after its commit (precommit time), %.1f ms after submission", k, r.Height, ms, submit[len(submit)-1])
 	}
 	return visible, submit, nil
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func maxOf(xs []float64) float64 {
-	m := 0.0
-	for _, x := range xs {
-		m = max(m, x)
-	}
-	return m
 }

@@ -1,5 +1,5 @@
 // Command didresolve measures x/did resolution through a node's gRPC with many DIDs stored: on
-// a one-node local network (testutil/localnet: a real amanahd process, free loopback ports, a
+// a one-node local network (scripts/bench/benchnet: a real amanahd process, free loopback ports, a
 // temporary directory, 1 s blocks) it
 //
 //  1. fills the ledger with -dids DIDs (default 100,000): each a MsgCreateDid of the default
@@ -26,35 +26,23 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 	"math/rand/v2"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
-	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/scripts/bench/benchenv"
+	"github.com/amanah-id/amanah/scripts/bench/benchnet"
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
-	counciltypes "github.com/amanah-id/amanah/x/council/types"
-	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 )
 
@@ -162,40 +150,19 @@ func main() {
 	budget := flag.Duration("timeout", 20*time.Minute, "bound on the whole run")
 	flag.Parse()
 	if cfg.batch < 1 || cfg.senders < 1 || cfg.dids < cfg.batch || cfg.n < 1 || cfg.c < 1 || cfg.cn < cfg.c || cfg.early >= cfg.dids {
-		fmt.Fprintln(os.Stderr, "didresolve: bad flags")
-		os.Exit(2)
+		benchenv.BadFlags("didresolve", "want -batch, -senders, -n, -c >= 1, -dids >= -batch, -cn >= -c, -early < -dids")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *budget)
-	defer cancel()
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	res, err := run(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "didresolve:", err)
-		os.Exit(1)
-	}
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(res); err != nil {
-		fmt.Fprintln(os.Stderr, "didresolve:", err)
-		os.Exit(1)
-	}
+	benchenv.Main("didresolve", *budget, func(ctx context.Context) (Result, error) { return run(ctx, cfg) })
 }
 
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "%s didresolve: %s\n", time.Now().UTC().Format("15:04:05.000"), fmt.Sprintf(format, args...))
-}
+var logf = benchenv.Logger("didresolve")
 
 // bench is one run: the network, the clients, the writers and the DIDs stored so far.
 type bench struct {
 	cfg     config
-	net     *localnet.Net
-	rpc     localnet.RPC
-	c       *txclient.Client
-	conn    *grpc.ClientConn
-	agency  txclient.Signer
-	senders []txclient.Signer
-	accNums []uint64
+	net     *benchnet.Net
+	ch      *txclient.Chain
+	senders []benchnet.Writer
 	seqs    []uint64
 	network string
 	dids    []string // stored (committed) DIDs
@@ -205,66 +172,18 @@ type bench struct {
 func run(ctx context.Context, cfg config) (res Result, err error) {
 	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", LoadAvg: benchenv.LoadAvg(),
 		Transport: "gRPC over TCP loopback to the node's gRPC server (app.toml grpc.address), one connection, SDK proto codec"}
-	bctx, bcancel := context.WithTimeout(ctx, 10*time.Minute)
-	bin, err := localnet.BuildBinary(bctx)
-	bcancel()
+	net, err := benchnet.Start(ctx, benchnet.Options{Name: "didresolve", Keep: cfg.keep, Logf: logf})
 	if err != nil {
 		return res, err
 	}
-	dir, err := os.MkdirTemp("", "amanah-didresolve")
-	if err != nil {
-		return res, err
-	}
-	ports, err := localnet.FreeBasePorts(1)
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return res, err
-	}
-	net, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: 1, BasePorts: ports, BlockTime: time.Second})
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return res, err
-	}
-	defer func() {
-		if err != nil {
-			logf("node log tail:\n%s", net.LogTail(0, 25))
-		}
-		if serr := net.StopAll(); serr != nil {
-			logf("stop: %v", serr)
-		}
-		if cfg.keep {
-			logf("network kept in %s", dir)
-		} else {
-			_ = os.RemoveAll(dir)
-		}
-	}()
-	home := net.Node(0).Home
-	res.DBBackend = benchenv.DBBackend(home)
-	if err := net.StartAll(); err != nil {
-		return res, err
-	}
-	wctx, wcancel := context.WithTimeout(ctx, 90*time.Second)
-	err = net.WaitHeight(wctx, 0, 2)
-	wcancel()
-	if err != nil {
-		return res, err
-	}
-	logf("one-node network up (rpc %s, grpc %s, %s), load average %s", net.Node(0).RPCURL(), net.Node(0).GRPCAddr(), dir, res.LoadAvg)
-	b := &bench{cfg: cfg, net: net, rpc: net.Node(0).RPC()}
-	if b.c, err = txclient.New(net.Config.ChainID); err != nil {
-		return res, err
-	}
-	b.conn, err = grpc.NewClient(net.Node(0).GRPCAddr(),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.ForceCodec(codec.NewProtoCodec(b.c.Codec.InterfaceRegistry()).GRPCCodec())))
-	if err != nil {
-		return res, err
-	}
-	defer b.conn.Close()
+	defer func() { net.Close(err) }()
+	home := net.Home
+	res.DBBackend = net.DBBackend
+	b := &bench{cfg: cfg, net: net, ch: net.Chain}
 	if err := b.setup(ctx); err != nil {
 		return res, fmt.Errorf("setup: %w", err)
 	}
-	if err := b.advance(ctx, 1); err != nil {
+	if err := b.ch.Advance(ctx, 1); err != nil {
 		return res, err
 	}
 	appBefore, blkBefore := benchenv.DirSize(filepath.Join(home, "data", "application.db")), benchenv.DirSize(filepath.Join(home, "data", "blockstore.db"))
@@ -293,7 +212,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 	}
 	res.Fills = append(res.Fills, f)
 	// Two more blocks so that the last DIDs' state is flushed by Commit.
-	if err := b.advance(ctx, 2); err != nil {
+	if err := b.ch.Advance(ctx, 2); err != nil {
 		return res, err
 	}
 	appAfter, blkAfter := benchenv.DirSize(filepath.Join(home, "data", "application.db")), benchenv.DirSize(filepath.Join(home, "data", "blockstore.db"))
@@ -327,62 +246,20 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 // setup funds the sender accounts and authorises them as writers, in one agency transaction.
 func (b *bench) setup(ctx context.Context) error {
 	var err error
-	if b.agency, err = b.c.AgencySigner(b.net, 0); err != nil {
-		return err
-	}
-	var msgs []sdk.Msg
-	for i := range b.cfg.senders {
-		s, err := b.c.NewMemSigner(fmt.Sprintf("writer%d", i))
-		if err != nil {
-			return err
-		}
-		b.senders = append(b.senders, s)
-		msgs = append(msgs,
-			banktypes.NewMsgSend(b.agency.Address, s.Address, sdk.NewCoins(sdk.NewInt64Coin(localnet.TestDenom, 10_000_000))),
-			&counciltypes.MsgAuthorizeWriter{Granter: b.agency.Address.String(), Address: s.Address.String(), Note: "resolve benchmark writer"})
-	}
-	num, seq, err := b.c.Account(ctx, b.rpc, b.agency.Address)
-	if err != nil {
-		return err
-	}
-	tx, err := b.c.Sign(b.agency, num, seq, "didresolve", msgs...)
-	if err != nil {
-		return err
-	}
-	if err := b.submitWait(ctx, tx); err != nil {
+	if _, b.senders, err = b.net.Writers(ctx, b.cfg.senders, "writer", "resolve benchmark writer"); err != nil {
 		return err
 	}
 	for _, s := range b.senders {
-		num, seq, err := b.c.Account(ctx, b.rpc, s.Address)
+		_, seq, err := b.ch.Client.Account(ctx, b.ch.RPC, s.Address)
 		if err != nil {
 			return err
 		}
-		b.accNums, b.seqs = append(b.accNums, num), append(b.seqs, seq)
+		b.seqs = append(b.seqs, seq)
 	}
-	p, err := didtypes.NewQueryClient(b.conn).Params(ctx, &didtypes.QueryParamsRequest{})
-	if err != nil {
-		return fmt.Errorf("x/did params over gRPC: %w", err)
+	if b.network, err = b.ch.DIDNetwork(ctx); err != nil {
+		return err
 	}
-	b.network = p.Params.Network
 	logf("%d writer accounts funded and authorised; did network %q", len(b.senders), b.network)
-	return nil
-}
-
-func (b *bench) submitWait(ctx context.Context, tx txclient.SignedTx) error {
-	br, err := b.rpc.BroadcastSync(ctx, tx.Bytes)
-	if err != nil {
-		return err
-	}
-	if br.Code != 0 {
-		return fmt.Errorf("check tx: code %d %s: %s", br.Code, br.Codespace, br.Log)
-	}
-	r, err := txclient.WaitTx(ctx, b.rpc, tx.Hash)
-	if err != nil {
-		return err
-	}
-	if r.Code != 0 {
-		return fmt.Errorf("tx %s: code %d: %s", tx.Hash, r.Code, r.Log)
-	}
 	return nil
 }
 
@@ -392,23 +269,14 @@ func (b *bench) batchTx(i, n int, gas uint64) (txclient.SignedTx, []string, erro
 	msgs := make([]sdk.Msg, 0, n)
 	ids := make([]string, 0, n)
 	for range n {
-		priv, err := keys.Generate(keys.Ed25519)
+		m, id, _, err := b.ch.NewDID(b.network, b.senders[i].Signer)
 		if err != nil {
-			return txclient.SignedTx{}, nil, err
-		}
-		doc := didtypes.NewDocument(b.network, priv.Public())
-		raw, err := doc.MarshalJSON()
-		if err != nil {
-			return txclient.SignedTx{}, nil, err
-		}
-		m := &didtypes.MsgCreateDid{Signer: b.senders[i].Address.String(), Payload: didtypes.CreateDidPayload{Document: raw}}
-		if m.Signatures, err = didsign.Sign(b.c.ChainID, m, &m.Payload, doc.ID+"#key-1", priv); err != nil {
 			return txclient.SignedTx{}, nil, err
 		}
 		msgs = append(msgs, m)
-		ids = append(ids, doc.ID)
+		ids = append(ids, id)
 	}
-	tx, err := b.c.SignGas(b.senders[i], b.accNums[i], b.seqs[i], gas, "", msgs...)
+	tx, err := b.ch.Client.SignGas(b.senders[i].Signer, b.senders[i].AccNum, b.seqs[i], gas, "", msgs...)
 	if err != nil {
 		return tx, nil, err
 	}
@@ -422,53 +290,15 @@ func (b *bench) measureGas(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := b.submitWait(ctx, tx); err != nil {
+	if _, err := b.ch.Submit(ctx, tx); err != nil {
 		return err
 	}
-	hb, err := hex.DecodeString(tx.Hash)
-	if err != nil {
-		return err
-	}
-	var r struct {
-		TxResult struct {
-			GasUsed string `json:"gas_used"`
-		} `json:"tx_result"`
-	}
-	if err := b.rpc.Call(ctx, "tx", map[string]any{"hash": hb, "prove": false}, &r); err != nil {
-		return err
-	}
-	if b.gasUsed, err = strconv.ParseUint(r.TxResult.GasUsed, 10, 64); err != nil {
+	if b.gasUsed, err = b.ch.GasUsed(ctx, tx.Hash); err != nil {
 		return err
 	}
 	b.dids = append(b.dids, ids...)
 	logf("gas used by one transaction of %d MsgCreateDid: %d", b.cfg.batch, b.gasUsed)
 	return nil
-}
-
-func (b *bench) height(ctx context.Context) (int64, error) {
-	st, err := b.rpc.Status(ctx)
-	return st.LatestBlockHeight, err
-}
-
-func (b *bench) mempoolSize(ctx context.Context) (int, error) {
-	var r struct {
-		NTxs string `json:"n_txs"`
-	}
-	if err := b.rpc.Call(ctx, "num_unconfirmed_txs", nil, &r); err != nil {
-		return 0, err
-	}
-	return strconv.Atoi(r.NTxs)
-}
-
-// advance waits for n more committed blocks.
-func (b *bench) advance(ctx context.Context, n int64) error {
-	h, err := b.height(ctx)
-	if err != nil {
-		return err
-	}
-	wctx, cancel := context.WithTimeout(ctx, time.Duration(n)*5*time.Second+10*time.Second)
-	defer cancel()
-	return b.net.WaitHeight(wctx, 0, h+n)
 }
 
 // fill creates count more DIDs (a multiple of the batch, rounded up), waits until every
@@ -480,7 +310,7 @@ func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
 	if nTx == 0 {
 		return f, nil
 	}
-	h0, err := b.height(ctx)
+	h0, err := b.ch.Height(ctx)
 	if err != nil {
 		return f, err
 	}
@@ -489,25 +319,7 @@ func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
 		nTx*b.cfg.batch, nTx, b.cfg.batch, len(b.senders), f.GasLimit, len(b.dids))
 	fctx, fcancel := context.WithCancel(ctx)
 	defer fcancel()
-	var backlog, samples, sampleSum atomic.Int64
-	monDone := make(chan struct{})
-	go func() { // mempool monitor
-		defer close(monDone)
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			if n, err := b.mempoolSize(fctx); err == nil {
-				backlog.Store(int64(n))
-				samples.Add(1)
-				sampleSum.Add(int64(n))
-			}
-			select {
-			case <-fctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-	}()
+	mempool := b.net.WatchMempool(fctx)
 	var next, sent atomic.Int64
 	progDone := make(chan struct{})
 	go func() { // progress
@@ -519,9 +331,9 @@ func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
 			case <-fctx.Done():
 				return
 			case <-tick.C:
-				h, _ := b.height(fctx)
+				h, _ := b.ch.Height(fctx)
 				logf("fill: %d of %d transactions accepted after %s, height %d, mempool %d, load %s",
-					sent.Load(), nTx, time.Since(start).Round(time.Second), h, backlog.Load(), benchenv.LoadAvg())
+					sent.Load(), nTx, time.Since(start).Round(time.Second), h, mempool.Size(), benchenv.LoadAvg())
 			}
 		}
 	}()
@@ -538,7 +350,7 @@ func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
 				}
 				tx, ids, err := b.batchTx(i, b.cfg.batch, f.GasLimit)
 				if err == nil {
-					err = b.submit(fctx, tx, &backlog)
+					err = b.net.BroadcastPaced(fctx, tx, mempool, b.cfg.backlog)
 				}
 				if err != nil {
 					errs[i] = err
@@ -551,64 +363,50 @@ func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	stop := func() {
 		fcancel()
-		<-monDone
+		f.MeanBacklog = mempool.Stop()
 		<-progDone
+	}
+	if err := errors.Join(errs...); err != nil {
+		stop()
 		return f, fmt.Errorf("fill: %w", err)
 	}
 	if ctx.Err() != nil {
-		fcancel()
-		<-monDone
-		<-progDone
+		stop()
 		return f, ctx.Err()
 	}
 	// Drain: every transaction is committed before the measurement.
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		n, err := b.mempoolSize(ctx)
-		if err == nil && n == 0 {
-			break
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			fcancel()
-			<-monDone
-			<-progDone
-			return f, fmt.Errorf("fill: mempool not drained (%d left, err %v)", n, err)
-		}
-		time.Sleep(200 * time.Millisecond)
+	err = b.net.Drain(ctx, 5*time.Minute)
+	stop()
+	if err != nil {
+		return f, fmt.Errorf("fill: %w", err)
 	}
-	fcancel()
-	<-monDone
-	<-progDone
-	if s := samples.Load(); s > 0 {
-		f.MeanBacklog = float64(sampleSum.Load()) / float64(s)
-	}
-	if err := b.advance(ctx, 1); err != nil {
+	if err := b.ch.Advance(ctx, 1); err != nil {
 		return f, err
 	}
 	f.Seconds = time.Since(start).Seconds()
-	hEnd, err := b.height(ctx)
+	hEnd, err := b.ch.Height(ctx)
 	if err != nil {
 		return f, err
 	}
 	committed, firstTxs := 0, 0
 	var firstT, lastT time.Time
 	for h := h0 + 1; h <= hEnd; h++ {
-		bm, err := b.block(ctx, h)
+		bm, err := b.ch.Block(ctx, h)
 		if err != nil {
 			return f, err
 		}
-		if bm.ok+bm.bad == 0 {
+		if bm.Txs() == 0 {
 			continue
 		}
 		if f.FirstHeight == 0 {
-			f.FirstHeight, firstT, firstTxs = h, bm.time, bm.ok+bm.bad
+			f.FirstHeight, firstT, firstTxs = h, bm.Time, bm.Txs()
 		}
-		f.LastHeight, lastT = h, bm.time
-		committed += bm.ok + bm.bad
-		f.FailedTxs += bm.bad
-		f.MaxDIDsBlock = max(f.MaxDIDsBlock, (bm.ok+bm.bad)*b.cfg.batch)
+		f.LastHeight, lastT = h, bm.Time
+		committed += bm.Txs()
+		f.FailedTxs += bm.Failed
+		f.MaxDIDsBlock = max(f.MaxDIDsBlock, bm.Txs()*b.cfg.batch)
 	}
 	if committed != nTx || f.FailedTxs != 0 {
 		return f, fmt.Errorf("fill: %d transactions sent, %d committed, %d failed", nTx, committed, f.FailedTxs)
@@ -627,79 +425,16 @@ func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
 	return f, nil
 }
 
-// submit broadcasts tx, pausing while the mempool holds more than cfg.backlog transactions
-// and retrying a full mempool or a transport error.
-func (b *bench) submit(ctx context.Context, tx txclient.SignedTx, backlog *atomic.Int64) error {
-	for ctx.Err() == nil {
-		if backlog.Load() > int64(b.cfg.backlog) {
-			benchenv.Pause(ctx, 20*time.Millisecond)
-			continue
-		}
-		br, err := b.rpc.BroadcastSync(ctx, tx.Bytes)
-		switch {
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case err != nil:
-			// The tx may or may not be in the mempool; resend (a duplicate is "already in cache").
-			benchenv.Pause(ctx, 50*time.Millisecond)
-		case br.Code == 0, strings.Contains(br.Log, "already exists in cache"), strings.Contains(br.Log, "tx already exists"):
-			return nil
-		case strings.Contains(strings.ToLower(br.Log), "mempool is full"):
-			benchenv.Pause(ctx, 50*time.Millisecond)
-		default:
-			return fmt.Errorf("check tx: code %d %s: %s", br.Code, br.Codespace, br.Log)
-		}
-	}
-	return ctx.Err()
-}
-
-// blockMeta is one block's header time and transaction outcomes.
-type blockMeta struct {
-	time    time.Time
-	ok, bad int
-}
-
-func (b *bench) block(ctx context.Context, h int64) (blockMeta, error) {
-	var blk struct {
-		Block struct {
-			Header struct {
-				Time time.Time `json:"time"`
-			} `json:"header"`
-		} `json:"block"`
-	}
-	hs := strconv.FormatInt(h, 10)
-	if err := b.rpc.Call(ctx, "block", map[string]any{"height": hs}, &blk); err != nil {
-		return blockMeta{}, err
-	}
-	var r struct {
-		TxsResults []struct {
-			Code uint32 `json:"code"`
-		} `json:"txs_results"`
-	}
-	if err := b.rpc.Call(ctx, "block_results", map[string]any{"height": hs}, &r); err != nil {
-		return blockMeta{}, err
-	}
-	m := blockMeta{time: blk.Block.Header.Time}
-	for _, x := range r.TxsResults {
-		if x.Code == 0 {
-			m.ok++
-		} else {
-			m.bad++
-		}
-	}
-	return m, nil
-}
-
 // measure times Resolve and the Balance baseline over gRPC at the current store size:
 // sequential series, and with conc the concurrent series too.
 func (b *bench) measure(ctx context.Context, conc bool) (Stage, error) {
 	st := Stage{DIDs: len(b.dids)}
 	var err error
-	if st.Height, err = b.height(ctx); err != nil {
+	if st.Height, err = b.ch.Height(ctx); err != nil {
 		return st, err
 	}
-	dq := didtypes.NewQueryClient(b.conn)
-	bq := banktypes.NewQueryClient(b.conn)
+	dq := didtypes.NewQueryClient(b.ch.Conn)
+	bq := banktypes.NewQueryClient(b.ch.Conn)
 	balReq := &banktypes.QueryBalanceRequest{Address: b.senders[0].Address.String(), Denom: localnet.TestDenom}
 	dids := b.dids
 	// call returns the answer's document size for Resolve, 0 for Balance.
@@ -749,7 +484,7 @@ func (b *bench) measure(ctx context.Context, conc bool) (Stage, error) {
 		st.BalanceConc, st.ResolveConc = &bc, &rc
 	}
 	if st.BalanceSeq.P50 > 0 {
-		st.ResolveOverBl = round(st.ResolveSeq.P50/st.BalanceSeq.P50, 2)
+		st.ResolveOverBl = benchenv.Round(st.ResolveSeq.P50/st.BalanceSeq.P50, 2)
 	}
 	st.LoadAvg = benchenv.LoadAvg()
 	logf("%d DIDs stored: Resolve p50 %.0f µs p99 %.0f µs (Balance p50 %.0f µs p99 %.0f µs), sequential %d",
@@ -837,17 +572,17 @@ func pair(ctx context.Context, a, b query, callers, calls, rounds int, seed uint
 	out := make([]Latency, 2)
 	for k, t := range ts {
 		l := Latency{Query: qs[k].name, Callers: callers, Calls: len(t.lat), Errors: t.errs, Rounds: rounds}
-		l.Seconds = round(t.elapsed.Seconds(), 3)
-		l.PerSecond = round(float64(len(t.lat))/t.elapsed.Seconds(), 1)
+		l.Seconds = benchenv.Round(t.elapsed.Seconds(), 3)
+		l.PerSecond = benchenv.Round(float64(len(t.lat))/t.elapsed.Seconds(), 1)
 		sort.Slice(t.lat, func(i, j int) bool { return t.lat[i] < t.lat[j] })
 		q := func(p float64) float64 {
 			i := min(int(p*float64(len(t.lat))), len(t.lat)-1)
-			return round(float64(t.lat[i].Nanoseconds())/1000, 1)
+			return benchenv.Round(float64(t.lat[i].Nanoseconds())/1000, 1)
 		}
 		l.P50, l.P90, l.P99, l.P999 = q(0.50), q(0.90), q(0.99), q(0.999)
-		l.Max = round(float64(t.lat[len(t.lat)-1].Nanoseconds())/1000, 1)
+		l.Max = benchenv.Round(float64(t.lat[len(t.lat)-1].Nanoseconds())/1000, 1)
 		if t.docBytes > 0 {
-			l.RespBytes = round(float64(t.docBytes)/float64(len(t.lat)-int(t.errs)), 1)
+			l.RespBytes = benchenv.Round(float64(t.docBytes)/float64(len(t.lat)-int(t.errs)), 1)
 		}
 		if t.errs*100 > int64(len(t.lat)) {
 			return la, lb, fmt.Errorf("%s: %d of %d calls failed, first: %s", l.Query, t.errs, len(t.lat), t.firstErr)
@@ -862,12 +597,4 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-func round(x float64, digits int) float64 {
-	p, err := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
-	if err != nil {
-		return x
-	}
-	return p
 }

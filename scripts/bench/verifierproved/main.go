@@ -1,14 +1,14 @@
 // Command verifierproved measures the verifier service over its proof-checked ledger view
 // (verifier/ledger/node: every ledger fact read with a Merkle proof checked against headers the
 // light client verified from a trust root) on a real one-node chain: a testutil/localnet
-// amanahd validator (free loopback ports, a temporary directory, 1 s blocks) on which the
+// amanahd validator (scripts/bench/benchnet: free loopback ports, a temporary directory, 1 s blocks) on which the
 // trust world is built by real transactions, as cmd/amanah-demo builds it (world.go). It
 // reports
 //
-//  1. throughput and latency of the verifier/loadtest EdDSA load (-c callers, default 16;
+//  1. throughput and latency of the scripts/bench/verifierload EdDSA load (-c callers, default 16;
 //     presentations made before the clock starts, distinct challenge each, given_name and
 //     age_over_18 disclosed) against that verifier with a warm cache, and against the
-//     in-memory verifier of verifier/loadtest (verifiertest) in the same process, in
+//     in-memory verifier of scripts/bench/verifierload (verifiertest) in the same process, in
 //     alternating rounds so that background load falls on both alike; the ratio of the two;
 //  2. cold latency: a fresh verifier per sample (new light client from the trust root, synced
 //     to the head, empty ledger cache, new service), the first verification timed: every fact
@@ -20,7 +20,7 @@
 //     beside the chain's block interval measured from header times in the same run.
 //
 // Both verifiers run in this process and are called over gRPC on TCP loopback, the layout of
-// verifier/loadtest; the node is a separate process on the same cores. The result is one JSON
+// scripts/bench/verifierload; the node is a separate process on the same cores. The result is one JSON
 // object on stdout; progress goes to stderr. The node is stopped and its directory removed
 // before the command returns (unless -keep).
 //
@@ -29,19 +29,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"os"
-	"os/signal"
 	"runtime"
 	"sort"
-	"strconv"
-	"syscall"
 	"time"
 
 	"google.golang.org/grpc"
@@ -50,6 +45,8 @@ import (
 
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/scripts/bench/benchenv"
+	"github.com/amanah-id/amanah/scripts/bench/benchnet"
+	"github.com/amanah-id/amanah/scripts/bench/verifierload/loadgen"
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/verifier/audit"
 	"github.com/amanah-id/amanah/verifier/auth"
@@ -57,7 +54,6 @@ import (
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/ledger/node"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
-	"github.com/amanah-id/amanah/verifier/loadtest/loadgen"
 	"github.com/amanah-id/amanah/verifier/reason"
 	"github.com/amanah-id/amanah/verifier/server"
 	"github.com/amanah-id/amanah/verifier/service"
@@ -170,29 +166,12 @@ func main() {
 	budget := flag.Duration("timeout", 15*time.Minute, "bound on the whole run")
 	flag.Parse()
 	if cfg.n < cfg.rounds || cfg.c < 1 || cfg.rounds < 1 || cfg.cold < 1 || cfg.warm < 1 || cfg.revocations < 1 || cfg.poll <= 0 {
-		fmt.Fprintln(os.Stderr, "verifierproved: bad flags")
-		os.Exit(2)
+		benchenv.BadFlags("verifierproved", "want -n >= -rounds, and -c, -rounds, -cold, -warm, -revocations, -poll positive")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *budget)
-	defer cancel()
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	res, err := run(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "verifierproved:", err)
-		os.Exit(1)
-	}
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(res); err != nil {
-		fmt.Fprintln(os.Stderr, "verifierproved:", err)
-		os.Exit(1)
-	}
+	benchenv.Main("verifierproved", *budget, func(ctx context.Context) (Result, error) { return run(ctx, cfg) })
 }
 
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "%s verifierproved: %s\n", time.Now().UTC().Format("15:04:05.000"), fmt.Sprintf(format, args...))
-}
+var logf = benchenv.Logger("verifierproved")
 
 // quiet is the verifiers' logger: the bench's stderr is its progress.
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -200,64 +179,25 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 func run(ctx context.Context, cfg config) (res Result, err error) {
 	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", GoMaxProcs: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(),
 		LoadAvg:   benchenv.LoadAvg(),
-		Transport: "gRPC over TCP loopback to verifiers served in this process (as verifier/loadtest); the node is a separate amanahd process on the same cores",
+		Transport: "gRPC over TCP loopback to verifiers served in this process (as scripts/bench/verifierload); the node is a separate amanahd process on the same cores",
 		View: "verifier/ledger/node.Open over the node's CometBFT RPC (plaintext loopback, no witness), trust root = block 1 " +
 			"(proved.FetchLightBlock), ledger.Config defaults as amanah-verifier: freshness 15 s, view poll 200 ms"}
-	bctx, bcancel := context.WithTimeout(ctx, 10*time.Minute)
-	bin, err := localnet.BuildBinary(bctx)
-	bcancel()
+	lnet, err := benchnet.Start(ctx, benchnet.Options{Name: "verifierproved", Keep: cfg.keep, VotingPeriod: 3 * time.Second, Logf: logf})
 	if err != nil {
 		return res, err
 	}
-	dir, err := os.MkdirTemp("", "amanah-verifierproved")
-	if err != nil {
-		return res, err
-	}
-	ports, err := localnet.FreeBasePorts(1)
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return res, err
-	}
-	lnet, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: 1, BasePorts: ports, BlockTime: time.Second, VotingPeriod: 3 * time.Second})
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return res, err
-	}
-	defer func() {
-		if err != nil {
-			logf("node log tail:\n%s", lnet.LogTail(0, 25))
-		}
-		if serr := lnet.StopAll(); serr != nil {
-			logf("stop: %v", serr)
-		}
-		if cfg.keep {
-			logf("network kept in %s", dir)
-		} else {
-			_ = os.RemoveAll(dir)
-		}
-	}()
-	res.DBBackend = benchenv.DBBackend(lnet.Node(0).Home)
-	if err := lnet.StartAll(); err != nil {
-		return res, err
-	}
-	wctx, wcancel := context.WithTimeout(ctx, 90*time.Second)
-	err = lnet.WaitHeight(wctx, 0, 2)
-	wcancel()
-	if err != nil {
-		return res, err
-	}
+	defer func() { lnet.Close(err) }()
+	res.DBBackend = lnet.DBBackend
 	rpcURL := lnet.Node(0).RPCURL()
-	logf("one-node network up (rpc %s, %s), load average %s", rpcURL, dir, res.LoadAvg)
 	w, err := newWorld(ctx, lnet)
 	if err != nil {
 		return res, err
 	}
-	defer w.conn.Close()
 	if err := w.build(ctx); err != nil {
 		return res, fmt.Errorf("trust world: %w", err)
 	}
 
-	// The credentials: 64 holders for the load (as verifier/loadtest), one per revocation.
+	// The credentials: 64 holders for the load (as scripts/bench/verifierload), one per revocation.
 	holders := make([]*verifiertest.Holder, 64)
 	for i := range holders {
 		if holders[i], err = w.issue(uint64(i)); err != nil {
@@ -291,7 +231,7 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 	defer mv.close()
 	logf("verifiers serving: proved on %s (trust root %d %X), in-memory on %s", pv.addr, root.Height, root.Hash[:6], mv.addr)
 
-	hA, err := w.height(ctx)
+	hA, err := w.chain.Height(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -304,16 +244,16 @@ func run(ctx context.Context, cfg config) (res Result, err error) {
 	if res.Revocation, err = revocation(ctx, cfg, w, pv, revoked); err != nil {
 		return res, fmt.Errorf("revocation: %w", err)
 	}
-	hB, err := w.height(ctx)
+	hB, err := w.chain.Height(ctx)
 	if err != nil {
 		return res, err
 	}
-	tA, errA := w.blockTime(ctx, hA)
-	tB, errB := w.blockTime(ctx, hB)
+	tA, errA := w.chain.BlockTime(ctx, hA)
+	tB, errB := w.chain.BlockTime(ctx, hB)
 	if err := errors.Join(errA, errB); err != nil {
 		return res, err
 	}
-	res.Revocation.BlockIntervalMs = round(float64(tB.Sub(tA).Microseconds())/1000/float64(hB-hA), 1)
+	res.Revocation.BlockIntervalMs = benchenv.Round(float64(tB.Sub(tA).Microseconds())/1000/float64(hB-hA), 1)
 	res.Revocation.IntervalBlocks = hB - hA
 	logf("block interval %.1f ms (header times of blocks %d..%d)", res.Revocation.BlockIntervalMs, hA, hB)
 	res.ProvedTotal = pv.view.Source.Proved()
@@ -394,7 +334,7 @@ func openProved(ctx context.Context, root proved.TrustRoot, rpcURL string, minHe
 		stop: func() { srv.GRPC.Stop(); cancel() }}, synced, nil
 }
 
-// openMemory serves verifier/loadtest's in-memory EdDSA world (verifiertest), with its 64 holders.
+// openMemory serves scripts/bench/verifierload's in-memory EdDSA world (verifiertest), with its 64 holders.
 func openMemory(ctx context.Context) (*verifier, []*verifiertest.Holder, error) {
 	env, err := verifiertest.New(keys.Ed25519)
 	if err != nil {
@@ -493,15 +433,15 @@ func throughput(ctx context.Context, cfg config, pv *verifier, ph []*verifiertes
 			}
 			rps[s.name] = float64(len(jobs)) / el.Seconds()
 		}
-		l.RoundRatios = append(l.RoundRatios, round(rps["proved"]/rps["in-memory"], 3))
+		l.RoundRatios = append(l.RoundRatios, benchenv.Round(rps["proved"]/rps["in-memory"], 3))
 		logf("round %d: in-memory %.0f/s, proved %.0f/s (%.3f)", r+1, rps["in-memory"], rps["proved"], rps["proved"]/rps["in-memory"])
 	}
 	l.Memory, l.Proved = sides[0].tally.Level(), sides[1].tally.Level()
 	l.FactsProved = proofs
 	if l.Memory.PerSecond > 0 {
-		l.Ratio = round(l.Proved.PerSecond/l.Memory.PerSecond, 4)
+		l.Ratio = benchenv.Round(l.Proved.PerSecond/l.Memory.PerSecond, 4)
 	}
-	l.Method = fmt.Sprintf("verifier/loadtest's %s load (verifier/loadtest/loadgen) from %d callers, %d alternating rounds of %d requests "+
+	l.Method = fmt.Sprintf("scripts/bench/verifierload's %s load (scripts/bench/verifierload/loadgen) from %d callers, %d alternating rounds of %d requests "+
 		"on each verifier (in-memory first in even rounds, proved first in odd ones); requests/s = requests over the summed time of "+
 		"that verifier's rounds; both verifiers warmed with %d verifications first", l.Alg, cfg.c, cfg.rounds, l.RequestsPerRound, cfg.warmup)
 	logf("throughput: proved %.0f/s (p99 %.2f ms), in-memory %.0f/s (p99 %.2f ms): ratio %.3f",
@@ -590,11 +530,11 @@ func revocation(ctx context.Context, cfg config, w *world, pv *verifier, holders
 			return rv, err
 		}
 		// Submit just after a block, so that inclusion waits about one block.
-		if err := w.advance(ctx, 1); err != nil {
+		if err := w.chain.Advance(ctx, 1); err != nil {
 			return rv, err
 		}
 		tSubmit := time.Now()
-		if err := w.broadcast(ctx, tx); err != nil {
+		if err := w.chain.Broadcast(ctx, tx); err != nil {
 			return rv, fmt.Errorf("revocation %d: %w", k+1, err)
 		}
 		type commit struct {
@@ -606,7 +546,7 @@ func revocation(ctx context.Context, cfg config, w *world, pv *verifier, holders
 		done := make(chan commit, 1)
 		go func() { // the commit, seen by polling the node's tx result
 			for {
-				r, err := w.rpc.Tx(cctx, tx.Hash)
+				r, err := w.chain.RPC.Tx(cctx, tx.Hash)
 				if err == nil {
 					done <- commit{at: time.Now(), res: r}
 					return
@@ -679,7 +619,7 @@ func revocation(ctx context.Context, cfg config, w *world, pv *verifier, holders
 	return rv, nil
 }
 
-func ms(d time.Duration) float64 { return round(float64(d.Microseconds())/1000, 3) }
+func ms(d time.Duration) float64 { return benchenv.Round(float64(d.Microseconds())/1000, 3) }
 
 // quantile returns the q-quantile of xs (nearest rank; q = 1: the maximum).
 func quantile(xs []float64, q float64) float64 {
@@ -689,16 +629,8 @@ func quantile(xs []float64, q float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
 	if q == 0.5 && len(s)%2 == 0 {
-		return round((s[len(s)/2-1]+s[len(s)/2])/2, 3)
+		return benchenv.Round((s[len(s)/2-1]+s[len(s)/2])/2, 3)
 	}
 	i := min(int(q*float64(len(s))), len(s)-1)
 	return s[i]
-}
-
-func round(x float64, digits int) float64 {
-	p, err := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
-	if err != nil {
-		return x
-	}
-	return p
 }

@@ -9,12 +9,12 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 	"github.com/cosmos/gogoproto/proto"
-	"google.golang.org/grpc"
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/credential/sdjwt"
 	"github.com/amanah-id/amanah/credential/sdjwtvc"
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/scripts/bench/benchnet"
 	"github.com/amanah-id/amanah/statuslist"
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
@@ -38,16 +38,13 @@ const txGas = 2_000_000
 // audience is the bank's key-binding audience (as verifiertest.Audience for the in-memory world).
 const audience = "https://checkout.bank.example"
 
-// claims are what every presentation asks for and discloses (as verifier/loadtest).
+// claims are what every presentation asks for and discloses (as scripts/bench/verifierload).
 var claims = []string{"given_name", "age_over_18"}
 
-// world is the chain's actors and the clients that reach node 0 (chain's).
+// world is the chain's actors and the chain client on node 0.
 type world struct {
 	chain   *txclient.Chain
-	net     *localnet.Net
-	rpc     localnet.RPC
-	client  *txclient.Client
-	conn    *grpc.ClientConn
+	net     *benchnet.Net
 	council txclient.Signer
 	chainID string
 	network string // the did:amanah network name
@@ -61,36 +58,18 @@ type world struct {
 	built int64
 }
 
-func newWorld(ctx context.Context, net *localnet.Net) (*world, error) {
-	c, err := txclient.New(net.Config.ChainID)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := txclient.Dial(net, c)
-	if err != nil {
-		return nil, err
-	}
+func newWorld(ctx context.Context, net *benchnet.Net) (*world, error) {
+	ch := net.Chain
 	ch.Gas = txGas
-	w := &world{chain: ch, net: net, rpc: ch.RPC, client: c, conn: ch.Conn, chainID: net.Config.ChainID, bankKey: "bench-bank-api-key-0123456789"}
+	w := &world{chain: ch, net: net, chainID: net.Config.ChainID, bankKey: "bench-bank-api-key-0123456789"}
+	var err error
 	if w.network, err = ch.DIDNetwork(ctx); err != nil {
-		_ = ch.Conn.Close()
 		return nil, err
 	}
-	if w.council, err = c.AgencySigner(net, 0); err != nil {
-		_ = ch.Conn.Close()
+	if w.council, err = ch.Client.AgencySigner(net.Net, 0); err != nil {
 		return nil, err
 	}
 	return w, nil
-}
-
-// signCouncil signs msgs as the council member at its current sequence (gas limit txGas).
-func (w *world) signCouncil(ctx context.Context, msgs ...sdk.Msg) (txclient.SignedTx, error) {
-	return w.chain.SignNext(ctx, w.council, msgs...)
-}
-
-// broadcast submits tx and returns once CheckTx accepted it.
-func (w *world) broadcast(ctx context.Context, tx txclient.SignedTx) error {
-	return w.chain.Broadcast(ctx, tx)
 }
 
 // deliver signs msgs as the council member, broadcasts them and waits for the block that
@@ -192,7 +171,7 @@ func (w *world) build(ctx context.Context) error {
 		return fmt.Errorf("create the status list: %w", err)
 	}
 	w.built = out.Height
-	lists, err := statustypes.NewQueryClient(w.conn).ListsByOwner(ctx, &statustypes.QueryListsByOwnerRequest{Owner: w.issuer})
+	lists, err := statustypes.NewQueryClient(w.chain.Conn).ListsByOwner(ctx, &statustypes.QueryListsByOwnerRequest{Owner: w.issuer})
 	if err != nil || len(lists.Lists) != 1 {
 		return fmt.Errorf("status list not found: %v", err)
 	}
@@ -204,7 +183,7 @@ func (w *world) build(ctx context.Context) error {
 
 // statusSequence returns the issuer's next x/status payload sequence.
 func (w *world) statusSequence(ctx context.Context) (uint64, error) {
-	seq, err := statustypes.NewQueryClient(w.conn).Sequence(ctx, &statustypes.QuerySequenceRequest{Owner: w.issuer})
+	seq, err := statustypes.NewQueryClient(w.chain.Conn).Sequence(ctx, &statustypes.QuerySequenceRequest{Owner: w.issuer})
 	if err != nil {
 		return 0, err
 	}
@@ -226,7 +205,7 @@ func (w *world) revokeTx(ctx context.Context, idx uint32) (txclient.SignedTx, er
 	if upd.Signatures, err = w.didSign(upd, upd.Payload, w.issuer+"#key-1", w.issuerKey); err != nil {
 		return txclient.SignedTx{}, err
 	}
-	return w.signCouncil(ctx, upd)
+	return w.chain.SignNext(ctx, w.council, upd)
 }
 
 // issue issues a national-ID credential with verifiertest's claims and status index idx to a
@@ -247,34 +226,4 @@ func (w *world) issue(idx uint64) (*verifiertest.Holder, error) {
 		return nil, err
 	}
 	return &verifiertest.Holder{SDJWT: p, Key: hk}, nil
-}
-
-// blockTime returns the header time of block h.
-func (w *world) blockTime(ctx context.Context, h int64) (time.Time, error) {
-	var blk struct {
-		Block struct {
-			Header struct {
-				Time time.Time `json:"time"`
-			} `json:"header"`
-		} `json:"block"`
-	}
-	err := w.rpc.Call(ctx, "block", map[string]any{"height": fmt.Sprint(h)}, &blk)
-	return blk.Block.Header.Time, err
-}
-
-// height returns the node's latest block height.
-func (w *world) height(ctx context.Context) (int64, error) {
-	st, err := w.rpc.Status(ctx)
-	return st.LatestBlockHeight, err
-}
-
-// advance waits for n more committed blocks.
-func (w *world) advance(ctx context.Context, n int64) error {
-	h, err := w.height(ctx)
-	if err != nil {
-		return err
-	}
-	wctx, cancel := context.WithTimeout(ctx, time.Duration(n)*5*time.Second+10*time.Second)
-	defer cancel()
-	return w.net.WaitHeight(wctx, 0, h+n)
 }

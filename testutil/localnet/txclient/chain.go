@@ -77,24 +77,14 @@ func (ch *Chain) Broadcast(ctx context.Context, tx SignedTx) error {
 	return nil
 }
 
-// Deliver signs msgs as s (SignNext), broadcasts them and waits for the block that commits
-// them; a transaction that fails in that block is an error (with its result).
+// Deliver signs msgs as s (SignNext) and submits them (Submit): it waits for the block that
+// commits them; a transaction that fails in that block is an error (with its result).
 func (ch *Chain) Deliver(ctx context.Context, s Signer, msgs ...sdk.Msg) (localnet.TxResult, error) {
 	tx, err := ch.SignNext(ctx, s, msgs...)
 	if err != nil {
 		return localnet.TxResult{}, err
 	}
-	if err := ch.Broadcast(ctx, tx); err != nil {
-		return localnet.TxResult{}, err
-	}
-	out, err := WaitTx(ctx, ch.RPC, tx.Hash)
-	if err != nil {
-		return out, err
-	}
-	if out.Code != 0 {
-		return out, fmt.Errorf("tx failed at height %d (code %d): %s", out.Height, out.Code, out.Log)
-	}
-	return out, nil
+	return ch.Submit(ctx, tx)
 }
 
 // NewDID returns the MsgCreateDid, paid by payer, of a fresh Ed25519 DID on network (the

@@ -1,4 +1,4 @@
-// Package loadgen is the verifier load generator's measurement, shared by verifier/loadtest
+// Package loadgen is the verifier load generator's measurement, shared by scripts/bench/verifierload
 // (in-memory ledger) and scripts/bench/verifierproved (proof-checked ledger over a real node)
 // so that both apply the same load: presentations made before the clock starts (a fresh
 // challenge each, the same disclosures), VerifyPresentation over gRPC from c callers, latency

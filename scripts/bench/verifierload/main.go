@@ -1,13 +1,13 @@
-// Command loadtest measures the verifier: verifications per second and
+// Command verifierload measures the verifier: verifications per second and
 // latency percentiles (HdrHistogram) of VerifyPresentation over loopback gRPC
 // at several concurrency levels, for EdDSA and ES256 credentials, beside a
 // gRPC echo baseline (health Check) and the floor (the two bare signature
 // verifications of each presentation) measured in the same run. The ledger
 // is in memory and warm. Output is JSON. The same load against the verifier
 // over its proof-checked view of a real node is scripts/bench/verifierproved
-// (the measurement is shared: verifier/loadtest/loadgen).
+// (the measurement is shared: scripts/bench/verifierload/loadgen).
 //
-//	go run ./verifier/loadtest -n 20000 -c 1,16,64 > verifier-load.json
+//	go run ./scripts/bench/verifierload -n 20000 -c 1,16,64 > verifier-load.json
 package main
 
 import (
@@ -31,8 +31,8 @@ import (
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/scripts/bench/verifierload/loadgen"
 	"github.com/amanah-id/amanah/verifier/auth"
-	"github.com/amanah-id/amanah/verifier/loadtest/loadgen"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
 	"github.com/amanah-id/amanah/verifier/verifiertest"
 )
@@ -72,7 +72,7 @@ func main() {
 	algs := flag.String("alg", "EdDSA,ES256", "algorithms")
 	flag.Parse()
 	if err := run(*n, *levels, *algs); err != nil {
-		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		fmt.Fprintln(os.Stderr, "verifierload:", err)
 		os.Exit(1)
 	}
 }

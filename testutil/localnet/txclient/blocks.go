@@ -1,0 +1,157 @@
+package txclient
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/amanah-id/amanah/testutil/localnet"
+)
+
+// What node 0 says about its blocks and its mempool, read over CometBFT RPC: the side of the
+// chain the benches measure (rates from committed blocks, commit times, backlog).
+
+// Height returns node 0's latest block height.
+func (ch *Chain) Height(ctx context.Context) (int64, error) {
+	st, err := ch.RPC.Status(ctx)
+	return st.LatestBlockHeight, err
+}
+
+// Advance waits for n more committed blocks (at most 5 s a block, plus 10 s).
+func (ch *Chain) Advance(ctx context.Context, n int64) error {
+	h, err := ch.Height(ctx)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, time.Duration(n)*5*time.Second+10*time.Second)
+	defer cancel()
+	return ch.Net.WaitHeight(wctx, 0, h+n)
+}
+
+// BlockOutcome is one block's header time and how its transactions ended.
+type BlockOutcome struct {
+	Height int64
+	Time   time.Time
+	// OK counts the transactions with code 0 in block_results, Failed the others.
+	OK, Failed int
+}
+
+// Txs is the number of transactions in the block.
+func (b BlockOutcome) Txs() int { return b.OK + b.Failed }
+
+// BlockTime returns the header time of block h.
+func (ch *Chain) BlockTime(ctx context.Context, h int64) (time.Time, error) {
+	var blk struct {
+		Block struct {
+			Header struct {
+				Time time.Time `json:"time"`
+			} `json:"header"`
+		} `json:"block"`
+	}
+	err := ch.RPC.Call(ctx, "block", map[string]any{"height": strconv.FormatInt(h, 10)}, &blk)
+	return blk.Block.Header.Time, err
+}
+
+// Block returns block h's header time and its transactions' outcomes.
+func (ch *Chain) Block(ctx context.Context, h int64) (BlockOutcome, error) {
+	t, err := ch.BlockTime(ctx, h)
+	if err != nil {
+		return BlockOutcome{}, err
+	}
+	var r struct {
+		TxsResults []struct {
+			Code uint32 `json:"code"`
+		} `json:"txs_results"`
+	}
+	if err := ch.RPC.Call(ctx, "block_results", map[string]any{"height": strconv.FormatInt(h, 10)}, &r); err != nil {
+		return BlockOutcome{}, err
+	}
+	b := BlockOutcome{Height: h, Time: t}
+	for _, x := range r.TxsResults {
+		if x.Code == 0 {
+			b.OK++
+		} else {
+			b.Failed++
+		}
+	}
+	return b, nil
+}
+
+// CommitTime returns when block h was committed: the latest precommit timestamp for h, as
+// recorded in block h+1's last commit (it waits up to 15 s for block h+1).
+func (ch *Chain) CommitTime(ctx context.Context, h int64) (time.Time, error) {
+	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := ch.Net.WaitHeight(wctx, 0, h+1); err != nil {
+		return time.Time{}, err
+	}
+	var b struct {
+		Block struct {
+			LastCommit struct {
+				Height     string `json:"height"`
+				Signatures []struct {
+					Timestamp time.Time `json:"timestamp"`
+				} `json:"signatures"`
+			} `json:"last_commit"`
+		} `json:"block"`
+	}
+	if err := ch.RPC.Call(ctx, "block", map[string]any{"height": strconv.FormatInt(h+1, 10)}, &b); err != nil {
+		return time.Time{}, err
+	}
+	var latest time.Time
+	for _, s := range b.Block.LastCommit.Signatures {
+		if s.Timestamp.After(latest) {
+			latest = s.Timestamp
+		}
+	}
+	if latest.IsZero() || b.Block.LastCommit.Height != strconv.FormatInt(h, 10) {
+		return time.Time{}, fmt.Errorf("block %d: no precommit timestamp for %d", h+1, h)
+	}
+	return latest, nil
+}
+
+// MempoolSize returns the number of transactions in node 0's mempool.
+func (ch *Chain) MempoolSize(ctx context.Context) (int, error) {
+	var r struct {
+		NTxs string `json:"n_txs"`
+	}
+	if err := ch.RPC.Call(ctx, "num_unconfirmed_txs", nil, &r); err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(r.NTxs)
+}
+
+// GasUsed returns the gas the committed transaction hash used.
+func (ch *Chain) GasUsed(ctx context.Context, hash string) (uint64, error) {
+	hb, err := hex.DecodeString(hash)
+	if err != nil {
+		return 0, err
+	}
+	var r struct {
+		TxResult struct {
+			GasUsed string `json:"gas_used"`
+		} `json:"tx_result"`
+	}
+	if err := ch.RPC.Call(ctx, "tx", map[string]any{"hash": hb, "prove": false}, &r); err != nil {
+		return 0, err
+	}
+	return strconv.ParseUint(r.TxResult.GasUsed, 10, 64)
+}
+
+// Submit broadcasts tx and waits for the block that commits it; a refusal in CheckTx or a
+// failure in the block is an error (with the result).
+func (ch *Chain) Submit(ctx context.Context, tx SignedTx) (localnet.TxResult, error) {
+	if err := ch.Broadcast(ctx, tx); err != nil {
+		return localnet.TxResult{}, err
+	}
+	out, err := WaitTx(ctx, ch.RPC, tx.Hash)
+	if err != nil {
+		return out, err
+	}
+	if out.Code != 0 {
+		return out, fmt.Errorf("tx %s failed at height %d (code %d): %s", tx.Hash, out.Height, out.Code, out.Log)
+	}
+	return out, nil
+}
