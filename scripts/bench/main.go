@@ -39,11 +39,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 )
 
 // options are the command line.
@@ -543,24 +544,12 @@ func parseBench(out []byte, pkg, cmdline string) []GoBench {
 	for _, name := range order {
 		b := GoBench{Package: pkg, Name: name, Command: cmdline, Values: map[string]float64{}}
 		for unit, xs := range vals[name] {
-			b.Values[unit] = median(xs)
+			b.Values[unit] = benchenv.Median(xs)
 			b.Runs = max(b.Runs, len(xs))
 		}
 		bs = append(bs, b)
 	}
 	return bs
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // LoadReport mirrors scripts/bench/verifierload's JSON.
