@@ -159,11 +159,7 @@ type Run struct {
 }
 
 func run(ctx context.Context, o options) error {
-	root, err := moduleRoot(ctx)
-	if err != nil {
-		return err
-	}
-	if err := os.Chdir(root); err != nil {
+	if err := chdirModuleRoot(ctx); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
@@ -296,11 +292,7 @@ func run(ctx context.Context, o options) error {
 
 // publish writes the page and plots of the run saved in <out>/run.json to o.docs.
 func publish(ctx context.Context, o options) error {
-	root, err := moduleRoot(ctx)
-	if err != nil {
-		return err
-	}
-	if err := os.Chdir(root); err != nil {
+	if err := chdirModuleRoot(ctx); err != nil {
 		return err
 	}
 	path := filepath.Join(o.out, "run.json")
@@ -363,16 +355,17 @@ func command(ctx context.Context, timeout time.Duration, progress *os.File, name
 	return stdout.Bytes(), nil
 }
 
-func moduleRoot(ctx context.Context) (string, error) {
+// chdirModuleRoot moves to the module's root: the paths of the run are relative to it.
+func chdirModuleRoot(ctx context.Context) error {
 	out, err := command(ctx, 30*time.Second, nil, "go", "env", "GOMOD")
 	if err != nil {
-		return "", err
+		return err
 	}
 	mod := strings.TrimSpace(string(out))
 	if mod == "" || mod == os.DevNull {
-		return "", errors.New("run inside the amanah module")
+		return errors.New("run inside the amanah module")
 	}
-	return filepath.Dir(mod), nil
+	return os.Chdir(filepath.Dir(mod))
 }
 
 func saveJSON(path string, v any) error {
