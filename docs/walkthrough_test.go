@@ -195,7 +195,7 @@ func TestWalkthrough(t *testing.T) {
 	}
 	if runErr != nil {
 		t.Fatalf("walkthrough failed after %s: %v\n%s\nnode log:\n%s", time.Since(start).Round(time.Second),
-			runErr, tail(out.String(), 150), nw.LogTail(0, 30))
+			runErr, tail(out.String(), 150), nw.LogTail(0, 12))
 	}
 	t.Logf("walkthrough (%d steps) passed in %s", len(steps), time.Since(start).Round(time.Second))
 
