@@ -109,6 +109,11 @@ func TestWalkthrough(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, tool := range []string{"bash", "curl", "grep", "sed", "tr", "seq", "mktemp"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("the walkthrough needs %s: %v", tool, err)
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	root, err := localnet.ModuleRoot(ctx)
