@@ -116,9 +116,7 @@ func (s *story) accreditDepartment() (string, error) {
 	err = s.l.councilDecision(ctx, s.council, "Accredit the National Registration Department",
 		&trusttypes.MsgRegisterCredentialType{Signer: gov, Payload: trusttypes.CredentialTypePayload{
 			Vct: trusttypes.NationalIDVCT, Version: 1, DisplayName: "National identity credential",
-			Schema: `{"type":"object","properties":{"given_name":{"type":"string"},"family_name":{"type":"string"},` +
-				`"birthdate":{"type":"string"},"nationality":{"type":"string"},"age_over_18":{"type":"boolean"},"age_over_21":{"type":"boolean"}}}`,
-			SelectivelyDisclosable: []string{"given_name", "family_name", "birthdate", "nationality", "age_over_18", "age_over_21"},
+			Schema: trusttypes.NationalIDSchema, SelectivelyDisclosable: trusttypes.NationalIDClaims,
 		}},
 		&trusttypes.MsgAccredit{Signer: gov, Payload: trusttypes.AccreditPayload{Id: "council-nrd", Accredited: s.nrd,
 			Role: trusttypes.ROLE_ACCREDITATION_BODY, Vcts: []string{trusttypes.NationalIDVCT},
