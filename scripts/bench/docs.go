@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/amanah-id/amanah/scripts/bench/report"
 )
 
 var levels = []int{1, 16, 64}
@@ -362,7 +364,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 		w("| Phase | Committed tx/s | Window txs | Window blocks | Window s | Fullest block | Mean mempool backlog | Gas used per tx | Failed | Pool exhausted |\n|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, p := range []struct {
 			n string
-			p ChainPhase
+			p report.ChainPhase
 		}{{"bank send (baseline)", c.Bank}, {"DID create", c.DID}} {
 			w("| %s | %s | %s | %d (heights %d-%d) | %.2f | %d | %.0f | %s | %d | %v |\n", p.n, fmtNum(p.p.TPS), addCommas(fmt.Sprint(p.p.WindowTxs)), p.p.WindowBlocks,
 				p.p.FirstHeight+1, p.p.LastHeight, p.p.WindowSeconds, p.p.MaxTxsPerBlock, p.p.MeanBacklog, addCommas(fmt.Sprint(p.p.GasUsed)), p.p.Failed, p.p.PoolExhausted)
@@ -380,13 +382,13 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 		w("each a `MsgCreateDid` of the default document of a fresh Ed25519 key signed by that key, %d per transaction from %d writer accounts; ", resolveBatch(d), resolveSenders(d))
 		w("every transaction checked committed with code 0 in block_results. Then: %s. Transport: %s.\n\n", d.Method, d.Transport)
 		w("| DIDs stored | Query | Callers | Calls | Calls/s | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | Errors |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
-		stages := []*ResolveStage{}
+		stages := []*report.ResolveStage{}
 		if d.Early != nil {
 			stages = append(stages, d.Early)
 		}
 		stages = append(stages, &d.Full)
 		for _, st := range stages {
-			for _, l := range []*ResolveLatency{&st.BalanceSeq, &st.ResolveSeq, st.BalanceConc, st.ResolveConc} {
+			for _, l := range []*report.ResolveLatency{&st.BalanceSeq, &st.ResolveSeq, st.BalanceConc, st.ResolveConc} {
 				if l == nil {
 					continue
 				}
@@ -394,7 +396,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 					fmtNum(l.PerSecond), fmtNum(l.P50), fmtNum(l.P90), fmtNum(l.P99), fmtNum(l.P999), fmtNum(l.Max), l.Errors)
 			}
 		}
-		w("\n- Resolve answers carried a %s-byte document on average.\n", fmtNum(d.Full.ResolveSeq.DocBytes))
+		w("\n- Resolve answers carried a %s-byte document on average.\n", fmtNum(d.Full.ResolveSeq.RespBytes))
 		for _, x := range d.Fills {
 			rate := "all in one block"
 			if x.DIDsPerSecond > 0 {
@@ -448,14 +450,14 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 	return b.String()
 }
 
-func resolveBatch(d *ResolveReport) int {
+func resolveBatch(d *report.DIDResolve) int {
 	if len(d.Fills) > 0 {
 		return d.Fills[len(d.Fills)-1].Batch
 	}
 	return 0
 }
 
-func resolveSenders(d *ResolveReport) int {
+func resolveSenders(d *report.DIDResolve) int {
 	if len(d.Fills) > 0 {
 		return d.Fills[len(d.Fills)-1].Senders
 	}
@@ -503,7 +505,7 @@ func provedSection(b *strings.Builder, r *Run) {
 	w("| Ledger view | Callers | Requests | Verifications/s | p50 µs | p99 µs | p99.9 µs | max µs | Errors+refused |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, x := range []struct {
 		n string
-		l LoadLevel
+		l report.Level
 	}{{"proof-checked (real node)", l.Proved}, {"in memory (verifiertest)", l.Memory}} {
 		w("| %s | %d | %s | %s | %s | %s | %s | %s | %d |\n", x.n, x.l.Callers, addCommas(fmt.Sprint(x.l.Requests)), fmtNum(x.l.PerSecond),
 			fmtNum(x.l.P50Micros), fmtNum(x.l.P99Micros), fmtNum(x.l.P999Micros), fmtNum(x.l.MaxMicros), x.l.Errors+x.l.Refused)

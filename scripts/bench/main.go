@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/amanah-id/amanah/scripts/bench/benchenv"
+	"github.com/amanah-id/amanah/scripts/bench/report"
 )
 
 // options are the command line.
@@ -148,12 +149,13 @@ type Run struct {
 	Machine           Machine
 	GoBench           []GoBench
 	GoBenchErrors     []string
-	Load              *LoadReport
-	Mem               *MemReport
-	Chain             *ChainReport
-	Resolve           *ResolveReport
-	Proved            *ProvedReport
-	Errors            []string
+	// The tools' outputs (scripts/bench/report), nil when not run or failed.
+	Load    *report.VerifierLoad
+	Mem     *report.VerifierMem
+	Chain   *report.ChainLoad
+	Resolve *report.DIDResolve
+	Proved  *report.VerifierProved
+	Errors  []string
 	// Steps are the steps the run ran.
 	Steps []string
 }
@@ -178,10 +180,6 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	logf("machine: %s", r.Machine.String())
-	fail := func(step string, err error) {
-		logf("%s FAILED: %v", step, err)
-		r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", step, err))
-	}
 	// Build the tools first: their compile time is not in any step's measurement.
 	bins := map[string]string{}
 	for _, t := range []struct{ step, name, pkg string }{{"load", "verifierload", "./scripts/bench/verifierload"}, {"proved", "verifierproved", "./scripts/bench/verifierproved"},
@@ -202,73 +200,33 @@ func run(ctx context.Context, o options) error {
 	}
 	if o.runs("load") && ctx.Err() == nil {
 		logf("verifier load generator: -n %d -c 1,16,64 -alg EdDSA,ES256", o.loadN)
-		out, err := command(ctx, 15*time.Minute, nil, bins["verifierload"], "-n", strconv.Itoa(o.loadN), "-c", "1,16,64", "-alg", "EdDSA,ES256")
-		if err == nil {
-			_ = os.WriteFile(filepath.Join(o.out, "verifier-load.json"), out, 0o644)
-			r.Load = &LoadReport{}
-			err = json.Unmarshal(out, r.Load)
-		}
-		if err != nil {
-			r.Load = nil
-			fail("verifier load", err)
-		}
+		r.Load = runTool[report.VerifierLoad](ctx, r, "verifier load", filepath.Join(o.out, "verifier-load.json"), 15*time.Minute, nil,
+			bins["verifierload"], "-n", strconv.Itoa(o.loadN), "-c", "1,16,64", "-alg", "EdDSA,ES256")
 	}
 	if o.runs("proved") && ctx.Err() == nil {
 		logf("verifier over the proof-checked ledger view: one node, EdDSA load -n %d -c 16 beside the in-memory view, cold/warm, revocations", o.loadN)
-		out, err := command(ctx, 20*time.Minute, os.Stderr, bins["verifierproved"], "-n", strconv.Itoa(o.loadN), "-timeout", "19m")
-		if err == nil {
-			_ = os.WriteFile(filepath.Join(o.out, "verifier-proved.json"), out, 0o644)
-			r.Proved = &ProvedReport{}
-			err = json.Unmarshal(out, r.Proved)
-		}
-		if err != nil {
-			r.Proved = nil
-			fail("verifier proved view", err)
-		}
+		r.Proved = runTool[report.VerifierProved](ctx, r, "verifier proved view", filepath.Join(o.out, "verifier-proved.json"), 20*time.Minute, os.Stderr,
+			bins["verifierproved"], "-n", strconv.Itoa(o.loadN), "-timeout", "19m")
 	}
 	if o.runs("mem") && ctx.Err() == nil {
 		logf("verifier cache memory: %d DIDs", o.memDIDs)
-		out, err := command(ctx, 15*time.Minute, nil, bins["verifiermem"], "-n", strconv.Itoa(o.memDIDs), "-timeout", "14m")
-		if err == nil {
-			_ = os.WriteFile(filepath.Join(o.out, "verifier-mem.json"), out, 0o644)
-			r.Mem = &MemReport{}
-			err = json.Unmarshal(out, r.Mem)
-		}
-		if err != nil {
-			r.Mem = nil
-			fail("verifier memory", err)
-		}
+		r.Mem = runTool[report.VerifierMem](ctx, r, "verifier memory", filepath.Join(o.out, "verifier-mem.json"), 15*time.Minute, nil,
+			bins["verifiermem"], "-n", strconv.Itoa(o.memDIDs), "-timeout", "14m")
 	}
 	if o.runs("chain") && ctx.Err() == nil {
 		logf("chain load test: one node, 1 s blocks, %s per phase", o.chainDur)
-		out, err := command(ctx, 20*time.Minute, os.Stderr, bins["chainload"], "-duration", o.chainDur.String(), "-timeout", "19m")
-		if err == nil {
-			_ = os.WriteFile(filepath.Join(o.out, "chain-load.json"), out, 0o644)
-			r.Chain = &ChainReport{}
-			err = json.Unmarshal(out, r.Chain)
-		}
-		if err != nil {
-			r.Chain = nil
-			fail("chain load", err)
-		}
+		r.Chain = runTool[report.ChainLoad](ctx, r, "chain load", filepath.Join(o.out, "chain-load.json"), 20*time.Minute, os.Stderr,
+			bins["chainload"], "-duration", o.chainDur.String(), "-timeout", "19m")
 	}
 	if o.runs("resolve") && ctx.Err() == nil {
 		logf("DID resolution: one node, %d DIDs stored, Resolve over gRPC", o.resolveDIDs)
-		out, err := command(ctx, 25*time.Minute, os.Stderr, bins["didresolve"], "-dids", strconv.Itoa(o.resolveDIDs), "-timeout", "24m")
-		if err == nil {
-			_ = os.WriteFile(filepath.Join(o.out, "did-resolve.json"), out, 0o644)
-			r.Resolve = &ResolveReport{}
-			err = json.Unmarshal(out, r.Resolve)
-		}
-		if err != nil {
-			r.Resolve = nil
-			fail("DID resolution", err)
-		}
+		r.Resolve = runTool[report.DIDResolve](ctx, r, "DID resolution", filepath.Join(o.out, "did-resolve.json"), 25*time.Minute, os.Stderr,
+			bins["didresolve"], "-dids", strconv.Itoa(o.resolveDIDs), "-timeout", "24m")
 	}
 	r.Finished = time.Now()
 	r.Machine.LoadAvgEnd = loadavg()
 	if ctx.Err() != nil {
-		fail("run", ctx.Err())
+		r.fail("run", ctx.Err())
 	}
 	flat := r.flatten()
 	if err := saveJSON(filepath.Join(o.out, "results.json"), flat); err != nil {
@@ -287,6 +245,27 @@ func run(ctx context.Context, o options) error {
 	if len(r.Errors) > 0 {
 		return fmt.Errorf("%d step(s) failed: %s", len(r.Errors), strings.Join(r.Errors, "; "))
 	}
+	return nil
+}
+
+// fail records that step failed.
+func (r *Run) fail(step string, err error) {
+	logf("%s FAILED: %v", step, err)
+	r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", step, err))
+}
+
+// runTool runs the bench tool bin (stderr to progress, as command), keeps its output in file
+// and returns it decoded; on failure the step is recorded in r.Errors and the result is nil.
+func runTool[T any](ctx context.Context, r *Run, step, file string, timeout time.Duration, progress *os.File, bin string, args ...string) *T {
+	out, err := command(ctx, timeout, progress, bin, args...)
+	if err == nil {
+		_ = os.WriteFile(file, out, 0o644)
+		res := new(T)
+		if err = json.Unmarshal(out, res); err == nil {
+			return res
+		}
+	}
+	r.fail(step, err)
 	return nil
 }
 
@@ -545,205 +524,6 @@ func parseBench(out []byte, pkg, cmdline string) []GoBench {
 	return bs
 }
 
-// LoadReport mirrors scripts/bench/verifierload's JSON.
-type LoadReport struct {
-	Started    time.Time   `json:"started"`
-	GoMaxProcs int         `json:"gomaxprocs"`
-	NumCPU     int         `json:"num_cpu"`
-	Transport  string      `json:"transport"`
-	LoadAvg    string      `json:"loadavg_at_start"`
-	Echo       []LoadLevel `json:"grpc_echo_health_check"`
-	Suites     []struct {
-		Alg   string `json:"alg"`
-		Floor struct {
-			MicrosPerPresentation float64 `json:"us_per_presentation_one_core"`
-			PerSecondAllCores     float64 `json:"per_second_all_cores"`
-		} `json:"floor"`
-		Verify       []LoadLevel `json:"verify"`
-		RatioToFloor float64     `json:"one_caller_p50_over_floor"`
-	} `json:"suites"`
-}
-
-// LoadLevel is one concurrency level of the load generator.
-type LoadLevel struct {
-	Callers    int     `json:"callers"`
-	Requests   int     `json:"requests"`
-	Errors     int64   `json:"errors"`
-	Refused    int64   `json:"refused"`
-	PerSecond  float64 `json:"per_second"`
-	P50Micros  float64 `json:"p50_us"`
-	P99Micros  float64 `json:"p99_us"`
-	P999Micros float64 `json:"p999_us"`
-	MaxMicros  float64 `json:"max_us"`
-}
-
-// MemReport mirrors scripts/bench/verifiermem's JSON.
-type MemReport struct {
-	DIDs            int     `json:"dids"`
-	RSSMBBefore     float64 `json:"rss_mb_before"`
-	RSSMBAfter      float64 `json:"rss_mb_after"`
-	HeapMBBefore    float64 `json:"heap_inuse_mb_before"`
-	HeapMBAfter     float64 `json:"heap_inuse_mb_after"`
-	BytesPerDID     float64 `json:"heap_bytes_per_did"`
-	FillSeconds     float64 `json:"fill_seconds"`
-	CachedRequeried int64   `json:"requeried_of_first_1000"`
-	Method          string  `json:"method"`
-}
-
-// ChainPhase mirrors one phase of scripts/bench/chainload's JSON.
-type ChainPhase struct {
-	TPS            float64 `json:"tps"`
-	WindowBlocks   int     `json:"window_blocks"`
-	WindowSeconds  float64 `json:"window_seconds"`
-	WindowTxs      int     `json:"window_txs"`
-	FirstHeight    int64   `json:"first_height"`
-	LastHeight     int64   `json:"last_height"`
-	MaxTxsPerBlock int     `json:"max_txs_per_block"`
-	Submitted      int     `json:"submitted"`
-	Committed      int     `json:"committed"`
-	Failed         int     `json:"failed"`
-	MeanBacklog    float64 `json:"mean_mempool_backlog"`
-	PoolExhausted  bool    `json:"pool_exhausted"`
-	GasLimit       uint64  `json:"gas_limit"`
-	GasUsed        uint64  `json:"gas_used"`
-}
-
-// ChainReport mirrors scripts/bench/chainload's JSON.
-type ChainReport struct {
-	Senders           int        `json:"senders"`
-	Duration          string     `json:"duration_per_phase"`
-	Bank              ChainPhase `json:"bank"`
-	DID               ChainPhase `json:"did"`
-	DIDCreateTPS      float64    `json:"did_create_tps"`
-	BankSendTPS       float64    `json:"bank_send_tps"`
-	DIDOverBank       float64    `json:"did_over_bank"`
-	StateBytesPerDID  float64    `json:"state_bytes_per_did"`
-	StateBytesMethod  string     `json:"state_bytes_method"`
-	BlockBytesPerDID  float64    `json:"blockstore_bytes_per_did"`
-	DBBackend         string     `json:"db_backend"`
-	RevocationMS      float64    `json:"revocation_visible_ms"`
-	RevocationMaxMS   float64    `json:"revocation_visible_ms_max"`
-	RevocationSubmit  float64    `json:"revocation_submit_to_visible_ms"`
-	RevocationSamples []float64  `json:"revocation_visible_ms_samples"`
-	RevocationMethod  string     `json:"revocation_method"`
-	LoadAvg           string     `json:"loadavg_at_start"`
-	LoadAvgEnd        string     `json:"loadavg_at_end"`
-}
-
-// ResolveLatency mirrors one timed series of scripts/bench/didresolve's JSON.
-type ResolveLatency struct {
-	Query     string  `json:"query"`
-	Callers   int     `json:"callers"`
-	Calls     int     `json:"calls"`
-	Rounds    int     `json:"rounds"`
-	Errors    int64   `json:"errors"`
-	PerSecond float64 `json:"per_second"`
-	P50       float64 `json:"p50_us"`
-	P90       float64 `json:"p90_us"`
-	P99       float64 `json:"p99_us"`
-	P999      float64 `json:"p999_us"`
-	Max       float64 `json:"max_us"`
-	DocBytes  float64 `json:"mean_document_bytes"`
-}
-
-// ResolveStage mirrors one store size of scripts/bench/didresolve's JSON.
-type ResolveStage struct {
-	DIDs        int             `json:"dids_stored"`
-	ResolveSeq  ResolveLatency  `json:"resolve_sequential"`
-	BalanceSeq  ResolveLatency  `json:"balance_sequential"`
-	ResolveConc *ResolveLatency `json:"resolve_concurrent"`
-	BalanceConc *ResolveLatency `json:"balance_concurrent"`
-}
-
-// ResolveFill mirrors one fill of scripts/bench/didresolve's JSON.
-type ResolveFill struct {
-	DIDs          int     `json:"dids"`
-	Txs           int     `json:"txs"`
-	Batch         int     `json:"dids_per_tx"`
-	Senders       int     `json:"senders"`
-	GasUsedPerTx  uint64  `json:"gas_used_per_tx"`
-	Seconds       float64 `json:"seconds"`
-	DIDsPerSecond float64 `json:"committed_dids_per_second"`
-}
-
-// ResolveReport mirrors scripts/bench/didresolve's JSON.
-type ResolveReport struct {
-	Transport        string        `json:"transport"`
-	DBBackend        string        `json:"db_backend"`
-	Fills            []ResolveFill `json:"fills"`
-	Early            *ResolveStage `json:"early"`
-	Full             ResolveStage  `json:"full"`
-	StateBytesPerDID float64       `json:"state_bytes_per_did"`
-	BlockBytesPerDID float64       `json:"blockstore_bytes_per_did"`
-	StateBytesMethod string        `json:"state_bytes_method"`
-	Method           string        `json:"method"`
-	LoadAvg          string        `json:"loadavg_at_start"`
-	LoadAvgEnd       string        `json:"loadavg_at_end"`
-	DIDsStored       int           `json:"dids_stored"`
-	ConcCallers      int           `json:"concurrent_callers"`
-}
-
-// ProvedLoad mirrors the throughput series of scripts/bench/verifierproved's JSON.
-type ProvedLoad struct {
-	Alg              string    `json:"alg"`
-	Callers          int       `json:"callers"`
-	Rounds           int       `json:"rounds"`
-	RequestsPerRound int       `json:"requests_per_round"`
-	Proved           LoadLevel `json:"proved"`
-	Memory           LoadLevel `json:"memory"`
-	Ratio            float64   `json:"proved_over_memory"`
-	RoundRatios      []float64 `json:"round_ratios"`
-	FactsProved      int64     `json:"facts_proved_during_proved_rounds"`
-}
-
-// ProvedCold mirrors the cold/warm latency of scripts/bench/verifierproved's JSON.
-type ProvedCold struct {
-	Samples       int     `json:"samples"`
-	WarmPerSample int     `json:"warm_per_sample"`
-	ColdP50Ms     float64 `json:"cold_p50_ms"`
-	ColdP90Ms     float64 `json:"cold_p90_ms"`
-	ColdMaxMs     float64 `json:"cold_max_ms"`
-	WarmP50Ms     float64 `json:"warm_p50_ms"`
-	WarmP90Ms     float64 `json:"warm_p90_ms"`
-	FactsPerCold  float64 `json:"facts_proved_per_cold_verification"`
-	Method        string  `json:"method"`
-}
-
-// ProvedRevocation mirrors one revocation of scripts/bench/verifierproved's JSON.
-type ProvedRevocation struct {
-	Height         int64   `json:"revoking_block"`
-	RefusedAt      int64   `json:"refusal_ledger_height"`
-	Blocks         int64   `json:"blocks"`
-	CommitToRefuse float64 `json:"commit_to_refusal_ms"`
-	SubmitToRefuse float64 `json:"submit_to_refusal_ms"`
-	SubmitToCommit float64 `json:"submit_to_commit_seen_ms"`
-	Other          int     `json:"other_refusals"`
-}
-
-// ProvedReport mirrors scripts/bench/verifierproved's JSON.
-type ProvedReport struct {
-	Transport  string     `json:"transport"`
-	View       string     `json:"view"`
-	DBBackend  string     `json:"db_backend"`
-	Load       ProvedLoad `json:"load"`
-	Cold       ProvedCold `json:"cold"`
-	Revocation struct {
-		Samples         []ProvedRevocation `json:"samples"`
-		MedianMs        float64            `json:"commit_to_refusal_ms_median"`
-		MaxMs           float64            `json:"commit_to_refusal_ms_max"`
-		MedianSubmitMs  float64            `json:"submit_to_refusal_ms_median"`
-		MedianBlocks    float64            `json:"blocks_median"`
-		PollMs          float64            `json:"verifier_poll_ms"`
-		ViewPollMs      float64            `json:"view_poll_ms"`
-		BlockIntervalMs float64            `json:"block_interval_ms"`
-		IntervalBlocks  int64              `json:"block_interval_over_blocks"`
-		Method          string             `json:"method"`
-	} `json:"revocation"`
-	ProvedTotal int64  `json:"facts_proved_total"`
-	LoadAvg     string `json:"loadavg_at_start"`
-	LoadAvgEnd  string `json:"loadavg_at_end"`
-}
-
 // sizeKey is the results.json suffix of a store size: 100000 -> "100k", 1000000 -> "1m".
 func sizeKey(n int) string {
 	switch {
@@ -766,7 +546,7 @@ func (r *Run) bench(pkg, name string) map[string]float64 {
 }
 
 // level returns alg's verify level at callers c (alg "" : the echo baseline).
-func (r *Run) level(alg string, c int) *LoadLevel {
+func (r *Run) level(alg string, c int) *report.Level {
 	if r.Load == nil {
 		return nil
 	}

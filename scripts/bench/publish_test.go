@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/amanah-id/amanah/scripts/bench/report"
 )
 
 // TestPublish: a run saved as run.json gives, through -publish, the page the run itself
@@ -16,7 +18,7 @@ func TestPublish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Run{Resolve: &ResolveReport{}, Steps: []string{"resolve"}}
+	r := &Run{Resolve: &report.DIDResolve{}, Steps: []string{"resolve"}}
 	if err := json.Unmarshal(raw, r.Resolve); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/amanah-id/amanah/scripts/bench/report"
 )
 
 // TestResolveReport reads a didresolve output (a small run: 2,000 DIDs, 500 early) into the
@@ -14,7 +16,7 @@ func TestResolveReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Run{Resolve: &ResolveReport{}}
+	r := &Run{Resolve: &report.DIDResolve{}}
 	if err := json.Unmarshal(raw, r.Resolve); err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@
 // the node for the two cores during the measured window), then submitted by one goroutine per
 // sender account over CometBFT RPC (broadcast_tx_sync) with locally managed sequences, keeping
 // a bounded mempool backlog so that every block can be full. The result is one JSON object on
-// stdout; progress goes to stderr.
+// stdout, report.ChainLoad (scripts/bench/report); progress goes to stderr.
 //
 //	go run ./scripts/bench/chainload -duration 30s > chain.json
 package main
@@ -37,6 +37,7 @@ import (
 
 	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 	"github.com/amanah-id/amanah/scripts/bench/benchnet"
+	"github.com/amanah-id/amanah/scripts/bench/report"
 	"github.com/amanah-id/amanah/statuslist"
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
@@ -44,63 +45,6 @@ import (
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 )
-
-// Phase is the measured result of one transaction kind.
-type Phase struct {
-	// Name is "bank_send" or "did_create".
-	Name string `json:"name"`
-	// TPS is committed successful transactions per second over the steady window.
-	TPS float64 `json:"tps"`
-	// WindowBlocks, WindowSeconds and WindowTxs describe the steady window: the blocks after
-	// the first block holding the phase's transactions, up to the last block proposed before
-	// submission stopped.
-	WindowBlocks  int     `json:"window_blocks"`
-	WindowSeconds float64 `json:"window_seconds"`
-	WindowTxs     int     `json:"window_txs"`
-	// FirstHeight and LastHeight bound the window (FirstHeight's own transactions excluded).
-	FirstHeight int64 `json:"first_height"`
-	LastHeight  int64 `json:"last_height"`
-	// MaxTxsPerBlock is the fullest block of the window.
-	MaxTxsPerBlock int `json:"max_txs_per_block"`
-	// Submitted and Committed count the whole phase; Failed counts committed with code != 0.
-	Submitted int `json:"submitted"`
-	Committed int `json:"committed"`
-	Failed    int `json:"failed"`
-	// MeanBacklog is the mean mempool size seen while submitting (the node was saturated
-	// when it stays well above zero).
-	MeanBacklog float64 `json:"mean_mempool_backlog"`
-	// PoolExhausted reports that the pre-signed transactions ran out before the duration.
-	PoolExhausted bool `json:"pool_exhausted"`
-	// GasLimit is the gas limit each transaction carried (1.3x the gas one used, measured).
-	GasLimit uint64 `json:"gas_limit"`
-	// GasUsed is the gas one transaction of this kind used.
-	GasUsed uint64 `json:"gas_used"`
-}
-
-// Result is the whole run.
-type Result struct {
-	Started           time.Time `json:"started"`
-	Nodes             int       `json:"nodes"`
-	BlockTime         string    `json:"block_time"`
-	Senders           int       `json:"senders"`
-	Duration          string    `json:"duration_per_phase"`
-	Bank              Phase     `json:"bank"`
-	DID               Phase     `json:"did"`
-	DIDCreateTPS      float64   `json:"did_create_tps"`
-	BankSendTPS       float64   `json:"bank_send_tps"`
-	DIDOverBank       float64   `json:"did_over_bank"`
-	StateBytesPerDID  float64   `json:"state_bytes_per_did"`
-	StateBytesMethod  string    `json:"state_bytes_method"`
-	BlockBytesPerDID  float64   `json:"blockstore_bytes_per_did"`
-	DBBackend         string    `json:"db_backend"`
-	RevocationMS      float64   `json:"revocation_visible_ms"`
-	RevocationMaxMS   float64   `json:"revocation_visible_ms_max"`
-	RevocationSubmit  float64   `json:"revocation_submit_to_visible_ms"`
-	RevocationSamples []float64 `json:"revocation_visible_ms_samples"`
-	RevocationMethod  string    `json:"revocation_method"`
-	LoadAvg           string    `json:"loadavg_at_start"`
-	LoadAvgEnd        string    `json:"loadavg_at_end"`
-}
 
 func main() {
 	dur := flag.Duration("duration", 30*time.Second, "submission time per phase")
@@ -115,7 +59,7 @@ func main() {
 		benchenv.BadFlags("chainload", "-senders, -pool-rate, -revocations and -duration must be positive")
 	}
 	cfg := config{dur: *dur, senders: *senders, poolRate: *poolRate, backlog: *backlog, revocations: *revocations, keep: *keep}
-	benchenv.Main("chainload", *budget, func(ctx context.Context) (Result, error) { return run(ctx, cfg) })
+	benchenv.Main("chainload", *budget, func(ctx context.Context) (report.ChainLoad, error) { return run(ctx, cfg) })
 }
 
 type config struct {
@@ -136,8 +80,8 @@ type lt struct {
 	network string // did:amanah network name
 }
 
-func run(ctx context.Context, cfg config) (res Result, err error) {
-	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", Senders: cfg.senders, Duration: cfg.dur.String(), LoadAvg: benchenv.LoadAvg()}
+func run(ctx context.Context, cfg config) (res report.ChainLoad, err error) {
+	res = report.ChainLoad{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", Senders: cfg.senders, Duration: cfg.dur.String(), LoadAvg: benchenv.LoadAvg()}
 	net, err := benchnet.Start(ctx, benchnet.Options{Name: "chainload", Keep: cfg.keep, EditGenesis: liftWriterQuota, Logf: logf})
 	if err != nil {
 		return res, err
@@ -263,8 +207,8 @@ func (t *lt) measureGas(ctx context.Context) (bank, did uint64, err error) {
 
 // phase pre-signs the phase's transactions, submits them for cfg.dur, waits for the mempool to
 // drain, and reads the committed rate from the blocks.
-func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, n int) (sdk.Msg, error)) (Phase, error) {
-	p := Phase{Name: name, GasUsed: gasUsed, GasLimit: gasUsed*13/10 + 2000}
+func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, n int) (sdk.Msg, error)) (report.ChainPhase, error) {
+	p := report.ChainPhase{Name: name, GasUsed: gasUsed, GasLimit: gasUsed*13/10 + 2000}
 	perSender := max(int(t.cfg.dur.Seconds()*float64(t.cfg.poolRate))/len(t.senders), 1)
 	pools := make([][]txclient.SignedTx, len(t.senders))
 	start := time.Now()

@@ -18,7 +18,8 @@
 // DIDs are stored, before the rest of the fill, to show how latency changes with the store's
 // size.
 //
-// The result is one JSON object on stdout; progress goes to stderr. The node is stopped and its
+// The result is one JSON object on stdout, report.DIDResolve (scripts/bench/report); progress
+// goes to stderr. The node is stopped and its
 // directory removed before the command returns (unless -keep).
 //
 //	go run ./scripts/bench/didresolve -dids 100000 > resolve.json
@@ -41,90 +42,11 @@ import (
 
 	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 	"github.com/amanah-id/amanah/scripts/bench/benchnet"
+	"github.com/amanah-id/amanah/scripts/bench/report"
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/testutil/localnet/txclient"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 )
-
-// Latency is one timed series of gRPC calls.
-type Latency struct {
-	Query     string  `json:"query"`
-	Callers   int     `json:"callers"`
-	Calls     int     `json:"calls"`
-	Rounds    int     `json:"rounds"`
-	Errors    int64   `json:"errors"`
-	Seconds   float64 `json:"seconds"`
-	PerSecond float64 `json:"per_second"`
-	P50       float64 `json:"p50_us"`
-	P90       float64 `json:"p90_us"`
-	P99       float64 `json:"p99_us"`
-	P999      float64 `json:"p999_us"`
-	Max       float64 `json:"max_us"`
-	// RespBytes is the mean size of the answer's did_document (Resolve only).
-	RespBytes float64 `json:"mean_document_bytes,omitempty"`
-}
-
-// Stage is the measurement at one store size.
-type Stage struct {
-	DIDs          int      `json:"dids_stored"`
-	Height        int64    `json:"height"`
-	ResolveSeq    Latency  `json:"resolve_sequential"`
-	BalanceSeq    Latency  `json:"balance_sequential"`
-	ResolveConc   *Latency `json:"resolve_concurrent,omitempty"`
-	BalanceConc   *Latency `json:"balance_concurrent,omitempty"`
-	ResolveOverBl float64  `json:"resolve_p50_over_balance_p50"`
-	LoadAvg       string   `json:"loadavg"`
-}
-
-// Fill describes how the DIDs were written.
-type Fill struct {
-	DIDs          int     `json:"dids"`
-	Txs           int     `json:"txs"`
-	FailedTxs     int     `json:"failed_txs"`
-	Batch         int     `json:"dids_per_tx"`
-	Senders       int     `json:"senders"`
-	GasUsedPerTx  uint64  `json:"gas_used_per_tx"`
-	GasLimit      uint64  `json:"gas_limit_per_tx"`
-	Seconds       float64 `json:"seconds"`
-	FirstHeight   int64   `json:"first_height"`
-	LastHeight    int64   `json:"last_height"`
-	BlockSeconds  float64 `json:"block_time_span_seconds"`
-	DIDsPerSecond float64 `json:"committed_dids_per_second"`
-	MaxDIDsBlock  int     `json:"max_dids_per_block"`
-	MeanBacklog   float64 `json:"mean_mempool_backlog_txs"`
-}
-
-// Result is the whole run.
-type Result struct {
-	Started          time.Time `json:"started"`
-	Nodes            int       `json:"nodes"`
-	BlockTime        string    `json:"block_time"`
-	DBBackend        string    `json:"db_backend"`
-	Transport        string    `json:"transport"`
-	Fills            []Fill    `json:"fills"`
-	Early            *Stage    `json:"early,omitempty"`
-	Full             Stage     `json:"full"`
-	AppDBBefore      int64     `json:"application_db_bytes_before"`
-	AppDBAfter       int64     `json:"application_db_bytes_after"`
-	StateBytesPerDID float64   `json:"state_bytes_per_did"`
-	BlockBytesPerDID float64   `json:"blockstore_bytes_per_did"`
-	StateBytesMethod string    `json:"state_bytes_method"`
-	Method           string    `json:"method"`
-	LoadAvg          string    `json:"loadavg_at_start"`
-	LoadAvgEnd       string    `json:"loadavg_at_end"`
-	// The headline figures, flat (full store).
-	DIDsStored      int     `json:"dids_stored"`
-	ResolveP50      float64 `json:"did_resolve_p50_us"`
-	ResolveP99      float64 `json:"did_resolve_p99_us"`
-	ResolveRPSConc  float64 `json:"did_resolve_rps_concurrent"`
-	BalanceP50      float64 `json:"grpc_balance_p50_us"`
-	BalanceP99      float64 `json:"grpc_balance_p99_us"`
-	BalanceRPSConc  float64 `json:"grpc_balance_rps_concurrent"`
-	ConcCallers     int     `json:"concurrent_callers"`
-	EarlyResolveP50 float64 `json:"did_resolve_p50_us_early,omitempty"`
-	EarlyResolveP99 float64 `json:"did_resolve_p99_us_early,omitempty"`
-	EarlyDIDs       int     `json:"early_dids,omitempty"`
-}
 
 type config struct {
 	dids, early, batch, senders, backlog int
@@ -152,7 +74,7 @@ func main() {
 	if cfg.batch < 1 || cfg.senders < 1 || cfg.dids < cfg.batch || cfg.n < 1 || cfg.c < 1 || cfg.cn < cfg.c || cfg.early >= cfg.dids {
 		benchenv.BadFlags("didresolve", "want -batch, -senders, -n, -c >= 1, -dids >= -batch, -cn >= -c, -early < -dids")
 	}
-	benchenv.Main("didresolve", *budget, func(ctx context.Context) (Result, error) { return run(ctx, cfg) })
+	benchenv.Main("didresolve", *budget, func(ctx context.Context) (report.DIDResolve, error) { return run(ctx, cfg) })
 }
 
 var logf = benchenv.Logger("didresolve")
@@ -169,8 +91,8 @@ type bench struct {
 	gasUsed uint64
 }
 
-func run(ctx context.Context, cfg config) (res Result, err error) {
-	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", LoadAvg: benchenv.LoadAvg(),
+func run(ctx context.Context, cfg config) (res report.DIDResolve, err error) {
+	res = report.DIDResolve{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", LoadAvg: benchenv.LoadAvg(),
 		Transport: "gRPC over TCP loopback to the node's gRPC server (app.toml grpc.address), one connection, SDK proto codec"}
 	net, err := benchnet.Start(ctx, benchnet.Options{Name: "didresolve", Keep: cfg.keep, Logf: logf})
 	if err != nil {
@@ -303,9 +225,9 @@ func (b *bench) measureGas(ctx context.Context) error {
 
 // fill creates count more DIDs (a multiple of the batch, rounded up), waits until every
 // transaction is committed and checks from block_results that none failed.
-func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
+func (b *bench) fill(ctx context.Context, count int) (report.ResolveFill, error) {
 	nTx := (count + b.cfg.batch - 1) / b.cfg.batch
-	f := Fill{Txs: nTx, Batch: b.cfg.batch, Senders: len(b.senders), GasUsedPerTx: b.gasUsed,
+	f := report.ResolveFill{Txs: nTx, Batch: b.cfg.batch, Senders: len(b.senders), GasUsedPerTx: b.gasUsed,
 		GasLimit: uint64(float64(b.gasUsed)*b.cfg.gasFactor) + 5000}
 	if nTx == 0 {
 		return f, nil
@@ -427,8 +349,8 @@ func (b *bench) fill(ctx context.Context, count int) (Fill, error) {
 
 // measure times Resolve and the Balance baseline over gRPC at the current store size:
 // sequential series, and with conc the concurrent series too.
-func (b *bench) measure(ctx context.Context, conc bool) (Stage, error) {
-	st := Stage{DIDs: len(b.dids)}
+func (b *bench) measure(ctx context.Context, conc bool) (report.ResolveStage, error) {
+	st := report.ResolveStage{DIDs: len(b.dids)}
 	var err error
 	if st.Height, err = b.ch.Height(ctx); err != nil {
 		return st, err
@@ -556,7 +478,7 @@ func (t *tally) round(ctx context.Context, q query, callers, calls int, seed, st
 // them in rounds (a, b, a, b, ...) so that a change of the machine's background load during
 // the series falls on both alike. Calls/s is calls over the summed time of the query's rounds.
 // An error answer counts in Errors; more than 1% of the calls failing fails the series.
-func pair(ctx context.Context, a, b query, callers, calls, rounds int, seed uint64) (la, lb Latency, err error) {
+func pair(ctx context.Context, a, b query, callers, calls, rounds int, seed uint64) (la, lb report.ResolveLatency, err error) {
 	rounds = max(min(rounds, calls/callers), 1)
 	ts := []*tally{{}, {}}
 	qs := []query{a, b}
@@ -569,9 +491,9 @@ func pair(ctx context.Context, a, b query, callers, calls, rounds int, seed uint
 			ts[k].round(ctx, qs[k], callers, n, seed, uint64(2*r+k))
 		}
 	}
-	out := make([]Latency, 2)
+	out := make([]report.ResolveLatency, 2)
 	for k, t := range ts {
-		l := Latency{Query: qs[k].name, Callers: callers, Calls: len(t.lat), Errors: t.errs, Rounds: rounds}
+		l := report.ResolveLatency{Query: qs[k].name, Callers: callers, Calls: len(t.lat), Errors: t.errs, Rounds: rounds}
 		l.Seconds = benchenv.Round(t.elapsed.Seconds(), 3)
 		l.PerSecond = benchenv.Round(float64(len(t.lat))/t.elapsed.Seconds(), 1)
 		sort.Slice(t.lat, func(i, j int) bool { return t.lat[i] < t.lat[j] })

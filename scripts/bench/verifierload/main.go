@@ -3,9 +3,10 @@
 // at several concurrency levels, for EdDSA and ES256 credentials, beside a
 // gRPC echo baseline (health Check) and the floor (the two bare signature
 // verifications of each presentation) measured in the same run. The ledger
-// is in memory and warm. Output is JSON. The same load against the verifier
-// over its proof-checked view of a real node is scripts/bench/verifierproved
-// (the measurement is shared: scripts/bench/verifierload/loadgen).
+// is in memory and warm. Output is JSON: report.VerifierLoad (scripts/bench/report).
+// The same load against the verifier over its proof-checked view of a real node
+// is scripts/bench/verifierproved (the measurement is shared:
+// scripts/bench/verifierload/loadgen).
 //
 //	go run ./scripts/bench/verifierload -n 20000 -c 1,16,64 > verifier-load.json
 package main
@@ -31,40 +32,12 @@ import (
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/scripts/bench/report"
 	"github.com/amanah-id/amanah/scripts/bench/verifierload/loadgen"
 	"github.com/amanah-id/amanah/verifier/auth"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
 	"github.com/amanah-id/amanah/verifier/verifiertest"
 )
-
-// Level is the result at one concurrency level.
-type Level = loadgen.Level
-
-// Floor is the cost of the bare signature checks of one presentation.
-type Floor struct {
-	MicrosPerPresentation float64 `json:"us_per_presentation_one_core"`
-	PerSecondAllCores     float64 `json:"per_second_all_cores"`
-}
-
-// Suite is one algorithm's results.
-type Suite struct {
-	Alg    string  `json:"alg"`
-	Floor  Floor   `json:"floor"`
-	Verify []Level `json:"verify"`
-	// RatioToFloor is one caller's p50 over the floor's per-presentation time.
-	RatioToFloor float64 `json:"one_caller_p50_over_floor"`
-}
-
-// Report is the whole run.
-type Report struct {
-	Started    time.Time `json:"started"`
-	GoMaxProcs int       `json:"gomaxprocs"`
-	NumCPU     int       `json:"num_cpu"`
-	Transport  string    `json:"transport"`
-	LoadAvg    string    `json:"loadavg_at_start"`
-	Echo       []Level   `json:"grpc_echo_health_check"`
-	Suites     []Suite   `json:"suites"`
-}
 
 func main() {
 	n := flag.Int("n", 20000, "requests per level (one caller uses n/4)")
@@ -87,7 +60,7 @@ func run(n int, levelsFlag, algsFlag string) error {
 		cs = append(cs, c)
 	}
 	la, _ := os.ReadFile("/proc/loadavg")
-	rep := Report{LoadAvg: strings.TrimSpace(string(la)), Started: time.Now().UTC(), GoMaxProcs: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), Transport: "gRPC over TCP loopback, in-process server"}
+	rep := report.VerifierLoad{LoadAvg: strings.TrimSpace(string(la)), Started: time.Now().UTC(), GoMaxProcs: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), Transport: "gRPC over TCP loopback, in-process server"}
 	for i, alg := range strings.Split(algsFlag, ",") {
 		curve := map[string]keys.Curve{"EdDSA": keys.Ed25519, "ES256": keys.P256}[alg]
 		if curve == "" {
@@ -107,24 +80,24 @@ func run(n int, levelsFlag, algsFlag string) error {
 	return enc.Encode(rep)
 }
 
-func suite(alg string, curve keys.Curve, n int, cs []int, withEcho bool) (Suite, []Level, error) {
+func suite(alg string, curve keys.Curve, n int, cs []int, withEcho bool) (report.Suite, []report.Level, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	env, err := verifiertest.New(curve)
 	if err != nil {
-		return Suite{}, nil, err
+		return report.Suite{}, nil, err
 	}
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return Suite{}, nil, err
+		return report.Suite{}, nil, err
 	}
 	if _, err := env.Serve(ctx, lis, nil); err != nil {
-		return Suite{}, nil, err
+		return report.Suite{}, nil, err
 	}
 	go env.KeepFresh(ctx, time.Second)
 	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
-		return Suite{}, nil, err
+		return report.Suite{}, nil, err
 	}
 	defer conn.Close()
 	cli := verifierpb.NewVerifierClient(conn)
@@ -134,14 +107,14 @@ func suite(alg string, curve keys.Curve, n int, cs []int, withEcho bool) (Suite,
 	holders := make([]*verifiertest.Holder, 64)
 	for i := range holders {
 		if holders[i], err = env.Issue(verifiertest.VCT, uint64(i), curve); err != nil {
-			return Suite{}, nil, err
+			return report.Suite{}, nil, err
 		}
 	}
-	s := Suite{Alg: alg}
+	s := report.Suite{Alg: alg}
 	if s.Floor, err = floor(holders[0], env.IssuerKey.Public()); err != nil {
-		return Suite{}, nil, err
+		return report.Suite{}, nil, err
 	}
-	var echo []Level
+	var echo []report.Level
 	for _, c := range cs {
 		reqs := n
 		if c == 1 {
@@ -151,7 +124,7 @@ func suite(alg string, curve keys.Curve, n int, cs []int, withEcho bool) (Suite,
 		jobs, err := loadgen.Prepare(rctx, cli, holders, reqs, loadgen.Request{Audience: verifiertest.Audience,
 			VCTs: []string{verifiertest.VCT}, Claims: []string{"given_name", "age_over_18"}})
 		if err != nil {
-			return Suite{}, nil, err
+			return report.Suite{}, nil, err
 		}
 		var refused atomic.Int64
 		lv := measure(c, reqs, loadgen.Verify(rctx, cli, jobs, &refused))
@@ -172,14 +145,14 @@ func suite(alg string, curve keys.Curve, n int, cs []int, withEcho bool) (Suite,
 }
 
 // measure runs reqs calls of f over c callers and returns throughput and latency.
-func measure(c, reqs int, f func(i int) error) Level { return loadgen.Measure(c, reqs, f) }
+func measure(c, reqs int, f func(i int) error) report.Level { return loadgen.Measure(c, reqs, f) }
 
 // floor times the two signature verifications of a presentation (issuer JWT
 // and KB-JWT) with the keys already parsed: the crypto no verifier can skip.
-func floor(h *verifiertest.Holder, issuer keys.PublicKey) (Floor, error) {
+func floor(h *verifiertest.Holder, issuer keys.PublicKey) (report.Floor, error) {
 	p, err := h.Present("floor-nonce", verifiertest.Audience, "given_name")
 	if err != nil {
-		return Floor{}, err
+		return report.Floor{}, err
 	}
 	parts := strings.Split(p, "~")
 	iss, kb := parts[0], parts[len(parts)-1]
@@ -191,7 +164,7 @@ func floor(h *verifiertest.Holder, issuer keys.PublicKey) (Floor, error) {
 	for _, tok := range []string{iss, kb} {
 		t, err := jws.Parse(tok, []string{"EdDSA", "ES256"})
 		if err != nil {
-			return Floor{}, err
+			return report.Floor{}, err
 		}
 		sigs = append(sigs, sig{msg: []byte(t.SigningInput), sigv: t.Signature})
 	}
@@ -206,7 +179,7 @@ func floor(h *verifiertest.Holder, issuer keys.PublicKey) (Floor, error) {
 		return nil
 	}
 	if err := one(); err != nil {
-		return Floor{}, fmt.Errorf("floor self-check: %w", err)
+		return report.Floor{}, fmt.Errorf("floor self-check: %w", err)
 	}
 	const iters = 4000
 	t := time.Now()
@@ -227,5 +200,5 @@ func floor(h *verifiertest.Holder, issuer keys.PublicKey) (Floor, error) {
 		}()
 	}
 	wg.Wait()
-	return Floor{MicrosPerPresentation: float64(perOne.Nanoseconds()) / 1000, PerSecondAllCores: float64(procs*iters) / time.Since(t).Seconds()}, nil
+	return report.Floor{MicrosPerPresentation: float64(perOne.Nanoseconds()) / 1000, PerSecondAllCores: float64(procs*iters) / time.Since(t).Seconds()}, nil
 }

@@ -4,7 +4,7 @@
 // capabilityInvocation, as x/did creates them), resolved through the cache from an in-memory
 // node that hands each document over once and keeps nothing. It then reads the process's RSS
 // (/proc/self/status VmRSS) and the Go heap (runtime.MemStats after a GC), before and after,
-// and prints JSON.
+// and prints JSON: report.VerifierMem (scripts/bench/report).
 //
 //	go run ./scripts/bench/verifiermem -n 1000000
 package main
@@ -25,22 +25,10 @@ import (
 
 	"github.com/amanah-id/amanah/didcore"
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/scripts/bench/report"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 )
-
-// Result is the measurement.
-type Result struct {
-	DIDs            int     `json:"dids"`
-	RSSMBBefore     float64 `json:"rss_mb_before"`
-	RSSMBAfter      float64 `json:"rss_mb_after"`
-	HeapMBBefore    float64 `json:"heap_inuse_mb_before"`
-	HeapMBAfter     float64 `json:"heap_inuse_mb_after"`
-	BytesPerDID     float64 `json:"heap_bytes_per_did"`
-	FillSeconds     float64 `json:"fill_seconds"`
-	CachedRequeried int64   `json:"requeried_of_first_1000"`
-	Method          string  `json:"method"`
-}
 
 // node is a ledger.Source that answers each DID's history once from pending and forgets it.
 type node struct {
@@ -125,7 +113,7 @@ func run(n int, budget time.Duration) error {
 	if err := c.Step(ctx); err != nil {
 		return err
 	}
-	res := Result{DIDs: n, HeapMBBefore: heapMB(), RSSMBBefore: rssMB()}
+	res := report.VerifierMem{DIDs: n, HeapMBBefore: heapMB(), RSSMBBefore: rssMB()}
 	first := make([]string, 0, 1000)
 	var firstMu sync.Mutex
 	start := time.Now()

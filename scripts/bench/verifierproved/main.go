@@ -20,9 +20,9 @@
 //     beside the chain's block interval measured from header times in the same run.
 //
 // Both verifiers run in this process and are called over gRPC on TCP loopback, the layout of
-// scripts/bench/verifierload; the node is a separate process on the same cores. The result is one JSON
-// object on stdout; progress goes to stderr. The node is stopped and its directory removed
-// before the command returns (unless -keep).
+// scripts/bench/verifierload; the node is a separate process on the same cores. The result is one
+// JSON object on stdout, report.VerifierProved (scripts/bench/report); progress goes to stderr.
+// The node is stopped and its directory removed before the command returns (unless -keep).
 //
 //	go run ./scripts/bench/verifierproved > verifier-proved.json
 package main
@@ -46,6 +46,7 @@ import (
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 	"github.com/amanah-id/amanah/scripts/bench/benchnet"
+	"github.com/amanah-id/amanah/scripts/bench/report"
 	"github.com/amanah-id/amanah/scripts/bench/verifierload/loadgen"
 	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/verifier/audit"
@@ -61,88 +62,6 @@ import (
 	"github.com/amanah-id/amanah/verifier/verifiertest"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
-
-// Load is the throughput series: the proof-checked view and the in-memory one, alternating.
-type Load struct {
-	Alg              string        `json:"alg"`
-	Callers          int           `json:"callers"`
-	Rounds           int           `json:"rounds"`
-	RequestsPerRound int           `json:"requests_per_round"`
-	Proved           loadgen.Level `json:"proved"`
-	Memory           loadgen.Level `json:"memory"`
-	// Ratio is proved requests/s over in-memory requests/s.
-	Ratio       float64   `json:"proved_over_memory"`
-	RoundRatios []float64 `json:"round_ratios"`
-	// FactsProved counts the facts the proved view proved during its timed rounds (the
-	// blocks' change journals; nothing the requests needed was missing from its cache).
-	FactsProved int64  `json:"facts_proved_during_proved_rounds"`
-	Method      string `json:"method"`
-}
-
-// Cold is the cold and warm latency of single verifications on fresh proved views.
-type Cold struct {
-	Samples       int       `json:"samples"`
-	WarmPerSample int       `json:"warm_per_sample"`
-	ColdP50Ms     float64   `json:"cold_p50_ms"`
-	ColdP90Ms     float64   `json:"cold_p90_ms"`
-	ColdMaxMs     float64   `json:"cold_max_ms"`
-	ColdMs        []float64 `json:"cold_ms_samples"`
-	WarmP50Ms     float64   `json:"warm_p50_ms"`
-	WarmP90Ms     float64   `json:"warm_p90_ms"`
-	// FactsPerCold is the median number of facts proved during a cold verification.
-	FactsPerCold float64 `json:"facts_proved_per_cold_verification"`
-	SyncMs       float64 `json:"fresh_view_sync_p50_ms"`
-	Method       string  `json:"method"`
-}
-
-// RevSample is one revocation.
-type RevSample struct {
-	Index          uint32  `json:"index"`
-	Height         int64   `json:"revoking_block"`
-	RefusedAt      int64   `json:"refusal_ledger_height"`
-	Blocks         int64   `json:"blocks"`
-	CommitToRefuse float64 `json:"commit_to_refusal_ms"`
-	SubmitToRefuse float64 `json:"submit_to_refusal_ms"`
-	SubmitToCommit float64 `json:"submit_to_commit_seen_ms"`
-	Polls          int     `json:"verifier_polls"`
-	// Other counts polls refused for a reason other than "revoked" (the view unavailable
-	// or stale); polling goes on.
-	Other       int    `json:"other_refusals,omitempty"`
-	OtherReason string `json:"other_reason,omitempty"`
-}
-
-// Revocation is the revocation visibility through the verifier.
-type Revocation struct {
-	Samples         []RevSample `json:"samples"`
-	MedianMs        float64     `json:"commit_to_refusal_ms_median"`
-	MaxMs           float64     `json:"commit_to_refusal_ms_max"`
-	MedianSubmitMs  float64     `json:"submit_to_refusal_ms_median"`
-	MedianBlocks    float64     `json:"blocks_median"`
-	PollMs          float64     `json:"verifier_poll_ms"`
-	ViewPollMs      float64     `json:"view_poll_ms"`
-	BlockIntervalMs float64     `json:"block_interval_ms"`
-	IntervalBlocks  int64       `json:"block_interval_over_blocks"`
-	Method          string      `json:"method"`
-}
-
-// Result is the whole run.
-type Result struct {
-	Started    time.Time  `json:"started"`
-	Nodes      int        `json:"nodes"`
-	BlockTime  string     `json:"block_time_configured"`
-	GoMaxProcs int        `json:"gomaxprocs"`
-	NumCPU     int        `json:"num_cpu"`
-	DBBackend  string     `json:"db_backend"`
-	Transport  string     `json:"transport"`
-	View       string     `json:"view"`
-	Load       Load       `json:"load"`
-	Cold       Cold       `json:"cold"`
-	Revocation Revocation `json:"revocation"`
-	// ProvedTotal is every fact the main proved view proved in the run.
-	ProvedTotal int64  `json:"facts_proved_total"`
-	LoadAvg     string `json:"loadavg_at_start"`
-	LoadAvgEnd  string `json:"loadavg_at_end"`
-}
 
 type config struct {
 	n, c, rounds, warmup int
@@ -168,7 +87,7 @@ func main() {
 	if cfg.n < cfg.rounds || cfg.c < 1 || cfg.rounds < 1 || cfg.cold < 1 || cfg.warm < 1 || cfg.revocations < 1 || cfg.poll <= 0 {
 		benchenv.BadFlags("verifierproved", "want -n >= -rounds, and -c, -rounds, -cold, -warm, -revocations, -poll positive")
 	}
-	benchenv.Main("verifierproved", *budget, func(ctx context.Context) (Result, error) { return run(ctx, cfg) })
+	benchenv.Main("verifierproved", *budget, func(ctx context.Context) (report.VerifierProved, error) { return run(ctx, cfg) })
 }
 
 var logf = benchenv.Logger("verifierproved")
@@ -176,8 +95,8 @@ var logf = benchenv.Logger("verifierproved")
 // quiet is the verifiers' logger: the bench's stderr is its progress.
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func run(ctx context.Context, cfg config) (res Result, err error) {
-	res = Result{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", GoMaxProcs: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(),
+func run(ctx context.Context, cfg config) (res report.VerifierProved, err error) {
+	res = report.VerifierProved{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", GoMaxProcs: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(),
 		LoadAvg:   benchenv.LoadAvg(),
 		Transport: "gRPC over TCP loopback to verifiers served in this process (as scripts/bench/verifierload); the node is a separate amanahd process on the same cores",
 		View: "verifier/ledger/node.Open over the node's CometBFT RPC (plaintext loopback, no witness), trust root = block 1 " +
@@ -385,8 +304,8 @@ func verifyOnce(v *verifier, h *verifiertest.Holder, r loadgen.Request) (*verifi
 
 // throughput times cfg.n verifications of each verifier from cfg.c callers, in cfg.rounds
 // alternating rounds (in-memory first in even rounds, proved first in odd ones).
-func throughput(ctx context.Context, cfg config, pv *verifier, ph []*verifiertest.Holder, mv *verifier, mh []*verifiertest.Holder) (Load, error) {
-	l := Load{Alg: "EdDSA", Callers: cfg.c, Rounds: cfg.rounds, RequestsPerRound: cfg.n / cfg.rounds}
+func throughput(ctx context.Context, cfg config, pv *verifier, ph []*verifiertest.Holder, mv *verifier, mh []*verifiertest.Holder) (report.ProvedLoad, error) {
+	l := report.ProvedLoad{Alg: "EdDSA", Callers: cfg.c, Rounds: cfg.rounds, RequestsPerRound: cfg.n / cfg.rounds}
 	type side struct {
 		name    string
 		v       *verifier
@@ -451,8 +370,8 @@ func throughput(ctx context.Context, cfg config, pv *verifier, ph []*verifiertes
 
 // cold times, on cfg.cold fresh proved verifiers, the first verification (every fact fetched
 // and proved) and then cfg.warm verifications on the same view.
-func cold(ctx context.Context, cfg config, open func(context.Context) (*verifier, time.Duration, error), holders []*verifiertest.Holder) (Cold, error) {
-	c := Cold{Samples: cfg.cold, WarmPerSample: cfg.warm}
+func cold(ctx context.Context, cfg config, open func(context.Context) (*verifier, time.Duration, error), holders []*verifiertest.Holder) (report.ProvedCold, error) {
+	c := report.ProvedCold{Samples: cfg.cold, WarmPerSample: cfg.warm}
 	var coldMs, warmMs, facts, syncMs []float64
 	for k := range cfg.cold {
 		if ctx.Err() != nil {
@@ -514,8 +433,8 @@ func cold(ctx context.Context, cfg config, open func(context.Context) (*verifier
 
 // revocation revokes each of the holders' credentials in turn and times how long after its
 // block's commit the verifier refuses it.
-func revocation(ctx context.Context, cfg config, w *world, pv *verifier, holders []*verifiertest.Holder) (Revocation, error) {
-	rv := Revocation{PollMs: ms(cfg.poll), ViewPollMs: ms(ledger.DefaultPoll)}
+func revocation(ctx context.Context, cfg config, w *world, pv *verifier, holders []*verifiertest.Holder) (report.ProvedRevocation, error) {
+	rv := report.ProvedRevocation{PollMs: ms(cfg.poll), ViewPollMs: ms(ledger.DefaultPoll)}
 	for k, h := range holders {
 		idx := uint32(1000 + k)
 		res, _, err := verifyOnce(pv, h, provedReq)
@@ -594,7 +513,7 @@ func revocation(ctx context.Context, cfg config, w *world, pv *verifier, holders
 		if cm.res.Code != 0 {
 			return rv, fmt.Errorf("revocation %d: tx failed (code %d): %s", k+1, cm.res.Code, cm.res.Log)
 		}
-		s := RevSample{Index: idx, Height: cm.res.Height, RefusedAt: refusedAt, Blocks: refusedAt - cm.res.Height,
+		s := report.ProvedRevSample{Index: idx, Height: cm.res.Height, RefusedAt: refusedAt, Blocks: refusedAt - cm.res.Height,
 			CommitToRefuse: ms(tRefused.Sub(cm.at)), SubmitToRefuse: ms(tRefused.Sub(tSubmit)), SubmitToCommit: ms(cm.at.Sub(tSubmit)), Polls: polls,
 			Other: other, OtherReason: otherReason}
 		rv.Samples = append(rv.Samples, s)

@@ -13,22 +13,10 @@ import (
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/amanah-id/amanah/scripts/bench/report"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
 	"github.com/amanah-id/amanah/verifier/verifiertest"
 )
-
-// Level is the result at one concurrency level.
-type Level struct {
-	Callers    int     `json:"callers"`
-	Requests   int     `json:"requests"`
-	Errors     int64   `json:"errors"`
-	Refused    int64   `json:"refused,omitempty"`
-	PerSecond  float64 `json:"per_second"`
-	P50Micros  float64 `json:"p50_us"`
-	P99Micros  float64 `json:"p99_us"`
-	P999Micros float64 `json:"p999_us"`
-	MaxMicros  float64 `json:"max_us"`
-}
 
 // Tally accumulates the rounds of one series: their latencies, requests and summed wall time.
 type Tally struct {
@@ -83,8 +71,8 @@ func (t *Tally) Round(reqs int, f func(i int) error) time.Duration {
 }
 
 // Level returns the series' throughput (requests over the summed time of its rounds) and latency.
-func (t *Tally) Level() Level {
-	l := Level{Callers: t.callers, Requests: t.requests, Errors: t.errs, Refused: t.Refused.Load(),
+func (t *Tally) Level() report.Level {
+	l := report.Level{Callers: t.callers, Requests: t.requests, Errors: t.errs, Refused: t.Refused.Load(),
 		P50Micros: float64(t.hist.ValueAtQuantile(50)), P99Micros: float64(t.hist.ValueAtQuantile(99)),
 		P999Micros: float64(t.hist.ValueAtQuantile(99.9)), MaxMicros: float64(t.hist.Max())}
 	if t.elapsed > 0 {
@@ -94,7 +82,7 @@ func (t *Tally) Level() Level {
 }
 
 // Measure runs reqs calls of f over c callers and returns throughput and latency.
-func Measure(c, reqs int, f func(i int) error) Level {
+func Measure(c, reqs int, f func(i int) error) report.Level {
 	t := NewTally(c)
 	t.Round(reqs, f)
 	return t.Level()
