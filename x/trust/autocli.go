@@ -16,8 +16,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Is the DID accredited to issue the credential type (at --time, default now)? With the proving chain",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "did"}, {ProtoField: "vct"}}},
 				{RpcMethod: "CredentialType", Use: "credential-type [vct]",
-					Short:          "Show a credential type (the latest version unless --version)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "vct"}}},
+					Short:          "Show a credential type (the latest version unless --type-version)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "vct"}},
+					// Not --version: the node's config.toml has a top-level `version` key that the
+					// client binds to a flag of that name, so `--version` failed in any node home.
+					FlagOptions: map[string]*autocliv1.FlagOptions{"version": {Name: "type-version", Usage: "the credential type's version (0: the latest)"}}},
 				{RpcMethod: "CredentialTypes", Use: "credential-types", Short: "List every version of every credential type"},
 				{RpcMethod: "Accreditation", Use: "accreditation [id]", Short: "Show one accreditation with its status history",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
