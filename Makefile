@@ -34,8 +34,10 @@ test-faults: build
 bench:
 	$(GO) run ./scripts/bench
 
-lint: vet
-	@gofmt -l $$(git ls-files '*.go') | grep -v '\.pb' || true
+## lint: golangci-lint (pinned, installed into .tools/bin when absent) with .golangci.yml;
+## fails on any finding (vet, gofmt and the linters listed in the config)
+lint:
+	./scripts/lint.sh
 
 vet:
 	$(GO) vet $(PKGS)
