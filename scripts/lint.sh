@@ -14,7 +14,8 @@ flock 9
 mod=github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$GOLANGCI_LINT_VERSION
 if [ ! -x "$TOOLS/golangci-lint" ] || [ "$(cat "$TOOLS/.golangci-lint.version" 2>/dev/null)" != "$mod" ]; then
   echo "installing $mod"
-  GOBIN="$TOOLS" go install "$mod"
+  # The module cache first (offline once cached, even with GOPROXY=off), then the proxy.
+  GOBIN="$TOOLS" GOPROXY="file://$(go env GOMODCACHE)/cache/download,$(go env GOPROXY)" go install "$mod"
   echo "$mod" > "$TOOLS/.golangci-lint.version"
 fi
 flock -u 9

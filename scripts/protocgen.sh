@@ -19,10 +19,13 @@ GATEWAY_VERSION=v1.16.0
 # is a separate binary built from its own module, so the Go code keeps grpc-gateway v1.
 OPENAPIV2_VERSION=v2.34.0
 mkdir -p "$TOOLS"
+# The module cache first, so an install needs no network once the tools' modules are cached
+# (even with GOPROXY=off); the configured proxy only for what the cache lacks.
+CACHE_PROXY="file://$(go env GOMODCACHE)/cache/download,$(go env GOPROXY)"
 install_tool() { # name module@version
   if [ ! -x "$TOOLS/$1" ] || [ "$(cat "$TOOLS/.$1.version" 2>/dev/null)" != "$2" ]; then
     echo "installing $2"
-    GOBIN="$TOOLS" go install "$2"
+    GOBIN="$TOOLS" GOPROXY="$CACHE_PROXY" go install "$2"
     echo "$2" > "$TOOLS/.$1.version"
   fi
 }
