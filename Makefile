@@ -45,8 +45,10 @@ bench-docs:
 bench-verifier:
 	$(GO) run ./scripts/bench -only load -out $(BUILD_DIR)/bench
 
-lint: vet
-	@gofmt -l $$(git ls-files '*.go') | grep -v '\.pb' || true
+## lint: golangci-lint (pinned, installed into .tools/bin when absent) with .golangci.yml;
+## fails on any finding (vet, gofmt and the linters listed in the config)
+lint:
+	./scripts/lint.sh
 
 vet:
 	$(GO) vet $(PKGS)

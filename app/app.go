@@ -78,9 +78,11 @@ import (
 	councilkeeper "github.com/amanah-id/amanah/x/council/keeper"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
 	"github.com/amanah-id/amanah/x/did"
+	didrest "github.com/amanah-id/amanah/x/did/client/rest"
 	didkeeper "github.com/amanah-id/amanah/x/did/keeper"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	"github.com/amanah-id/amanah/x/status"
+	statusrest "github.com/amanah-id/amanah/x/status/client/rest"
 	statuskeeper "github.com/amanah-id/amanah/x/status/keeper"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 	"github.com/amanah-id/amanah/x/trust"
@@ -463,17 +465,15 @@ func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
-	for _, r := range httpRoutes {
-		r(clientCtx, apiSvr)
-	}
+	// DID resolution at /1.0/identifiers/{did} (Universal Resolver driver shape).
+	didrest.RegisterRoutes(apiSvr.Router, didtypes.NewQueryClient(clientCtx))
+	// Status lists at /amanah/status/v1/lists/{id}?format=token|bitstring, the URL credentials
+	// name in status.status_list.uri and credentialStatus.statusListCredential.
+	statusrest.RegisterRoutes(apiSvr.Router, statustypes.NewQueryClient(clientCtx))
 	if err := server.RegisterSwaggerAPI(apiSvr.ClientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
 		panic(err)
 	}
 }
-
-// httpRoutes are extra HTTP handlers modules add to the node's API server (e.g. the DID
-// resolver at /1.0/identifiers/{did}).
-var httpRoutes []func(client.Context, *api.Server)
 
 // RegisterTxService serves the tx gRPC service.
 func (app *App) RegisterTxService(clientCtx client.Context) {

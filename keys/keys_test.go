@@ -79,7 +79,7 @@ func curveOrder(c Curve) *big.Int {
 	if c == P256 {
 		return elliptic.P256().Params().N
 	}
-	return secp256k1.S256().N
+	return secp256k1.Params().N
 }
 
 // highS returns sig with S replaced by n-S (the malleated twin).

@@ -68,7 +68,7 @@ func TestKeyNewDIDRoundTrip(t *testing.T) {
 			}
 			// The public JWK file gives the same DID.
 			pubPath := filepath.Join(dir, typ+"-pub.jwk")
-			os.WriteFile(pubPath, []byte(mustRun(t, nil, "key", "pub", path)), 0o644)
+			writeFile(t, pubPath, []byte(mustRun(t, nil, "key", "pub", path)), 0o644)
 			if d2 := strings.TrimSpace(mustRun(t, nil, "key", "did", pubPath)); d2 != did {
 				t.Fatalf("did from public JWK %q != %q", d2, did)
 			}
@@ -108,15 +108,15 @@ func newFixture(t *testing.T) *fixture {
 		env:    map[string]string{passphraseEnv: testPass},
 	}
 	mustRun(t, nil, "key", "new", "--type", "p256", "--out", f.issKey)
-	os.WriteFile(f.issPub, []byte(mustRun(t, nil, "key", "pub", f.issKey)), 0o644)
+	writeFile(t, f.issPub, []byte(mustRun(t, nil, "key", "pub", f.issKey)), 0o644)
 	f.issDID = strings.TrimSpace(mustRun(t, nil, "key", "did", f.issKey, "--network", "local"))
 	f.kid = f.issDID + "#key-1"
-	os.WriteFile(f.claims, []byte(`{"given_name":"Siti","family_name":"Rahman","birthdate":"1990-02-14",
+	writeFile(t, f.claims, []byte(`{"given_name":"Siti","family_name":"Rahman","birthdate":"1990-02-14",
 		"nationality":"MY","address":{"street_address":"12 Jalan Damai","locality":"Putrajaya","country":"MY"}}`), 0o644)
 	mustRun(t, f.env, "wallet", "init", "--wallet", f.wallet)
 	assertMode0600(t, f.wallet)
 	holder := filepath.Join(dir, "holder.jwk")
-	os.WriteFile(holder, []byte(mustRun(t, f.env, "wallet", "holder", "--wallet", f.wallet)), 0o644)
+	writeFile(t, holder, []byte(mustRun(t, f.env, "wallet", "holder", "--wallet", f.wallet)), 0o644)
 	mustRun(t, nil, f.issueArgs(holder)...)
 	assertMode0600(t, f.cred)
 	return f
@@ -182,7 +182,7 @@ func TestIssueWalletPresentVerify(t *testing.T) {
 	b, _ := os.ReadFile(vp)
 	parts := strings.Split(strings.TrimSpace(string(b)), "~")
 	parts = append(parts[:1], parts[2:]...) // drop one disclosure: sd_hash no longer matches
-	os.WriteFile(tampered, []byte(strings.Join(parts, "~")), 0o600)
+	writeFile(t, tampered, []byte(strings.Join(parts, "~")), 0o600)
 	for _, c := range []struct {
 		name   string
 		args   []string
@@ -214,11 +214,11 @@ func TestWrongPassphrase(t *testing.T) {
 		t.Fatalf("code %d: %s", code, errs)
 	}
 	pf := filepath.Join(f.dir, "pass.txt")
-	os.WriteFile(pf, []byte("also wrong\n"), 0o600)
+	writeFile(t, pf, []byte("also wrong\n"), 0o600)
 	if _, errs, code := run(t, f.env, "wallet", "list", "--wallet", f.wallet, "--passphrase-file", pf); code == 0 || !strings.Contains(errs, "wrong passphrase") {
 		t.Fatalf("--passphrase-file wins over env: code %d: %s", code, errs)
 	}
-	os.WriteFile(pf, []byte(testPass+"\n"), 0o600)
+	writeFile(t, pf, []byte(testPass+"\n"), 0o600)
 	mustRun(t, nil, "wallet", "list", "--wallet", f.wallet, "--passphrase-file", pf)
 	if _, errs, code := run(t, nil, "wallet", "list", "--wallet", f.wallet); code == 0 || !strings.Contains(errs, "no passphrase") {
 		t.Fatalf("no passphrase source: code %d: %s", code, errs)
@@ -248,14 +248,14 @@ func TestTamperedWallet(t *testing.T) {
 		"garbage":    "\x00\x01 not a wallet",
 	} {
 		t.Run(name, func(t *testing.T) {
-			os.WriteFile(f.wallet, []byte(content), 0o600)
+			writeFile(t, f.wallet, []byte(content), 0o600)
 			_, errs, code := run(t, f.env, "wallet", "list", "--wallet", f.wallet)
 			if code == 0 || !strings.Contains(errs, "corrupted") {
 				t.Fatalf("code %d: %s", code, errs)
 			}
 		})
 	}
-	os.WriteFile(f.wallet, good, 0o600)
+	writeFile(t, f.wallet, good, 0o600)
 	mustRun(t, f.env, "wallet", "list", "--wallet", f.wallet)
 }
 
@@ -297,11 +297,11 @@ func TestImportChecks(t *testing.T) {
 func TestBadInputs(t *testing.T) {
 	f := newFixture(t)
 	notJSON := filepath.Join(f.dir, "bad.json")
-	os.WriteFile(notJSON, []byte(`{"a":1,"a":2}`), 0o644)
+	writeFile(t, notJSON, []byte(`{"a":1,"a":2}`), 0o644)
 	badDate := filepath.Join(f.dir, "baddate.json")
-	os.WriteFile(badDate, []byte(`{"birthdate":"14/02/1990"}`), 0o644)
+	writeFile(t, badDate, []byte(`{"birthdate":"14/02/1990"}`), 0o644)
 	reserved := filepath.Join(f.dir, "reserved.json")
-	os.WriteFile(reserved, []byte(`{"iss":"x"}`), 0o644)
+	writeFile(t, reserved, []byte(`{"iss":"x"}`), 0o644)
 	holder := filepath.Join(f.dir, "holder.jwk")
 	missing := filepath.Join(f.dir, "missing")
 	with := func(flag, value string) []string {
@@ -359,5 +359,13 @@ func TestBadInputs(t *testing.T) {
 				t.Fatalf("code %d, stderr %q; want non-zero and %q", code, errs, c.want)
 			}
 		})
+	}
+}
+
+// writeFile writes a test input, failing the test when it cannot.
+func writeFile(t *testing.T, path string, data []byte, perm os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, data, perm); err != nil {
+		t.Fatal(err)
 	}
 }

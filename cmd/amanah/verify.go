@@ -14,6 +14,7 @@ import (
 	"github.com/amanah-id/amanah/credential/sdjwt"
 	"github.com/amanah-id/amanah/credential/sdjwtvc"
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/statuslist"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/ledger/node"
 	"github.com/amanah-id/amanah/verifier/reason"
@@ -309,12 +310,12 @@ func ledgerChecks(ctx context.Context, view ledger.View, res *sdjwtvc.Result, no
 	}
 	out.Status.Value = &val
 	switch val {
-	case 0:
+	case statuslist.StatusValid:
 		out.Status.State = "valid"
-	case 1:
+	case statuslist.StatusInvalid:
 		out.Status.State = "revoked"
 		fail(reason.Revoked, "the credential is revoked by its issuer")
-	case 2:
+	case statuslist.StatusSuspended:
 		out.Status.State = "suspended"
 		fail(reason.Suspended, "the credential is suspended by its issuer")
 	default:

@@ -245,6 +245,10 @@ func attacks() []attack {
 			jwt, ds := f.mint(t, nil, func(p map[string]any, _ *[]sdjwt.Disclosure) { delete(p, "cnf") })
 			return f.assemble(t, jwt, pick(ds, "given_name"), f.kb())
 		}, sdjwt.ReasonKBInvalid},
+		{"cnf not a key", func(t *testing.T, f *fixture) string {
+			jwt, ds := f.mint(t, nil, func(p map[string]any, _ *[]sdjwt.Disclosure) { p["cnf"] = "holder-key" })
+			return f.assemble(t, jwt, pick(ds, "given_name"), f.kb())
+		}, sdjwt.ReasonCnfInvalid},
 		{"KB signed by another key", withKB(func(kb *sdjwt.KeyBinding) {
 			other, _ := keys.Generate(keys.Ed25519)
 			kb.Signer = jws.NewKeySigner(other)

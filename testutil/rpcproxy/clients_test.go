@@ -449,7 +449,8 @@ func TestCloseEndsEverything(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
-	if _, err := c.Get(p.URL() + "/health"); err == nil {
+	if resp, err := c.Get(p.URL() + "/health"); err == nil {
+		resp.Body.Close()
 		t.Fatal("proxy still serving after Close")
 	}
 	if n := settledGoroutines(baseline, 10*time.Second); n > baseline {

@@ -850,9 +850,11 @@ func TestStartContext(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		c.Transport.(*http.Transport).CloseIdleConnections()
-		if _, err := c.Get(p.URL() + "/health"); err != nil {
+		resp, err := c.Get(p.URL() + "/health")
+		if err != nil {
 			break
 		}
+		resp.Body.Close()
 		if time.Now().After(deadline) {
 			t.Fatal("proxy still serving after its context ended")
 		}

@@ -1,6 +1,7 @@
 package challenge
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -50,7 +51,9 @@ func TestConsumeOnceAndReasons(t *testing.T) {
 		t.Fatalf("used, then expired: %q", r)
 	}
 	clk.Advance(time.Minute)
-	s.Create("did:b", "aud", nil, nil)
+	if _, err := s.Create("did:b", "aud", nil, nil); err != nil {
+		t.Fatal(err)
+	}
 	if _, r := s.Consume(c2.Nonce, "did:a"); r != reason.NonceUnknown {
 		t.Fatalf("a TTL after expiry: %q", r)
 	}
@@ -88,7 +91,7 @@ func TestIncrementalExpiry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Create("did:bulk", "aud", nil, nil); err != ErrFull {
+	if _, err := s.Create("did:bulk", "aud", nil, nil); !errors.Is(err, ErrFull) {
 		t.Fatalf("at cap: %v", err)
 	}
 	clk.Advance(time.Minute)

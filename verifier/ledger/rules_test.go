@@ -248,7 +248,7 @@ func TestKeyRule(t *testing.T) {
 				return
 			}
 			for _, other := range keyErrors {
-				if errors.Is(err, other) != (other == tc.want) {
+				if errors.Is(err, other) != errors.Is(other, tc.want) {
 					t.Fatalf("got %v; want %v", err, tc.want)
 				}
 			}
@@ -559,7 +559,7 @@ func TestStatus(t *testing.T) {
 			v, ht, err := e.f.cache.Status(ctx, tc.uri, tc.idx, tc.issuer)
 			if tc.err != nil {
 				for _, other := range []error{ledger.ErrOutOfRange, ledger.ErrWrongOwner, ledger.ErrNotFound, ledger.ErrUnavailable} {
-					if errors.Is(err, other) != (other == tc.err) {
+					if errors.Is(err, other) != errors.Is(other, tc.err) {
 						t.Fatalf("%v; want %v", err, tc.err)
 					}
 				}

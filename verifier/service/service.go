@@ -20,6 +20,7 @@ import (
 	"github.com/amanah-id/amanah/credential/sdjwt"
 	"github.com/amanah-id/amanah/credential/sdjwtvc"
 	"github.com/amanah-id/amanah/didcore"
+	"github.com/amanah-id/amanah/statuslist"
 	"github.com/amanah-id/amanah/verifier/audit"
 	"github.com/amanah-id/amanah/verifier/auth"
 	"github.com/amanah-id/amanah/verifier/challenge"
@@ -406,11 +407,11 @@ func (s *Service) status(ctx context.Context, ref *sdjwtvc.StatusRef, issuer str
 		return reason.StatusStale, height
 	}
 	switch val {
-	case 0:
+	case statuslist.StatusValid:
 		return "", height
-	case 1:
+	case statuslist.StatusInvalid:
 		return reason.Revoked, height
-	case 2:
+	case statuslist.StatusSuspended:
 		return reason.Suspended, height
 	}
 	return reason.StatusInvalid, height
@@ -526,7 +527,7 @@ func (s *Service) CheckStatus(ctx context.Context, req *verifierpb.CheckStatusRe
 	case err != nil:
 		return nil, ledgerErr(err)
 	}
-	name := map[uint8]string{0: "valid", 1: "revoked", 2: "suspended"}[val]
+	name := map[uint8]string{statuslist.StatusValid: "valid", statuslist.StatusInvalid: "revoked", statuslist.StatusSuspended: "suspended"}[val]
 	if name == "" {
 		name = "unknown"
 	}

@@ -31,13 +31,14 @@ const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 // CreateChallengeRequest asks for a challenge.
 type CreateChallengeRequest struct {
 	// audience is the identifier the key-binding JWT's aud must carry
-	// (usually the relying party's DID or origin).
+	// (usually the relying party's DID or origin); required, at most 512 bytes.
 	Audience string `protobuf:"bytes,1,opt,name=audience,proto3" json:"audience,omitempty"`
-	// credential_types are the vct values the relying party will accept.
+	// credential_types are the vct values the relying party will accept: at
+	// least one, at most 64, each 1 to 512 bytes.
 	CredentialTypes []string `protobuf:"bytes,2,rep,name=credential_types,json=credentialTypes,proto3" json:"credential_types,omitempty"`
 	// requested_claims are the claim names the wallet is asked to disclose;
 	// each must be allowed by the relying party's registration for every
-	// requested credential type.
+	// requested credential type. At most 64, each 1 to 512 bytes.
 	RequestedClaims []string `protobuf:"bytes,3,rep,name=requested_claims,json=requestedClaims,proto3" json:"requested_claims,omitempty"`
 }
 
@@ -162,12 +163,12 @@ func (m *CreateChallengeResponse) GetAudience() string {
 // Policy is what the relying party requires of a presentation.
 type Policy struct {
 	// accepted_vcts lists accepted credential types; empty means the types
-	// named in the challenge.
+	// named in the challenge. At most 64, each 1 to 512 bytes.
 	AcceptedVcts []string `protobuf:"bytes,1,rep,name=accepted_vcts,json=acceptedVcts,proto3" json:"accepted_vcts,omitempty"`
-	// required_claims must all be disclosed.
+	// required_claims must all be disclosed. At most 64, each 1 to 512 bytes.
 	RequiredClaims []string `protobuf:"bytes,2,rep,name=required_claims,json=requiredClaims,proto3" json:"required_claims,omitempty"`
 	// max_status_age_seconds bounds how old the ledger state behind the status
-	// check may be; 0 means the service's freshness bound.
+	// check may be; 0 means the service's freshness bound; not negative.
 	MaxStatusAgeSeconds int64 `protobuf:"varint,3,opt,name=max_status_age_seconds,json=maxStatusAgeSeconds,proto3" json:"max_status_age_seconds,omitempty"`
 }
 
@@ -227,9 +228,11 @@ func (m *Policy) GetMaxStatusAgeSeconds() int64 {
 
 // VerifyPresentationRequest asks to verify a presentation.
 type VerifyPresentationRequest struct {
-	// presentation is the SD-JWT presentation "<jwt>~<disclosures>~<kb-jwt>".
+	// presentation is the SD-JWT presentation "<jwt>~<disclosures>~<kb-jwt>";
+	// required, at most the service's size limit (16 KiB by default).
 	Presentation string `protobuf:"bytes,1,opt,name=presentation,proto3" json:"presentation,omitempty"`
-	// nonce is the challenge nonce from CreateChallenge.
+	// nonce is the challenge nonce from CreateChallenge; required, at most 64
+	// bytes.
 	Nonce string `protobuf:"bytes,2,opt,name=nonce,proto3" json:"nonce,omitempty"`
 	// policy is the relying party's policy for this verification.
 	Policy *Policy `protobuf:"bytes,3,opt,name=policy,proto3" json:"policy,omitempty"`
@@ -771,7 +774,7 @@ func (m *EvidenceSubject) GetCheckedAtUnix() int64 {
 
 // ResolveDidRequest asks for a DID's keys.
 type ResolveDidRequest struct {
-	// did is the DID to resolve.
+	// did is the DID to resolve; required.
 	Did string `protobuf:"bytes,1,opt,name=did,proto3" json:"did,omitempty"`
 	// at_unix resolves the version valid at this time; 0 means now.
 	AtUnix int64 `protobuf:"varint,2,opt,name=at_unix,json=atUnix,proto3" json:"at_unix,omitempty"`
@@ -954,11 +957,13 @@ func (m *ResolveDidResponse) GetLedgerHeight() int64 {
 
 // CheckStatusRequest asks for one status-list entry.
 type CheckStatusRequest struct {
-	// uri is the status list URI (status.status_list.uri).
+	// uri is the status list URI (status.status_list.uri); required, at most
+	// 512 bytes.
 	Uri string `protobuf:"bytes,1,opt,name=uri,proto3" json:"uri,omitempty"`
 	// index is the entry index (status.status_list.idx).
 	Index uint32 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
-	// issuer is the credential's issuer DID; the list must be owned by it.
+	// issuer is the credential's issuer DID; required, at most 512 bytes. The
+	// list must be owned by it (else FAILED_PRECONDITION, status_wrong_owner).
 	Issuer string `protobuf:"bytes,3,opt,name=issuer,proto3" json:"issuer,omitempty"`
 }
 

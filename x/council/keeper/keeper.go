@@ -127,7 +127,8 @@ func (k *Keeper) WriteDenied(ctx context.Context, acc sdk.AccAddress) (string, e
 	}
 	granter, err := k.addressCodec.StringToBytes(w.AuthorizedBy)
 	if err != nil {
-		return fmt.Sprintf("authorised by %q, not an address", w.AuthorizedBy), nil
+		// A denial, not a failure: the stored writer names no address (the reason says why).
+		return fmt.Sprintf("authorised by %q, not an address: %v", w.AuthorizedBy, err), nil
 	}
 	if k.checkAuthority(w.AuthorizedBy) == nil {
 		return "", nil

@@ -101,9 +101,6 @@ func (s *KeeperTestSuite) TestCreateValid() {
 // registered error (and, for documents, the didcore rule).
 func (s *KeeperTestSuite) TestBadInput() {
 	t := s.T()
-	type result struct {
-		err error
-	}
 	cases := []struct {
 		name    string
 		run     func() error
@@ -338,7 +335,6 @@ func (s *KeeperTestSuite) TestBadInput() {
 			return err
 		}, types.ErrInvalidDid, nil},
 	}
-	_ = result{}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
 			// The state before the failing message (setup steps inside run are redone on a

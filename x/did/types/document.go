@@ -7,6 +7,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/amanah-id/amanah/didcore"
+	"github.com/amanah-id/amanah/keys"
 )
 
 // Limits are the ledger's document limits (didcore's defaults: 16 KiB canonical JSON,
@@ -127,4 +128,24 @@ func truncate(s string) string {
 		return s[:64] + "..."
 	}
 	return s
+}
+
+// ContextMultikey is the JSON-LD context of Multikey verification methods.
+const ContextMultikey = "https://w3id.org/security/multikey/v1"
+
+// NewDocument returns the default document of a key: did:amanah:<network>:<id of pub>, one
+// Multikey method #key-1 in authentication, assertionMethod and capabilityInvocation.
+func NewDocument(network string, pub keys.PublicKey) *didcore.Document {
+	did := didcore.AmanahDID(network, pub)
+	ref := []didcore.MethodRef{{Ref: did + "#key-1"}}
+	return &didcore.Document{
+		Context: []string{didcore.ContextV1, ContextMultikey},
+		ID:      did,
+		VerificationMethods: []didcore.VerificationMethod{{
+			ID: did + "#key-1", Type: didcore.TypeMultikey, Controller: did, PublicKeyMultibase: pub.Multikey(),
+		}},
+		Authentication:       ref,
+		AssertionMethod:      ref,
+		CapabilityInvocation: ref,
+	}
 }

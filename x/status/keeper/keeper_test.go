@@ -196,11 +196,11 @@ func (s *KeeperSuite) TestErrorsDistinct() {
 		types.ErrSizeTooSmall, types.ErrSizeTooLarge, types.ErrSizeNotAligned, types.ErrBatchTooLarge,
 		types.ErrDuplicateIndex, types.ErrListNotFound, types.ErrEmptyUpdate, types.ErrBadSequence}
 	seen := map[error]bool{}
-	for _, e := range errs {
+	for i, e := range errs {
 		s.Require().False(seen[e])
 		seen[e] = true
-		for _, o := range errs {
-			if o != e {
+		for j, o := range errs {
+			if i != j {
 				s.Require().NotErrorIs(e, o)
 			}
 		}

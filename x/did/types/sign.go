@@ -9,26 +9,6 @@ import (
 	"github.com/amanah-id/amanah/keys"
 )
 
-// ContextMultikey is the JSON-LD context of Multikey verification methods.
-const ContextMultikey = "https://w3id.org/security/multikey/v1"
-
-// NewDocument returns the default document of a key: did:amanah:<network>:<id of pub>, one
-// Multikey method #key-1 in authentication, assertionMethod and capabilityInvocation.
-func NewDocument(network string, pub keys.PublicKey) *didcore.Document {
-	did := didcore.AmanahDID(network, pub)
-	ref := []didcore.MethodRef{{Ref: did + "#key-1"}}
-	return &didcore.Document{
-		Context: []string{didcore.ContextV1, ContextMultikey},
-		ID:      did,
-		VerificationMethods: []didcore.VerificationMethod{{
-			ID: did + "#key-1", Type: didcore.TypeMultikey, Controller: did, PublicKeyMultibase: pub.Multikey(),
-		}},
-		Authentication:       ref,
-		AssertionMethod:      ref,
-		CapabilityInvocation: ref,
-	}
-}
-
 // Sign returns the signature of methodID with priv over SignBytes(chainID, typeURL, payload).
 func Sign(chainID, typeURL string, payload proto.Message, methodID string, priv keys.PrivateKey) (DidSignature, error) {
 	sb, err := SignBytes(chainID, typeURL, payload)
