@@ -196,7 +196,9 @@ func run(ctx context.Context, o options) error {
 	}
 	if o.runs("gobench") {
 		r.GoBench, r.GoBenchErrors = goBenchmarks(ctx, o)
-		saveJSON(filepath.Join(o.out, "gobench.json"), r.GoBench)
+		if err := saveJSON(filepath.Join(o.out, "gobench.json"), r.GoBench); err != nil {
+			return err
+		}
 	}
 	if o.runs("load") && ctx.Err() == nil {
 		logf("verifier load generator: -n %d -c 1,16,64 -alg EdDSA,ES256", o.loadN)

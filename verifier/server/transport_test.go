@@ -320,7 +320,7 @@ func TestReflection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stream.CloseSend()
+	defer func() { _ = stream.CloseSend() }()
 	for _, req := range []*reflectpb.ServerReflectionRequest{
 		{MessageRequest: &reflectpb.ServerReflectionRequest_ListServices{}},
 		{MessageRequest: &reflectpb.ServerReflectionRequest_FileContainingSymbol{FileContainingSymbol: server.ServiceName}},
