@@ -332,11 +332,10 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 // mempool holds more than cfg.backlog transactions (benchnet.BroadcastPaced).
 func (t *lt) submit(ctx context.Context, pool []txclient.SignedTx, mempool *benchnet.Mempool, submitted *atomic.Int64) error {
 	for k := range pool {
-		err := t.net.BroadcastPaced(ctx, pool[k], mempool, t.cfg.backlog)
-		if ctx.Err() != nil {
-			break // the phase's time is up: an error from the cut-off broadcast is expected
-		}
-		if err != nil {
+		if err := t.net.BroadcastPaced(ctx, pool[k], mempool, t.cfg.backlog); err != nil {
+			if ctx.Err() != nil {
+				return nil //nolint:nilerr // the phase's time is up: the cut-off broadcast's error is expected
+			}
 			return fmt.Errorf("tx %d: %w", k, err)
 		}
 		submitted.Add(1)
