@@ -24,15 +24,12 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/amanah-id/amanah/verifier/audit"
-	"github.com/amanah-id/amanah/verifier/auth"
+	"github.com/amanah-id/amanah/verifier/assemble"
 	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/ledger/node"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
-	"github.com/amanah-id/amanah/verifier/metrics"
 	"github.com/amanah-id/amanah/verifier/server"
-	"github.com/amanah-id/amanah/verifier/service"
 )
 
 type listFlag []string
@@ -161,44 +158,33 @@ func serve(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	var cache *ledger.Cache
-	m := metrics.New(func() ledger.Sync { return cache.Sync() })
-	opts.Cache = ledger.Config{Freshness: time.Duration(cfg.Freshness), MaxDIDs: cfg.Cache.MaxDIDs,
-		MaxPages: cfg.Cache.MaxPages, MaxEntries: cfg.Cache.MaxEntries, Observer: m}
-	opts.Logger = log
-	view, err := node.Open(opts)
-	if err != nil {
-		return err
-	}
-	cache = view.Cache
-	go view.Run(ctx)
-	m.Proved(view.Source.Proved)
-	log.Info("following the chain through proofs", "chain", view.Client.ChainID(), "trust_height", opts.Root.Height,
-		"nodes", len(opts.Nodes))
-
-	svc, err := service.New(service.Config{View: cache, Challenges: challenge.NewStore(challenge.Config{TTL: time.Duration(cfg.ChallengeTTL)}),
-		Audit: audit.New(auditW), Recorder: m, Freshness: time.Duration(cfg.Freshness), Evidence: view.Evidence})
-	if err != nil {
-		return err
-	}
-	a, err := auth.New(cfg.Clients)
-	if err != nil {
-		return err
-	}
-	var limiter *auth.Limiter
-	if cfg.RateLimit.PerSecond > 0 {
-		limiter = auth.NewLimiter(cfg.RateLimit.PerSecond, cfg.RateLimit.Burst)
-	}
-	var failed *auth.FailureLimiter
-	if cfg.FailedAuthLimit.PerSecond > 0 {
-		failed = auth.NewFailureLimiter(cfg.FailedAuthLimit.PerSecond, cfg.FailedAuthLimit.Burst)
-	}
 	tlsCfg, err := serverTLS(cfg.TLS)
 	if err != nil {
 		return err
 	}
-	srv := server.New(server.Config{Service: svc, Auth: a, Limiter: limiter, FailedAuth: failed, Reflection: cfg.Reflection,
-		Metrics: m, Ready: cache.Fresh, TLS: tlsCfg, Logger: log})
+	var view *node.View
+	v, err := assemble.New(assemble.Config{Clients: cfg.Clients,
+		RateLimit:       assemble.Limit{PerSecond: cfg.RateLimit.PerSecond, Burst: cfg.RateLimit.Burst},
+		FailedAuthLimit: assemble.Limit{PerSecond: cfg.FailedAuthLimit.PerSecond, Burst: cfg.FailedAuthLimit.Burst},
+		Reflection:      cfg.Reflection, TLS: tlsCfg, Freshness: time.Duration(cfg.Freshness),
+		Challenges: challenge.Config{TTL: time.Duration(cfg.ChallengeTTL)}, Audit: auditW, Metrics: true, Logger: log,
+	}, func(obs ledger.Observer) (assemble.Ledger, error) {
+		opts.Cache = ledger.Config{Freshness: time.Duration(cfg.Freshness), MaxDIDs: cfg.Cache.MaxDIDs,
+			MaxPages: cfg.Cache.MaxPages, MaxEntries: cfg.Cache.MaxEntries, Observer: obs}
+		opts.Logger = log
+		var err error
+		if view, err = node.Open(opts); err != nil {
+			return assemble.Ledger{}, err
+		}
+		return assemble.Ledger{Cache: view.Cache, Evidence: view.Evidence, Proved: view.Source.Proved}, nil
+	})
+	if err != nil {
+		return err
+	}
+	go view.Run(ctx)
+	log.Info("following the chain through proofs", "chain", view.Client.ChainID(), "trust_height", opts.Root.Height,
+		"nodes", len(opts.Nodes))
+	srv, m := v.Server, v.Metrics
 	go srv.WatchHealth(ctx, 500*time.Millisecond)
 
 	lis, err := net.Listen("tcp", cfg.Listen)

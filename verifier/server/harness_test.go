@@ -18,14 +18,13 @@ import (
 
 	"github.com/amanah-id/amanah/credential/sdjwt"
 	"github.com/amanah-id/amanah/keys"
-	"github.com/amanah-id/amanah/verifier/audit"
+	"github.com/amanah-id/amanah/verifier/assemble"
 	"github.com/amanah-id/amanah/verifier/auth"
 	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/ledger/ledgertest"
 	"github.com/amanah-id/amanah/verifier/metrics"
 	"github.com/amanah-id/amanah/verifier/server"
-	"github.com/amanah-id/amanah/verifier/service"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
 	"github.com/amanah-id/amanah/verifier/verifiertest"
 )
@@ -57,15 +56,15 @@ func (s *syncBuffer) String() string {
 }
 
 type options struct {
-	limiter *auth.Limiter
 	// challenges configures the challenge store (its clock is the harness's).
 	challenges challenge.Config
 	svc        func(verifierpb.VerifierServer) verifierpb.VerifierServer
 	nodes      int
-	server     func(*server.Config)
-	dial       []grpc.DialOption
-	noWait     bool
-	down       bool
+	// assemble adjusts the verifier's configuration (limits, TLS, reflection).
+	assemble func(*assemble.Config)
+	dial     []grpc.DialOption
+	noWait   bool
+	down     bool
 }
 
 type harness struct {
@@ -94,12 +93,28 @@ func newHarness(t *testing.T, o options) *harness {
 	for i := 1; i < o.nodes; i++ {
 		h.nodes = append(h.nodes, env.Chain.NewNode("node-"+string(rune('0'+i))))
 	}
-	h.metrics = metrics.New(nil)
-	h.cache, err = env.NewCache(ledger.Config{Freshness: 15 * time.Second, Now: h.clock.Now, Observer: h.metrics,
-		QueryTimeout: time.Second}, h.nodes...)
+	o.challenges.Now = h.clock.Now
+	cfg := assemble.Config{
+		Clients: []auth.Client{
+			{DID: verifiertest.RPDID, APIKeys: []string{verifiertest.RPKey}, CertNames: []string{verifiertest.RPDID}},
+			{DID: verifiertest.OtherRP, APIKeys: []string{verifiertest.OtherKey}},
+			{DID: unregisteredDID, APIKeys: []string{unregisteredKey}},
+		},
+		Challenges: o.challenges, Verify: sdjwt.Options{Now: h.clock.Now}, Audit: h.audit, Metrics: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Wrap: o.svc,
+	}
+	if o.assemble != nil {
+		o.assemble(&cfg)
+	}
+	v, err := assemble.New(cfg, func(obs ledger.Observer) (assemble.Ledger, error) {
+		cache, err := env.NewCache(ledger.Config{Freshness: 15 * time.Second, Now: h.clock.Now, Observer: obs,
+			QueryTimeout: time.Second}, h.nodes...)
+		return assemble.Ledger{Cache: cache}, err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.cache, h.metrics, h.srv = v.Cache, v.Metrics, v.Server
 	if o.down {
 		env.Node.SetDown(true)
 	}
@@ -108,30 +123,6 @@ func newHarness(t *testing.T, o options) *harness {
 	go func() { h.cache.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	o.challenges.Now = h.clock.Now
-	svc, err := service.New(service.Config{View: h.cache, Challenges: challenge.NewStore(o.challenges),
-		Audit: audit.New(h.audit), Recorder: h.metrics, Options: sdjwt.Options{Now: h.clock.Now}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vs verifierpb.VerifierServer = svc
-	if o.svc != nil {
-		vs = o.svc(svc)
-	}
-	a, err := auth.New([]auth.Client{
-		{DID: verifiertest.RPDID, APIKeys: []string{verifiertest.RPKey}, CertNames: []string{verifiertest.RPDID}},
-		{DID: verifiertest.OtherRP, APIKeys: []string{verifiertest.OtherKey}},
-		{DID: unregisteredDID, APIKeys: []string{unregisteredKey}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := server.Config{Service: vs, Auth: a, Limiter: o.limiter, Metrics: h.metrics, Ready: h.cache.Fresh,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if o.server != nil {
-		o.server(&cfg)
-	}
-	h.srv = server.New(cfg)
 	h.lis = bufconn.Listen(1 << 20)
 	go func() { _ = h.srv.Serve(h.lis) }()
 	t.Cleanup(func() { h.srv.GRPC.Stop() })

@@ -16,7 +16,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
-	"github.com/amanah-id/amanah/verifier/auth"
+	"github.com/amanah-id/amanah/verifier/assemble"
 	"github.com/amanah-id/amanah/verifier/reason"
 	"github.com/amanah-id/amanah/verifier/server"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
@@ -187,7 +187,7 @@ func TestHugeGRPCMessageRefused(t *testing.T) {
 // gateway forwards each HTTP client's own address, and a gRPC caller cannot
 // claim another address with the gateway's metadata.
 func TestFailedAuthLimited(t *testing.T) {
-	h := newHarness(t, options{server: func(c *server.Config) { c.FailedAuth = auth.NewFailureLimiter(0.001, 3) }})
+	h := newHarness(t, options{assemble: func(c *assemble.Config) { c.FailedAuthLimit = assemble.Limit{PerSecond: 0.001, Burst: 3} }})
 	req := &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}}
 	for i := range 3 {
 		_, err := h.client.CreateChallenge(ctxKey("guessed-api-key-number-"+string(rune('0'+i))), req)

@@ -25,7 +25,7 @@ import (
 	reflectpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 
-	"github.com/amanah-id/amanah/verifier/auth"
+	"github.com/amanah-id/amanah/verifier/assemble"
 	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/reason"
@@ -66,7 +66,7 @@ func withBearer(k string) context.Context {
 }
 
 func TestRateLimit(t *testing.T) {
-	h := newHarness(t, options{limiter: auth.NewLimiter(0.001, 3)})
+	h := newHarness(t, options{assemble: func(c *assemble.Config) { c.RateLimit = assemble.Limit{PerSecond: 0.001, Burst: 3} }})
 	req := &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}}
 	for i := range 3 {
 		if _, err := h.client.CreateChallenge(rp(), req); err != nil {
@@ -315,7 +315,7 @@ func TestReflectionOffByDefault(t *testing.T) {
 }
 
 func TestReflection(t *testing.T) {
-	h := newHarness(t, options{server: func(c *server.Config) { c.Reflection = true }})
+	h := newHarness(t, options{assemble: func(c *assemble.Config) { c.Reflection = true }})
 	stream, err := reflectpb.NewServerReflectionClient(h.conn).ServerReflectionInfo(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -425,8 +425,8 @@ func TestMutualTLS(t *testing.T) {
 			cli := leaf(t, ca, caKey, c.cn, c.uris, false)
 			clientTLS := &tls.Config{Certificates: []tls.Certificate{cli}, RootCAs: pool, ServerName: "verifier", MinVersion: tls.VersionTLS13}
 			h := newHarness(t, options{
-				server: func(cfg *server.Config) { cfg.TLS = serverTLS },
-				dial:   []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(clientTLS))},
+				assemble: func(cfg *assemble.Config) { cfg.TLS = serverTLS },
+				dial:     []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(clientTLS))},
 			})
 			_, err := h.client.CreateChallenge(context.Background(), &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}})
 			if status.Code(err) != c.want {

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +43,8 @@ func TestVerifyPresentationOK(t *testing.T) {
 	if resp.Issuer != h.env.IssuerDID || resp.Vct != verifiertest.VCT || resp.LedgerHeight != h.env.Chain.Height() {
 		t.Errorf("issuer %s vct %s height %d", resp.Issuer, resp.Vct, resp.LedgerHeight)
 	}
-	if resp.IssuedAtUnix == 0 || resp.ExpiresAtUnix <= resp.IssuedAtUnix || len(resp.PresentationSha256) != 64 {
+	if sum := sha256.Sum256([]byte(pres)); resp.IssuedAtUnix == 0 || resp.ExpiresAtUnix <= resp.IssuedAtUnix ||
+		resp.PresentationSha256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("times %d %d sha %q", resp.IssuedAtUnix, resp.ExpiresAtUnix, resp.PresentationSha256)
 	}
 	var names []string
@@ -354,3 +357,21 @@ func TestVerifyBadRequests(t *testing.T) {
 }
 
 func ledgerWindow() ledgertest.Window { return ledgertest.Window{From: time.Now().Add(-time.Hour)} }
+
+// TestPresentationDigest: presentation_sha256 is the SHA-256 of each
+// presentation as sent, whatever the lengths of those hashed before it (the
+// service hashes through reused buffers), refused or verified.
+func TestPresentationDigest(t *testing.T) {
+	h := newHarness(t, options{})
+	hd := h.holder(3)
+	for _, paths := range [][]string{{"given_name", "family_name", "address", "age_over_18"}, {"given_name"}, {"age_over_18", "family_name"}} {
+		ch := h.challenge(nil)
+		pres := h.present(hd, ch.Nonce, paths...)
+		for _, p := range []string{pres, pres[:len(pres)/2]} { // the half is refused (and its nonce then spent)
+			resp := h.verify(rp(), p, ch.Nonce, nil)
+			if sum := sha256.Sum256([]byte(p)); resp.PresentationSha256 != hex.EncodeToString(sum[:]) {
+				t.Fatalf("%d bytes: sha %s, want %x", len(p), resp.PresentationSha256, sum)
+			}
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -242,7 +243,7 @@ func (s *Service) VerifyPresentation(ctx context.Context, req *verifierpb.Verify
 	if err := s.cfg.View.Fresh(); err != nil {
 		return nil, ledgerErr(err)
 	}
-	sum := sha256.Sum256([]byte(req.Presentation))
+	sum := presentationSHA256(req.Presentation)
 	v := &verdict{resp: &verifierpb.VerifyPresentationResponse{PresentationSha256: hex.EncodeToString(sum[:])}}
 	s.verify(ctx, rpDID, req, v)
 	resp := v.resp
@@ -260,6 +261,21 @@ func (s *Service) VerifyPresentation(ctx context.Context, req *verifierpb.Verify
 		Verified: resp.Verified, Reason: resp.Reason, Height: resp.LedgerHeight, PresentationSHA256: resp.PresentationSha256,
 		Disclosed: len(resp.DisclosedClaims), Duration: time.Since(start)})
 	return resp, nil
+}
+
+// hashBufs are buffers for presentationSHA256, sized to the largest
+// presentation hashed so far (at most Options.MaxSize).
+var hashBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// presentationSHA256 is the SHA-256 of p. sha256.Sum256([]byte(p)) copies p
+// to the heap on every call (a presentation is a few KiB); this copies it to
+// a reused buffer.
+func presentationSHA256(p string) [sha256.Size]byte {
+	b := hashBufs.Get().(*[]byte)
+	*b = append((*b)[:0], p...)
+	sum := sha256.Sum256(*b)
+	hashBufs.Put(b)
+	return sum
 }
 
 func (s *Service) validateVerify(req *verifierpb.VerifyPresentationRequest) error {

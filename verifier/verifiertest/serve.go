@@ -8,9 +8,8 @@ import (
 	"net"
 	"time"
 
-	"github.com/amanah-id/amanah/verifier/audit"
+	"github.com/amanah-id/amanah/verifier/assemble"
 	"github.com/amanah-id/amanah/verifier/auth"
-	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/server"
 	"github.com/amanah-id/amanah/verifier/service"
@@ -26,23 +25,16 @@ type Verifier struct {
 // Serve starts a verifier for the world on lis (no rate limit, audit to
 // auditW or discarded if nil) and returns once its ledger view has synced.
 func (e *Env) Serve(ctx context.Context, lis net.Listener, auditW io.Writer) (*Verifier, error) {
-	cache, err := e.NewCache(ledger.Config{})
+	v, err := assemble.New(assemble.Config{Clients: Clients(), Audit: auditW, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		func(obs ledger.Observer) (assemble.Ledger, error) {
+			cache, err := e.NewCache(ledger.Config{Observer: obs})
+			return assemble.Ledger{Cache: cache}, err
+		})
 	if err != nil {
 		return nil, err
 	}
-	go cache.Run(ctx)
-	if auditW == nil {
-		auditW = io.Discard
-	}
-	svc, err := service.New(service.Config{View: cache, Challenges: challenge.NewStore(challenge.Config{}), Audit: audit.New(auditW)})
-	if err != nil {
-		return nil, err
-	}
-	a, err := auth.New([]auth.Client{{DID: RPDID, APIKeys: []string{RPKey}}, {DID: OtherRP, APIKeys: []string{OtherKey}}})
-	if err != nil {
-		return nil, err
-	}
-	srv := server.New(server.Config{Service: svc, Auth: a, Ready: cache.Fresh, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	go v.Cache.Run(ctx)
+	srv := v.Server
 	go func() { _ = srv.Serve(lis) }()
 	go func() { <-ctx.Done(); srv.GRPC.Stop() }()
 	deadline := time.Now().Add(5 * time.Second)
@@ -52,7 +44,13 @@ func (e *Env) Serve(ctx context.Context, lis net.Listener, auditW io.Writer) (*V
 		}
 		time.Sleep(time.Millisecond)
 	}
-	return &Verifier{Server: srv, Cache: cache, Service: svc}, nil
+	return &Verifier{Server: srv, Cache: v.Cache, Service: v.Service}, nil
+}
+
+// Clients are the world's relying parties: bank-one (RPDID, RPKey) and
+// bank-two (OtherRP, OtherKey).
+func Clients() []auth.Client {
+	return []auth.Client{{DID: RPDID, APIKeys: []string{RPKey}}, {DID: OtherRP, APIKeys: []string{OtherKey}}}
 }
 
 // KeepFresh commits an empty block every interval until ctx ends, as a
