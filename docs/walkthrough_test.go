@@ -10,7 +10,7 @@
 // The reader's setup (`make build`, `scripts/localnet.sh up 1`, run in the checkout) is replaced
 // by an equivalent one the test owns: the binaries are built into <module>/build (a no-op when
 // up to date), and the steps run in a stand-in checkout, a temporary directory holding links to
-// the module's build/ and x/ and its own one-node network in .localnet (testutil/localnet, the
+// the module's build/ and x/ and its own one-node network in .localnet (localnet, the
 // code behind scripts/localnet.sh, with the localnet's ports; a 10 s voting period instead of
 // 20 s). HOME and TMPDIR point into the test's temporary directory, so the guides' scratch
 // directory (`mktemp -d`) and anything written to ~ stay there. Every process (the node, and the
@@ -39,7 +39,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/localnet"
 )
 
 // walkthroughGuides are the guides whose marked blocks make up the walkthrough.

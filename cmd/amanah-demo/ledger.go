@@ -8,8 +8,8 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/amanah-id/amanah/keys"
-	"github.com/amanah-id/amanah/testutil/localnet"
-	"github.com/amanah-id/amanah/testutil/localnet/txclient"
+	"github.com/amanah-id/amanah/localnet"
+	"github.com/amanah-id/amanah/localnet/txclient"
 	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 )

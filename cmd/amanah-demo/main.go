@@ -25,8 +25,8 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
-	"github.com/amanah-id/amanah/testutil/localnet"
-	"github.com/amanah-id/amanah/testutil/localnet/txclient"
+	"github.com/amanah-id/amanah/localnet"
+	"github.com/amanah-id/amanah/localnet/txclient"
 )
 
 // step is one outcome of the story, reported in the summary.

@@ -18,7 +18,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/localnet"
 )
 
 func main() {

@@ -355,7 +355,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 
 	if c := r.Chain; c != nil {
 		w("## Chain load test\n\n")
-		w("`scripts/bench/chainload`: one `amanahd` validator started by `testutil/localnet` (free loopback ports, temporary directory, `timeout_commit` 1 s, block gas limit 200,000,000, writer gas quota lifted to 10^15 so it does not cap the senders), ")
+		w("`scripts/bench/chainload`: one `amanahd` validator started by `localnet` (free loopback ports, temporary directory, `timeout_commit` 1 s, block gas limit 200,000,000, writer gas quota lifted to 10^15 so it does not cap the senders), ")
 		w("%d writer accounts funded and authorised by the agency (`MsgAuthorizeWriter`), each sending from its own goroutine with locally managed sequences over CometBFT RPC `broadcast_tx_sync`. ", c.Senders)
 		w("Transactions are signed before each phase (the client's signing does not take the node's cores during the window); senders pause while the mempool holds more than 1,200 transactions. ")
 		w("Each phase submits for %s; the rate is **committed** successful transactions (block_results code 0) in the blocks after the first block holding the phase's transactions, up to the last block made before submission stopped, over the span of those blocks' header times. ", c.Duration)
@@ -378,7 +378,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 
 	if d := r.Resolve; d != nil && d.Full.ResolveConc != nil {
 		w("## DID resolution with %s DIDs stored\n\n", addCommas(fmt.Sprint(d.DIDsStored)))
-		w("`scripts/bench/didresolve`: a second one-node network (testutil/localnet, as above) filled with %s DIDs, ", addCommas(fmt.Sprint(d.DIDsStored)))
+		w("`scripts/bench/didresolve`: a second one-node network (localnet, as above) filled with %s DIDs, ", addCommas(fmt.Sprint(d.DIDsStored)))
 		w("each a `MsgCreateDid` of the default document of a fresh Ed25519 key signed by that key, %d per transaction from %d writer accounts; ", resolveBatch(d), resolveSenders(d))
 		w("every transaction checked committed with code 0 in block_results. Then: %s. Transport: %s.\n\n", d.Method, d.Transport)
 		w("| DIDs stored | Query | Callers | Calls | Calls/s | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | Errors |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -494,7 +494,7 @@ func provedSection(b *strings.Builder, r *Run) {
 	p := r.Proved
 	l := p.Load
 	w("## Verifier over the proof-checked ledger view\n\n")
-	w("`scripts/bench/verifierproved`: a one-node network (testutil/localnet, as below: a real `amanahd`, 1 s blocks, %s) on which the trust world is built by transactions as `cmd/amanah-demo` builds it: ", p.DBBackend)
+	w("`scripts/bench/verifierproved`: a one-node network (localnet, as below: a real `amanahd`, 1 s blocks, %s) on which the trust world is built by transactions as `cmd/amanah-demo` builds it: ", p.DBBackend)
 	w("the council's vote registers the national-ID credential type and accredits an accreditation body, the body accredits an issuer and registers a bank as relying party, the issuer creates a revocation list; ")
 	w("credentials with the in-memory world's claims are issued by that issuer. The verifier's ledger view is the proof-checked one: %s. ", p.View)
 	w("Transport: %s.\n\n", p.Transport)

@@ -1,5 +1,5 @@
 // Package faults is the fault-tolerance suite: real amanahd processes on loopback (through
-// testutil/localnet) under a stream of DID creations, status-list updates and bank sends, with
+// localnet) under a stream of DID creations, status-list updates and bank sends, with
 // validators killed, paused, stopped and restarted; and real amanah-verifier processes (reading
 // the ledger through Merkle proofs checked against light-client-verified headers) that lose
 // their nodes, or read them through testutil/rpcproxy, which lies. The scenarios:

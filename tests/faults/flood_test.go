@@ -13,8 +13,8 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
-	"github.com/amanah-id/amanah/testutil/localnet"
-	"github.com/amanah-id/amanah/testutil/localnet/txclient"
+	"github.com/amanah-id/amanah/localnet"
+	"github.com/amanah-id/amanah/localnet/txclient"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	statustypes "github.com/amanah-id/amanah/x/status/types"

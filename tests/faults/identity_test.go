@@ -11,9 +11,9 @@ import (
 	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/localnet"
+	"github.com/amanah-id/amanah/localnet/txclient"
 	"github.com/amanah-id/amanah/statuslist"
-	"github.com/amanah-id/amanah/testutil/localnet"
-	"github.com/amanah-id/amanah/testutil/localnet/txclient"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 )

@@ -14,7 +14,7 @@ import (
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
-	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/localnet"
 )
 
 // realNodeEnv names the environment variable that turns on TestRealNode, which builds (or takes

@@ -1,5 +1,5 @@
 // Package benchnet is the one-node chain a bench tool measures: a real amanahd started by
-// testutil/localnet (free loopback ports, a temporary directory, 1 s blocks), a
+// localnet (free loopback ports, a temporary directory, 1 s blocks), a
 // txclient.Chain on it, writer accounts funded and authorised by the agency, and the
 // submission of load paced by the node's mempool backlog. chainload, didresolve and
 // verifierproved start their network with it.
@@ -16,9 +16,9 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/amanah-id/amanah/localnet"
+	"github.com/amanah-id/amanah/localnet/txclient"
 	"github.com/amanah-id/amanah/scripts/bench/benchenv"
-	"github.com/amanah-id/amanah/testutil/localnet"
-	"github.com/amanah-id/amanah/testutil/localnet/txclient"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
 )
 

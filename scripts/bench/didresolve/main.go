@@ -40,11 +40,11 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	"github.com/amanah-id/amanah/localnet"
+	"github.com/amanah-id/amanah/localnet/txclient"
 	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 	"github.com/amanah-id/amanah/scripts/bench/benchnet"
 	"github.com/amanah-id/amanah/scripts/bench/report"
-	"github.com/amanah-id/amanah/testutil/localnet"
-	"github.com/amanah-id/amanah/testutil/localnet/txclient"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 )
 

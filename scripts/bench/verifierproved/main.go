@@ -1,6 +1,6 @@
 // Command verifierproved measures the verifier service over its proof-checked ledger view
 // (verifier/ledger/node: every ledger fact read with a Merkle proof checked against headers the
-// light client verified from a trust root) on a real one-node chain: a testutil/localnet
+// light client verified from a trust root) on a real one-node chain: a localnet
 // amanahd validator (scripts/bench/benchnet: free loopback ports, a temporary directory, 1 s blocks) on which the
 // trust world is built by real transactions, as cmd/amanah-demo builds it (world.go). It
 // reports
@@ -44,11 +44,11 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/localnet"
 	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 	"github.com/amanah-id/amanah/scripts/bench/benchnet"
 	"github.com/amanah-id/amanah/scripts/bench/report"
 	"github.com/amanah-id/amanah/scripts/bench/verifierload/loadgen"
-	"github.com/amanah-id/amanah/testutil/localnet"
 	"github.com/amanah-id/amanah/verifier/audit"
 	"github.com/amanah-id/amanah/verifier/auth"
 	"github.com/amanah-id/amanah/verifier/challenge"

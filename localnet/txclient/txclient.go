@@ -28,7 +28,7 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/amanah-id/amanah/app"
-	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/localnet"
 )
 
 // DefaultGas is the gas limit of every transaction (the minimum gas price is zero).

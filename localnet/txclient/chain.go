@@ -13,7 +13,7 @@ import (
 
 	"github.com/amanah-id/amanah/app"
 	"github.com/amanah-id/amanah/keys"
-	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/localnet"
 	"github.com/amanah-id/amanah/x/did/client/didsign"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 )

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/amanah-id/amanah/testutil/localnet"
+	"github.com/amanah-id/amanah/localnet"
 )
 
 // What node 0 says about its blocks and its mempool, read over CometBFT RPC: the side of the
