@@ -18,32 +18,10 @@ const migrateBatch = 1024
 // did, sequence, version_id and previous_version_id, and a head index under prefix 2) to
 // version 2 (records without what their key gives, no head index).
 func (k Keeper) Migrate1to2(ctx context.Context) error {
-	type pairKey = collections.Pair[string, uint64]
-	var rng collections.Ranger[pairKey] // nil: from the first key
-	for {
-		it, err := k.Versions.Iterate(ctx, rng)
-		if err != nil {
-			return err
-		}
-		var kvs []collections.KeyValue[pairKey, types.DidDocumentVersion]
-		for ; it.Valid() && len(kvs) < migrateBatch; it.Next() {
-			kv, err := it.KeyValue()
-			if err != nil {
-				it.Close()
-				return err
-			}
-			kvs = append(kvs, kv)
-		}
-		it.Close()
-		for _, kv := range kvs {
-			if err := k.Versions.Set(ctx, kv.Key, stored(kv.Value)); err != nil {
-				return err
-			}
-		}
-		if len(kvs) < migrateBatch {
-			break
-		}
-		rng = new(collections.Range[pairKey]).StartExclusive(kvs[len(kvs)-1].Key)
+	if err := k.eachVersion(ctx, func(key versionKey, v types.DidDocumentVersion) error {
+		return k.Versions.Set(ctx, key, stored(v))
+	}); err != nil {
+		return err
 	}
 	store := k.storeService.OpenKVStore(ctx)
 	start, end := types.HeadsKey.Bytes(), storetypes.PrefixEndBytes(types.HeadsKey.Bytes())
@@ -74,14 +52,27 @@ func (k Keeper) Migrate1to2(ctx context.Context) error {
 // index (VersionTimes) of every stored version. Versions are walked in key order (by DID, then
 // sequence), so of several versions with one time the last written is indexed, as write does.
 func (k Keeper) Migrate2to3(ctx context.Context) error {
-	type pairKey = collections.Pair[string, uint64]
-	var rng collections.Ranger[pairKey] // nil: from the first key
+	return k.eachVersion(ctx, func(key versionKey, v types.DidDocumentVersion) error {
+		if !types.IndexedTime(v.Updated) {
+			return errorsmod.Wrapf(types.ErrTimeOutOfRange, "%s version %d at %s", key.K1(), key.K2(), v.Updated.UTC().Format(time.RFC3339))
+		}
+		return k.VersionTimes.Set(ctx, collections.Join(key.K1(), v.Updated.UnixNano()), key.K2())
+	})
+}
+
+// versionKey is the key of a stored version: (DID, sequence).
+type versionKey = collections.Pair[string, uint64]
+
+// eachVersion calls fn on every stored version in key order, reading migrateBatch versions at a
+// time and closing the iterator before fn runs, so fn may write the store.
+func (k Keeper) eachVersion(ctx context.Context, fn func(versionKey, types.DidDocumentVersion) error) error {
+	var rng collections.Ranger[versionKey] // nil: from the first key
 	for {
 		it, err := k.Versions.Iterate(ctx, rng)
 		if err != nil {
 			return err
 		}
-		var kvs []collections.KeyValue[pairKey, types.DidDocumentVersion]
+		var kvs []collections.KeyValue[versionKey, types.DidDocumentVersion]
 		for ; it.Valid() && len(kvs) < migrateBatch; it.Next() {
 			kv, err := it.KeyValue()
 			if err != nil {
@@ -92,17 +83,13 @@ func (k Keeper) Migrate2to3(ctx context.Context) error {
 		}
 		it.Close()
 		for _, kv := range kvs {
-			v := kv.Value
-			if !types.IndexedTime(v.Updated) {
-				return errorsmod.Wrapf(types.ErrTimeOutOfRange, "%s version %d at %s", kv.Key.K1(), kv.Key.K2(), v.Updated.UTC().Format(time.RFC3339))
-			}
-			if err := k.VersionTimes.Set(ctx, collections.Join(kv.Key.K1(), v.Updated.UnixNano()), kv.Key.K2()); err != nil {
+			if err := fn(kv.Key, kv.Value); err != nil {
 				return err
 			}
 		}
 		if len(kvs) < migrateBatch {
 			return nil
 		}
-		rng = new(collections.Range[pairKey]).StartExclusive(kvs[len(kvs)-1].Key)
+		rng = new(collections.Range[versionKey]).StartExclusive(kvs[len(kvs)-1].Key)
 	}
 }
