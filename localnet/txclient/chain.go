@@ -90,6 +90,11 @@ func (ch *Chain) Deliver(ctx context.Context, s Signer, msgs ...sdk.Msg) (localn
 // NewDID returns the MsgCreateDid, paid by payer, of a fresh Ed25519 DID on network (the
 // did:amanah network name), signed with the DID's key #key-1, and the DID and its key.
 func (ch *Chain) NewDID(network string, payer Signer) (*didtypes.MsgCreateDid, string, keys.PrivateKey, error) {
+	return NewDID(ch.Client.ChainID, network, payer.Address)
+}
+
+// NewDID is Chain.NewDID for a chain id and a payer address.
+func NewDID(chainID, network string, payer sdk.AccAddress) (*didtypes.MsgCreateDid, string, keys.PrivateKey, error) {
 	priv, err := keys.Generate(keys.Ed25519)
 	if err != nil {
 		return nil, "", priv, err
@@ -99,8 +104,8 @@ func (ch *Chain) NewDID(network string, payer Signer) (*didtypes.MsgCreateDid, s
 	if err != nil {
 		return nil, "", priv, err
 	}
-	msg := &didtypes.MsgCreateDid{Signer: payer.Address.String(), Payload: didtypes.CreateDidPayload{Document: bz}}
-	if msg.Signatures, err = didsign.Sign(ch.Client.ChainID, msg, &msg.Payload, doc.ID+"#key-1", priv); err != nil {
+	msg := &didtypes.MsgCreateDid{Signer: payer.String(), Payload: didtypes.CreateDidPayload{Document: bz}}
+	if msg.Signatures, err = didsign.Sign(chainID, msg, &msg.Payload, doc.ID+"#key-1", priv); err != nil {
 		return nil, "", priv, err
 	}
 	return msg, doc.ID, priv, nil

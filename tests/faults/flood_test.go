@@ -105,7 +105,7 @@ func TestFloodingWriter(t *testing.T) {
 	accNum, seq, err := s.c.Account(ctx, rpc0, flooder.Address)
 	s.must(err)
 	newFlood := func(seq uint64, n int) (txclient.SignedTx, string) {
-		msg, did, _, err := newDID(s.c.ChainID, network, flooder.Address)
+		msg, did, _, err := txclient.NewDID(s.c.ChainID, network, flooder.Address)
 		s.must(err)
 		tx, err := s.c.SignGas(flooder, accNum, seq, floodGas, fmt.Sprintf("flood %d", n), msg)
 		s.must(err)

@@ -60,27 +60,6 @@ func (s *scenario) deliver(node int, signer txclient.Signer, msgs ...sdk.Msg) (l
 	return out, nil
 }
 
-// newDID returns a MsgCreateDid of a fresh Ed25519 DID on network, paid by payer, signed by
-// the DID's own key.
-func newDID(chainID, network string, payer sdk.AccAddress) (*didtypes.MsgCreateDid, string, keys.PrivateKey, error) {
-	priv, err := keys.Generate(keys.Ed25519)
-	if err != nil {
-		return nil, "", priv, err
-	}
-	doc := didtypes.NewDocument(network, priv.Public())
-	bz, err := doc.MarshalJSON()
-	if err != nil {
-		return nil, "", priv, err
-	}
-	msg := &didtypes.MsgCreateDid{Signer: payer.String(), Payload: didtypes.CreateDidPayload{Document: bz}}
-	sig, err := didtypes.Sign(chainID, sdk.MsgTypeURL(msg), &msg.Payload, doc.ID+"#key-1", priv)
-	if err != nil {
-		return nil, "", priv, err
-	}
-	msg.Signatures = []didtypes.DidSignature{sig}
-	return msg, doc.ID, priv, nil
-}
-
 // didNetwork reads x/did's network name from node 0.
 func (s *scenario) didNetwork() string {
 	s.t.Helper()
@@ -102,7 +81,7 @@ type statusOwner struct {
 // list it owns.
 func (s *scenario) createStatusOwner(network string, payer txclient.Signer) statusOwner {
 	s.t.Helper()
-	msg, did, key, err := newDID(s.c.ChainID, network, payer.Address)
+	msg, did, key, err := txclient.NewDID(s.c.ChainID, network, payer.Address)
 	s.must(err)
 	_, err = s.deliver(0, payer, msg)
 	s.must(err)
@@ -160,7 +139,7 @@ func (w *identityMix) Msgs(sender, n int) ([]sdk.Msg, error) {
 		upd.Signatures = []didtypes.DidSignature{sig}
 		return []sdk.Msg{upd}, nil
 	case n%2 == 0:
-		msg, did, _, err := newDID(w.chainID, w.network, from)
+		msg, did, _, err := txclient.NewDID(w.chainID, w.network, from)
 		if err != nil {
 			return nil, err
 		}

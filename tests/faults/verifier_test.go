@@ -182,7 +182,7 @@ func (s *scenario) credentialStory() *credentialStory {
 	council, err := s.c.AgencySigner(s.net, 0)
 	s.must(err)
 	createDID := func(what string) (string, keys.PrivateKey) {
-		msg, did, key, err := newDID(s.c.ChainID, network, council.Address)
+		msg, did, key, err := txclient.NewDID(s.c.ChainID, network, council.Address)
 		s.must(err)
 		_, err = s.deliver(0, council, msg)
 		s.must(err)
