@@ -256,6 +256,22 @@ func (n *Net) configure(nd *Node) error {
 	})
 }
 
+// WriterQuota returns a Config.EditGenesis that sets the council's writer gas quota (gas per
+// writer per window) and, when windowBlocks > 0, the window's length in blocks.
+func WriterQuota(gas, windowBlocks uint64) func(appState map[string]any) error {
+	return func(app map[string]any) error {
+		params, err := obj(app, "council", "params")
+		if err != nil {
+			return err
+		}
+		params["writer_gas_quota"] = strconv.FormatUint(gas, 10)
+		if windowBlocks > 0 {
+			params["quota_window_blocks"] = strconv.FormatUint(windowBlocks, 10)
+		}
+		return nil
+	}
+}
+
 func obj(m map[string]any, path ...string) (map[string]any, error) {
 	cur := m
 	for _, p := range path {

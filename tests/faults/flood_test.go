@@ -3,7 +3,6 @@
 package faults
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -42,42 +41,11 @@ const (
 // refused in CheckTx with the quota error; every accepted transaction commits with code 0;
 // the four validators agree on the app hash (the quota usage is consensus state).
 func TestFloodingWriter(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
-	s := &scenario{t: t, ctx: ctx, start: time.Now()}
-	ports, err := localnet.FreeBasePorts(4)
-	s.must(err)
-	net, err := localnet.Init(ctx, localnet.Config{Binary: binary, Dir: t.TempDir(), N: 4, BasePorts: ports,
-		BlockMaxGas: floodBlockGas,
-		EditGenesis: func(app map[string]any) error {
-			council, ok := app["council"].(map[string]any)
-			if !ok {
-				return fmt.Errorf("genesis has no council")
-			}
-			params, ok := council["params"].(map[string]any)
-			if !ok {
-				return fmt.Errorf("council genesis has no params")
-			}
-			params["writer_gas_quota"] = strconv.Itoa(floodQuota)
-			params["quota_window_blocks"] = strconv.Itoa(floodWindow)
-			return nil
-		}})
-	s.must(err)
-	s.net = net
-	t.Cleanup(func() {
-		if t.Failed() {
-			for i := range net.Nodes {
-				t.Logf("node%d log tail:\n%s", i, net.LogTail(i, 15))
-			}
-		}
-		if err := net.StopAll(); err != nil {
-			t.Error(err)
-		}
+	s := newScenarioConfig(t, 4, 3*time.Minute, func(c *localnet.Config) {
+		c.BlockMaxGas = floodBlockGas
+		c.EditGenesis = localnet.WriterQuota(floodQuota, floodWindow)
 	})
-	s.must(net.StartAll())
-	s.must(s.waitAll(60*time.Second, 2, all(4)...))
-	s.c, err = txclient.New(net.Config.ChainID)
-	s.must(err)
+	net, ctx := s.net, s.ctx
 	s.logf("network of 4 validators up; block gas limit %d (%d flood txs), writer quota %d gas (%d flood txs) per %d blocks",
 		floodBlockGas, floodPerBlock, floodQuota, floodQuotaTxs, floodWindow)
 

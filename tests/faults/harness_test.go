@@ -40,11 +40,16 @@ func TestMain(m *testing.M) {
 
 // newScenario starts an n-validator network and waits until every node has committed height 2.
 func newScenario(t *testing.T, n int, budget time.Duration) *scenario {
-	return newScenarioWith(t, n, budget, 0)
+	return newScenarioConfig(t, n, budget, nil)
 }
 
 // newScenarioWith is newScenario with a gov voting period (0: the localnet default).
 func newScenarioWith(t *testing.T, n int, budget, votingPeriod time.Duration) *scenario {
+	return newScenarioConfig(t, n, budget, func(c *localnet.Config) { c.VotingPeriod = votingPeriod })
+}
+
+// newScenarioConfig is newScenario with the network's configuration edited by edit (if set).
+func newScenarioConfig(t *testing.T, n int, budget time.Duration, edit func(*localnet.Config)) *scenario {
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	t.Cleanup(cancel)
 	s := &scenario{t: t, ctx: ctx, start: time.Now()}
@@ -52,7 +57,11 @@ func newScenarioWith(t *testing.T, n int, budget, votingPeriod time.Duration) *s
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := localnet.Init(ctx, localnet.Config{Binary: binary, Dir: t.TempDir(), N: n, BasePorts: ports, VotingPeriod: votingPeriod})
+	cfg := localnet.Config{Binary: binary, Dir: t.TempDir(), N: n, BasePorts: ports}
+	if edit != nil {
+		edit(&cfg)
+	}
+	net, err := localnet.Init(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ type lt struct {
 
 func run(ctx context.Context, cfg config) (res report.ChainLoad, err error) {
 	res = report.ChainLoad{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", Senders: cfg.senders, Duration: cfg.dur.String(), LoadAvg: benchenv.LoadAvg()}
-	net, err := benchnet.Start(ctx, benchnet.Options{Name: "chainload", Keep: cfg.keep, EditGenesis: liftWriterQuota, Logf: logf})
+	net, err := benchnet.Start(ctx, benchnet.Options{Name: "chainload", Keep: cfg.keep, EditGenesis: localnet.WriterQuota(liftedWriterQuota, 0), Logf: logf})
 	if err != nil {
 		return res, err
 	}
@@ -143,21 +143,10 @@ func run(ctx context.Context, cfg config) (res report.ChainLoad, err error) {
 	return res, nil
 }
 
-// liftWriterQuota raises the council's writer gas quota far above what the senders can
-// submit: the load test measures the ledger's capacity, which the default quota (one block's
-// gas per writer per 10 blocks, docs/block-space.md) would cap at the senders' share.
-func liftWriterQuota(app map[string]any) error {
-	council, ok := app["council"].(map[string]any)
-	if !ok {
-		return fmt.Errorf("genesis has no council")
-	}
-	params, ok := council["params"].(map[string]any)
-	if !ok {
-		return fmt.Errorf("council genesis has no params")
-	}
-	params["writer_gas_quota"] = "1000000000000000"
-	return nil
-}
+// liftedWriterQuota is far above what the senders can submit: the load test measures the
+// ledger's capacity, which the default quota (one block's gas per writer per 10 blocks,
+// docs/block-space.md) would cap at the senders' share.
+const liftedWriterQuota = 1_000_000_000_000_000
 
 // setup funds the sender accounts and authorises them as writers, in one agency transaction.
 func (t *lt) setup(ctx context.Context) error {
