@@ -49,15 +49,12 @@ import (
 	"github.com/amanah-id/amanah/scripts/bench/benchnet"
 	"github.com/amanah-id/amanah/scripts/bench/report"
 	"github.com/amanah-id/amanah/scripts/bench/verifierload/loadgen"
-	"github.com/amanah-id/amanah/verifier/audit"
+	"github.com/amanah-id/amanah/verifier/assemble"
 	"github.com/amanah-id/amanah/verifier/auth"
-	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/ledger/node"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
 	"github.com/amanah-id/amanah/verifier/reason"
-	"github.com/amanah-id/amanah/verifier/server"
-	"github.com/amanah-id/amanah/verifier/service"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
 	"github.com/amanah-id/amanah/verifier/verifiertest"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
@@ -225,18 +222,15 @@ func openProved(ctx context.Context, root proved.TrustRoot, rpcURL string, minHe
 		time.Sleep(2 * time.Millisecond)
 	}
 	synced := time.Since(start)
-	svc, err := service.New(service.Config{View: view.Cache, Challenges: challenge.NewStore(challenge.Config{}), Audit: audit.New(io.Discard),
-		Evidence: view.Evidence})
+	v, err := assemble.New(assemble.Config{Clients: []auth.Client{{DID: bank, APIKeys: []string{key}}}, Logger: quiet},
+		func(ledger.Observer) (assemble.Ledger, error) {
+			return assemble.Ledger{Cache: view.Cache, Evidence: view.Evidence}, nil
+		})
 	if err != nil {
 		cancel()
 		return nil, 0, err
 	}
-	a, err := auth.New([]auth.Client{{DID: bank, APIKeys: []string{key}}})
-	if err != nil {
-		cancel()
-		return nil, 0, err
-	}
-	srv := server.New(server.Config{Service: svc, Auth: a, Ready: view.Cache.Fresh, Logger: quiet})
+	srv := v.Server
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		cancel()
