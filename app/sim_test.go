@@ -11,23 +11,19 @@ import (
 	"time"
 
 	"cosmossdk.io/log/v2"
-	sdkmath "cosmossdk.io/math"
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/baseapp"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
-	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/amanah-id/amanah/app"
 	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/statuslist"
+	"github.com/amanah-id/amanah/testutil/appgenesis"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
@@ -70,52 +66,15 @@ func newSimApp(t testing.TB) *app.App {
 // simGenesis returns a one-validator council genesis: member is the only agency, bonded with
 // exactly the council bond, and member and writers hold the test denom.
 func simGenesis(t testing.TB, a *app.App, member *simAccount, others ...*simAccount) []byte {
-	cdc := a.AppCodec()
 	gs := a.DefaultGenesis()
-	bond := counciltypes.DefaultBondAmount
-	consKey := ed25519.GenPrivKeyFromSecret([]byte("sim-consensus-0"))
-	pk, err := codectypes.NewAnyWithValue(consKey.PubKey())
-	require.NoError(t, err)
-
-	all := append([]*simAccount{member}, others...)
-	var accs []*codectypes.Any
-	var balances []banktypes.Balance
-	for i, acc := range all {
-		any, err := codectypes.NewAnyWithValue(authtypes.NewBaseAccount(acc.addr, nil, uint64(i), 0))
-		require.NoError(t, err)
-		accs = append(accs, any)
-		balances = append(balances, banktypes.Balance{Address: acc.addr.String(), Coins: sdk.NewCoins(sdk.NewInt64Coin("uamn", 1_000_000_000))})
+	spec := appgenesis.Spec{Validator: member.addr, ConsensusKey: ed25519.GenPrivKeyFromSecret([]byte("sim-consensus-0")).PubKey(),
+		Bond: counciltypes.DefaultBondAmount, BondDenom: app.BondDenom,
+		Members: []counciltypes.Member{{Address: member.addr.String(), Name: "agency-0"}}}
+	for i, acc := range append([]*simAccount{member}, others...) {
+		spec.Accounts = append(spec.Accounts, appgenesis.Account{Addr: acc.addr, Coins: sdk.NewCoins(sdk.NewInt64Coin("uamn", 1_000_000_000))})
 		acc.accNum = uint64(i)
 	}
-	var auth authtypes.GenesisState
-	cdc.MustUnmarshalJSON(gs[authtypes.ModuleName], &auth)
-	auth.Accounts = accs
-	gs[authtypes.ModuleName] = cdc.MustMarshalJSON(&auth)
-
-	balances = append(balances, banktypes.Balance{Address: authtypes.NewModuleAddress(stakingtypes.BondedPoolName).String(),
-		Coins: sdk.NewCoins(sdk.NewCoin(app.BondDenom, bond))})
-	var bank banktypes.GenesisState
-	cdc.MustUnmarshalJSON(gs[banktypes.ModuleName], &bank)
-	bank.Balances = balances
-	gs[banktypes.ModuleName] = cdc.MustMarshalJSON(&bank)
-
-	valAddr := sdk.ValAddress(member.addr)
-	var staking stakingtypes.GenesisState
-	cdc.MustUnmarshalJSON(gs[stakingtypes.ModuleName], &staking)
-	staking.Validators = []stakingtypes.Validator{{
-		OperatorAddress: valAddr.String(), ConsensusPubkey: pk, Status: stakingtypes.Bonded,
-		Tokens: bond, DelegatorShares: sdkmath.LegacyNewDecFromInt(bond), Description: stakingtypes.NewDescription("agency-0", "", "", "", ""),
-		Commission:        stakingtypes.NewCommission(sdkmath.LegacyZeroDec(), sdkmath.LegacyZeroDec(), sdkmath.LegacyZeroDec()),
-		MinSelfDelegation: sdkmath.OneInt(),
-	}}
-	staking.Delegations = []stakingtypes.Delegation{stakingtypes.NewDelegation(member.addr.String(), valAddr.String(), sdkmath.LegacyNewDecFromInt(bond))}
-	gs[stakingtypes.ModuleName] = cdc.MustMarshalJSON(&staking)
-
-	var council counciltypes.GenesisState
-	cdc.MustUnmarshalJSON(gs[counciltypes.ModuleName], &council)
-	council.Members = []counciltypes.Member{{Address: member.addr.String(), Name: "agency-0"}}
-	gs[counciltypes.ModuleName] = cdc.MustMarshalJSON(&council)
-
+	require.NoError(t, appgenesis.OneValidator(a.AppCodec(), gs, spec))
 	bz, err := json.Marshal(gs)
 	require.NoError(t, err)
 	return bz

@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"cosmossdk.io/log/v2"
-	sdkmath "cosmossdk.io/math"
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/baseapp"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
@@ -21,12 +19,12 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
-	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 
 	"github.com/amanah-id/amanah/app"
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/testutil/appgenesis"
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
 	didtypes "github.com/amanah-id/amanah/x/did/types"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
@@ -102,47 +100,19 @@ func TestWriterRightsEnd(t *testing.T) {
 	names := []string{"m1", "m2", "opB", "opB2", "op1", "op2", "op3", "op4", "op5", "w"}
 	acct := map[string]*rightsAccount{}
 	gs := a.DefaultGenesis()
-	var accs []*codectypes.Any
-	var balances []banktypes.Balance
+	var accounts []appgenesis.Account
 	for i, n := range names {
 		priv := secp256k1.GenPrivKeyFromSecret([]byte("rights-" + n))
 		acct[n] = &rightsAccount{priv: priv, addr: sdk.AccAddress(priv.PubKey().Address()), accNum: uint64(i)}
-		any, err := codectypes.NewAnyWithValue(authtypes.NewBaseAccount(acct[n].addr, nil, uint64(i), 0))
-		require.NoError(t, err)
-		accs = append(accs, any)
-		balances = append(balances, banktypes.Balance{Address: acct[n].addr.String(), Coins: sdk.NewCoins(
+		accounts = append(accounts, appgenesis.Account{Addr: acct[n].addr, Coins: sdk.NewCoins(
 			sdk.NewInt64Coin("uamn", 1_000_000), sdk.NewInt64Coin(app.BondDenom, 1_000_000))})
 	}
 	m1, m2 := acct["m1"], acct["m2"]
-	bond := counciltypes.DefaultBondAmount
-	balances = append(balances, banktypes.Balance{Address: authtypes.NewModuleAddress(stakingtypes.BondedPoolName).String(),
-		Coins: sdk.NewCoins(sdk.NewCoin(app.BondDenom, bond))})
-	var auth authtypes.GenesisState
-	cdc.MustUnmarshalJSON(gs[authtypes.ModuleName], &auth)
-	auth.Accounts = accs
-	gs[authtypes.ModuleName] = cdc.MustMarshalJSON(&auth)
-	var bank banktypes.GenesisState
-	cdc.MustUnmarshalJSON(gs[banktypes.ModuleName], &bank)
-	bank.Balances = balances
-	gs[banktypes.ModuleName] = cdc.MustMarshalJSON(&bank)
 	// One agency runs the only validator; the second is a member without one.
-	pk, err := codectypes.NewAnyWithValue(ed25519.GenPrivKeyFromSecret([]byte("rights-consensus")).PubKey())
-	require.NoError(t, err)
-	valAddr := sdk.ValAddress(m1.addr)
-	var staking stakingtypes.GenesisState
-	cdc.MustUnmarshalJSON(gs[stakingtypes.ModuleName], &staking)
-	staking.Validators = []stakingtypes.Validator{{
-		OperatorAddress: valAddr.String(), ConsensusPubkey: pk, Status: stakingtypes.Bonded,
-		Tokens: bond, DelegatorShares: sdkmath.LegacyNewDecFromInt(bond), Description: stakingtypes.NewDescription("agency-1", "", "", "", ""),
-		Commission:        stakingtypes.NewCommission(sdkmath.LegacyZeroDec(), sdkmath.LegacyZeroDec(), sdkmath.LegacyZeroDec()),
-		MinSelfDelegation: sdkmath.OneInt(),
-	}}
-	staking.Delegations = []stakingtypes.Delegation{stakingtypes.NewDelegation(m1.addr.String(), valAddr.String(), sdkmath.LegacyNewDecFromInt(bond))}
-	gs[stakingtypes.ModuleName] = cdc.MustMarshalJSON(&staking)
-	var council counciltypes.GenesisState
-	cdc.MustUnmarshalJSON(gs[counciltypes.ModuleName], &council)
-	council.Members = []counciltypes.Member{{Address: m1.addr.String(), Name: "Agency 1"}, {Address: m2.addr.String(), Name: "Agency 2"}}
-	gs[counciltypes.ModuleName] = cdc.MustMarshalJSON(&council)
+	require.NoError(t, appgenesis.OneValidator(cdc, gs, appgenesis.Spec{Accounts: accounts,
+		Validator: m1.addr, ConsensusKey: ed25519.GenPrivKeyFromSecret([]byte("rights-consensus")).PubKey(),
+		Bond: counciltypes.DefaultBondAmount, BondDenom: app.BondDenom,
+		Members: []counciltypes.Member{{Address: m1.addr.String(), Name: "Agency 1"}, {Address: m2.addr.String(), Name: "Agency 2"}}}))
 	var gov govv1.GenesisState
 	cdc.MustUnmarshalJSON(gs[govtypes.ModuleName], &gov)
 	app.SetCouncilGovParams(gov.Params, rightsVoting)
