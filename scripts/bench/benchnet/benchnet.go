@@ -40,12 +40,18 @@ type Options struct {
 	Name string
 	// Keep leaves the directory in place on Close.
 	Keep bool
-	// EditGenesis and VotingPeriod are passed to localnet.Config.
+	// EditGenesis and VotingPeriod are passed to localnet.Config. Without EditGenesis the
+	// writer gas quota is lifted (LiftedWriterQuota).
 	EditGenesis  func(app map[string]any) error
 	VotingPeriod time.Duration
 	// Logf receives progress.
 	Logf func(format string, args ...any)
 }
+
+// LiftedWriterQuota is far above what a bench tool's writers can submit: the tools measure the
+// ledger's capacity, which the default quota (one block's gas per writer per 10 blocks,
+// docs/block-space.md) would cap at the writers' share.
+const LiftedWriterQuota = 1_000_000_000_000_000
 
 // Start builds amanahd (bounded by 10 minutes), starts one validator with 1 s blocks, waits for
 // block 2 and dials node 0. The caller calls Close.
@@ -65,8 +71,12 @@ func Start(ctx context.Context, o Options) (*Net, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
+	edit := o.EditGenesis
+	if edit == nil {
+		edit = localnet.WriterQuota(LiftedWriterQuota, 0)
+	}
 	ln, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: 1, BasePorts: ports, BlockTime: time.Second,
-		VotingPeriod: o.VotingPeriod, EditGenesis: o.EditGenesis})
+		VotingPeriod: o.VotingPeriod, EditGenesis: edit})
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err

@@ -82,7 +82,7 @@ type lt struct {
 
 func run(ctx context.Context, cfg config) (res report.ChainLoad, err error) {
 	res = report.ChainLoad{Started: time.Now().UTC(), Nodes: 1, BlockTime: "1s", Senders: cfg.senders, Duration: cfg.dur.String(), LoadAvg: benchenv.LoadAvg()}
-	net, err := benchnet.Start(ctx, benchnet.Options{Name: "chainload", Keep: cfg.keep, EditGenesis: localnet.WriterQuota(liftedWriterQuota, 0), Logf: logf})
+	net, err := benchnet.Start(ctx, benchnet.Options{Name: "chainload", Keep: cfg.keep, Logf: logf}) // writer quota lifted by benchnet
 	if err != nil {
 		return res, err
 	}
@@ -142,11 +142,6 @@ func run(ctx context.Context, cfg config) (res report.ChainLoad, err error) {
 	res.LoadAvgEnd = benchenv.LoadAvg()
 	return res, nil
 }
-
-// liftedWriterQuota is far above what the senders can submit: the load test measures the
-// ledger's capacity, which the default quota (one block's gas per writer per 10 blocks,
-// docs/block-space.md) would cap at the senders' share.
-const liftedWriterQuota = 1_000_000_000_000_000
 
 // setup funds the sender accounts and authorises them as writers, in one agency transaction.
 func (t *lt) setup(ctx context.Context) error {
