@@ -32,10 +32,12 @@ type Keeper struct {
 	// keeper, which fills them in (withKey). The newest version of a DID is its head (latest
 	// sequence, deactivation): there is no separate head index.
 	Versions collections.Map[collections.Pair[string, uint64], types.DidDocumentVersion]
-	// VersionTimes indexes the versions by time: (did, updated in Unix nanoseconds) -> the
-	// sequence of the last version written at that time (versions of one block share its time;
-	// the last one overwrites the entry). The version in force at t is the value of the last
-	// key at or before (did, t): one descending range step, not a scan of the history.
+	// VersionTimes indexes the versions after the first by time: (did, updated in Unix
+	// nanoseconds) -> the sequence of the last version written at that time (versions of one
+	// block share its time; the last one overwrites the entry). The version in force at t is
+	// the value of the last key at or before (did, t): one descending range step, not a scan of
+	// the history; with no such key, version 1 if it was written at or before t. Version 1 is
+	// not indexed, so a DID that never changes costs no entry.
 	VersionTimes collections.Map[collections.Pair[string, int64], uint64]
 	// Changes is the per-block change journal: height -> the DIDs written in that block
 	// (written in EndBlock, pruned after ChangeRetentionBlocks, not exported).
@@ -260,8 +262,12 @@ func (k Keeper) versionAt(ctx context.Context, did string, at time.Time) (types.
 		return types.DidDocumentVersion{}, false, err
 	}
 	defer it.Close()
-	if !it.Valid() {
-		return types.DidDocumentVersion{}, false, nil
+	if !it.Valid() { // no later version at or before t: version 1, if it is
+		v, err := k.version(ctx, did, 1)
+		if err != nil {
+			return v, false, err
+		}
+		return v, !v.Updated.After(at), nil
 	}
 	seq, err := it.Value()
 	if err != nil {

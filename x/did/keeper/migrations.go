@@ -49,12 +49,15 @@ func (k Keeper) Migrate1to2(ctx context.Context) error {
 }
 
 // Migrate2to3 moves the DID registry from state version 2 to version 3: it builds the time
-// index (VersionTimes) of every stored version. Versions are walked in key order (by DID, then
+// index (VersionTimes) of every stored version after the first. Versions are walked in key order (by DID, then
 // sequence), so of several versions with one time the last written is indexed, as write does.
 func (k Keeper) Migrate2to3(ctx context.Context) error {
 	return k.eachVersion(ctx, func(key versionKey, v types.DidDocumentVersion) error {
 		if !types.IndexedTime(v.Updated) {
 			return errorsmod.Wrapf(types.ErrTimeOutOfRange, "%s version %d at %s", key.K1(), key.K2(), v.Updated.UTC().Format(time.RFC3339))
+		}
+		if key.K2() == 1 {
+			return nil // version 1 is not indexed (write)
 		}
 		return k.VersionTimes.Set(ctx, collections.Join(key.K1(), v.Updated.UnixNano()), key.K2())
 	})

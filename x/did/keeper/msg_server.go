@@ -231,13 +231,17 @@ func (k Keeper) next(ctx context.Context, cur types.DidDocumentVersion, canon []
 }
 
 // write stores v (without the fields its key gives; the newest version is the DID's head)
-// and indexes it by its time (a later version of the same time replaces the entry).
+// and indexes a later version by its time (a later version of the same time replaces the
+// entry); version 1 is not indexed.
 func (k Keeper) write(ctx context.Context, v types.DidDocumentVersion) error {
 	if !types.IndexedTime(v.Updated) {
 		return errorsmod.Wrapf(types.ErrTimeOutOfRange, "%s version %d at %s", v.Did, v.Sequence, v.Updated.UTC().Format(time.RFC3339))
 	}
 	if err := k.Versions.Set(ctx, collections.Join(v.Did, v.Sequence), stored(v)); err != nil {
 		return err
+	}
+	if v.Sequence == 1 {
+		return nil // found without the index (versionAt): most DIDs never change, so they cost no entry
 	}
 	return k.VersionTimes.Set(ctx, collections.Join(v.Did, v.Updated.UnixNano()), v.Sequence)
 }
