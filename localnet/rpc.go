@@ -3,6 +3,7 @@ package localnet
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -118,12 +119,13 @@ func (r RPC) Status(ctx context.Context) (Status, error) {
 }
 
 // BlockInfo is a block's identity: its hash and the header's app hash (the state after the
-// previous block) and number of transactions.
+// previous block), and its transactions' hashes (upper-case hex SHA-256, as /tx names them).
 type BlockInfo struct {
-	Height  int64
-	Hash    string
-	AppHash string
-	NumTxs  int
+	Height   int64
+	Hash     string
+	AppHash  string
+	NumTxs   int
+	TxHashes []string
 }
 
 // Block returns the identity of the block at height.
@@ -144,7 +146,16 @@ func (r RPC) Block(ctx context.Context, height int64) (BlockInfo, error) {
 	if err := r.Call(ctx, "block", map[string]any{"height": strconv.FormatInt(height, 10)}, &res); err != nil {
 		return BlockInfo{}, err
 	}
-	return BlockInfo{Height: height, Hash: res.BlockID.Hash, AppHash: res.Block.Header.AppHash, NumTxs: len(res.Block.Data.Txs)}, nil
+	info := BlockInfo{Height: height, Hash: res.BlockID.Hash, AppHash: res.Block.Header.AppHash, NumTxs: len(res.Block.Data.Txs)}
+	for _, t := range res.Block.Data.Txs {
+		raw, err := base64.StdEncoding.DecodeString(t)
+		if err != nil {
+			return BlockInfo{}, fmt.Errorf("block %d: tx not base64: %w", height, err)
+		}
+		sum := sha256.Sum256(raw)
+		info.TxHashes = append(info.TxHashes, strings.ToUpper(hex.EncodeToString(sum[:])))
+	}
+	return info, nil
 }
 
 // TxResult is a committed transaction as /tx reports it.
