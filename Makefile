@@ -5,7 +5,7 @@ PKGS      := ./...
 # The in-process network tests start validators; one package at a time keeps two cores calm.
 TEST_FLAGS ?= -count=1 -timeout 45m -p 1
 
-.PHONY: all build install test test-unit test-faults bench bench-docs bench-verifier lint vet fmt proto-gen localnet localnet-down demo clean
+.PHONY: all build install deps test test-unit test-faults test-interop bench bench-docs bench-verifier lint vet fmt proto-gen localnet localnet-down demo clean
 
 all: build
 
@@ -15,12 +15,22 @@ build:
 install:
 	$(GO) install ./cmd/...
 
+## deps: the programs the tests need beyond Go (Debian packages, installed when absent)
+deps:
+	./scripts/deps.sh redis-server chromium promtool node npm
+
 ## test: every unit, vector, fuzz-seed, integration and in-process network test
-test: build
+test: deps build
 	$(GO) vet $(PKGS)
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\(\.gw\)\?\.go$$')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) test $(TEST_FLAGS) $(PKGS)
+
+## test-interop: Amanah against the OpenWallet Foundation TypeScript libraries (interop/,
+## pinned by package-lock.json)
+test-interop: deps build
+	cd interop && npm ci --no-audit --no-fund
+	$(GO) test -tags interop -count=1 -timeout 20m -p 1 ./interop/...
 
 test-unit:
 	$(GO) test -short -count=1 $(PKGS)
