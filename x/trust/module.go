@@ -24,7 +24,9 @@ import (
 // ConsensusVersion is the trust registry state's version.
 // Version 2: the Held index (holder -> accreditation ids) replaces the holder multi-index (Migrate1to2).
 // Version 3: relying parties carry their consented audiences (Migrate2to3: old records have none).
-const ConsensusVersion = 3
+// Version 4: recognitions of foreign ledgers and relying parties' foreign opt-ins (Migrate3to4:
+// existing records unchanged, nothing foreign accepted by them).
+const ConsensusVersion = 4
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -86,6 +88,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	}
 	if err := cfg.RegisterMigration(types.ModuleName, 2, func(ctx sdk.Context) error { return am.keeper.Migrate2to3(ctx) }); err != nil {
 		panic(fmt.Sprintf("x/trust: register migration 2 -> 3: %v", err))
+	}
+	if err := cfg.RegisterMigration(types.ModuleName, 3, func(ctx sdk.Context) error { return am.keeper.Migrate3to4(ctx) }); err != nil {
+		panic(fmt.Sprintf("x/trust: register migration 3 -> 4: %v", err))
 	}
 }
 

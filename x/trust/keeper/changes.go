@@ -43,7 +43,10 @@ func (k *Keeper) EndBlock(ctx context.Context) error {
 	if ch.Vcts, err = members(ctx, k.ChangedVCTs); err != nil {
 		return err
 	}
-	if len(ch.Accredited)+len(ch.RelyingParties)+len(ch.Vcts) > 0 {
+	if ch.Ledgers, err = members(ctx, k.ChangedLedgers); err != nil {
+		return err
+	}
+	if len(ch.Accredited)+len(ch.RelyingParties)+len(ch.Vcts)+len(ch.Ledgers) > 0 {
 		if err := k.Changes.Set(ctx, h, ch); err != nil {
 			return err
 		}

@@ -34,6 +34,11 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 			return err
 		}
 	}
+	for _, r := range gs.LedgerRecognitions {
+		if err := k.LedgerRecognitions.Set(ctx, collections.Join(r.ChainId, r.Version), r); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -56,6 +61,12 @@ func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error)
 	}
 	if err := k.RelyingParties.Walk(ctx, nil, func(_ string, rp types.RelyingParty) (bool, error) {
 		gs.RelyingParties = append(gs.RelyingParties, rp)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.LedgerRecognitions.Walk(ctx, nil, func(_ collections.Pair[string, uint32], r types.LedgerRecognition) (bool, error) {
+		gs.LedgerRecognitions = append(gs.LedgerRecognitions, r)
 		return false, nil
 	}); err != nil {
 		return nil, err

@@ -60,6 +60,9 @@ type Keeper struct {
 	Changes collections.Map[int64, types.TrustChanges]
 	// StoreVersion is the state version (see types.StoreVersionKey).
 	StoreVersion collections.Item[uint64]
+	// LedgerRecognitions holds every version of every foreign-ledger recognition (chain id,
+	// version from 1) -> LedgerRecognition; never deleted (state version 4).
+	LedgerRecognitions collections.Map[collections.Pair[string, uint32], types.LedgerRecognition]
 
 	// What the current block changed, in the transient store: a failed transaction's entries
 	// go with its cache, CheckTx and simulation never reach the block's store, and commit
@@ -67,6 +70,7 @@ type Keeper struct {
 	ChangedAccredited     collections.KeySet[string]
 	ChangedRelyingParties collections.KeySet[string]
 	ChangedVCTs           collections.KeySet[string]
+	ChangedLedgers        collections.KeySet[string]
 
 	storeService corestore.KVStoreService
 }
@@ -108,11 +112,14 @@ func NewKeeper(cdc codec.BinaryCodec, storeService corestore.KVStoreService, tst
 		Held:         collections.NewMap(sb, types.HeldKey, "held", collections.StringKey, codec.CollValue[types.AccreditationIds](cdc)),
 		Changes:      collections.NewMap(sb, types.ChangesKey, "changes", collections.Int64Key, codec.CollValue[types.TrustChanges](cdc)),
 		StoreVersion: collections.NewItem(sb, types.StoreVersionKey, "store_version", collections.Uint64Value),
+		LedgerRecognitions: collections.NewMap(sb, types.LedgerRecognitionsKey, "ledger_recognitions",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint32Key), codec.CollValue[types.LedgerRecognition](cdc)),
 		ChangedAccredited: collections.NewKeySet(tsb, types.ChangedAccreditedKey, "changed_accredited",
 			collections.StringKey),
 		ChangedRelyingParties: collections.NewKeySet(tsb, types.ChangedRelyingPartiesKey, "changed_relying_parties",
 			collections.StringKey),
-		ChangedVCTs: collections.NewKeySet(tsb, types.ChangedVCTsKey, "changed_vcts", collections.StringKey),
+		ChangedVCTs:    collections.NewKeySet(tsb, types.ChangedVCTsKey, "changed_vcts", collections.StringKey),
+		ChangedLedgers: collections.NewKeySet(tsb, types.ChangedLedgersKey, "changed_ledgers", collections.StringKey),
 	}
 	schema, err := sb.Build()
 	if err != nil {

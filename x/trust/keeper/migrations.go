@@ -66,8 +66,17 @@ func (k *Keeper) Migrate2to3(ctx context.Context) error {
 	}
 	sdk.UnwrapSDKContext(ctx).Logger().Info("trust: state version 3; active relying parties without audiences refused until re-registered",
 		"count", unconsented)
+	return k.StoreVersion.Set(ctx, 3)
+}
+
+// Migrate3to4 moves the trust registry to state version 4, which adds the recognitions of
+// foreign ledgers (prefix 8, none before) and relying parties' foreign opt-ins
+// (RelyingParty.foreign). Stored records are unchanged: an older registration decodes with no
+// foreign opt-in, so it accepts nothing foreign, and stays valid as it is. The migration
+// records the new version.
+func (k *Keeper) Migrate3to4(ctx context.Context) error {
 	return k.StoreVersion.Set(ctx, StateVersion)
 }
 
 // StateVersion is the trust registry's state version (the module's consensus version).
-const StateVersion = 3
+const StateVersion = 4

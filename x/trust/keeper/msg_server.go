@@ -246,9 +246,13 @@ func (m msgServer) RegisterRelyingParty(ctx context.Context, msg *types.MsgRegis
 			return nil, errorsmod.Wrapf(err, "%s version %d", ct.Vct, ct.Version)
 		}
 	}
+	if err := m.k.checkForeign(ctx, p.Foreign); err != nil {
+		return nil, err
+	}
 	rp := types.RelyingParty{
 		Did: p.Did, LegalName: p.LegalName, RegistrationNumber: p.RegistrationNumber, Permissions: p.Permissions,
 		Status: p.Status, Registrar: registrar, Version: p.Version, UpdatedAt: sdkCtx.BlockTime(), Audiences: p.Audiences,
+		Foreign: p.Foreign,
 	}
 	if err := m.k.RelyingParties.Set(ctx, rp.Did, rp); err != nil {
 		return nil, err

@@ -62,6 +62,8 @@ func (f *fakeDID) VerifySignatures(_ context.Context, did string, rel didcore.Re
 	return nil
 }
 
+func (f *fakeDID) Network(context.Context) (string, error) { return "test", nil }
+
 func (f *fakeDID) IsActive(_ context.Context, did string) (bool, error) {
 	_, ok := f.keys[did]
 	return ok && !f.deactivated[did], nil

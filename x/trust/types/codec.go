@@ -13,6 +13,8 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	cdc.RegisterConcrete(&MsgAccredit{}, "amanah/trust/MsgAccredit", nil)
 	cdc.RegisterConcrete(&MsgSetAccreditationStatus{}, "amanah/trust/MsgSetAccreditationStatus", nil)
 	cdc.RegisterConcrete(&MsgRegisterRelyingParty{}, "amanah/trust/MsgRegisterRelyingParty", nil)
+	cdc.RegisterConcrete(&MsgRecognizeLedger{}, "amanah/trust/MsgRecognizeLedger", nil)
+	cdc.RegisterConcrete(&MsgSetLedgerRecognitionStatus{}, "amanah/trust/MsgSetLedgerRecognitionStatus", nil)
 }
 
 // RegisterInterfaces registers the trust registry messages with the interface registry.
@@ -22,6 +24,8 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgAccredit{},
 		&MsgSetAccreditationStatus{},
 		&MsgRegisterRelyingParty{},
+		&MsgRecognizeLedger{},
+		&MsgSetLedgerRecognitionStatus{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

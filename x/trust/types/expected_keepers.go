@@ -16,6 +16,8 @@ type DIDKeeper interface {
 	VerifySignatures(ctx context.Context, did string, rel didcore.Relationship, signBytes []byte, sigs []didtypes.DidSignature) error
 	// IsActive reports whether did exists and is not deactivated.
 	IsActive(ctx context.Context, did string) (bool, error)
+	// Network returns this chain's did:amanah network name.
+	Network(ctx context.Context) (string, error)
 }
 
 // CouncilKeeper is what the trust registry needs from x/council: the authority and writers.

@@ -120,3 +120,19 @@ func FuzzCredentialTypePayload(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRecognizeLedger: Validate never panics on any message, and a message it accepts has a
+// chain id, a did network, a 32-byte trust root hash and at least one type.
+func FuzzRecognizeLedger(f *testing.F) {
+	f.Add("amanah-th", "th", int64(1), []byte("0123456789abcdef0123456789abcdef"), int64(86400), "https://th.example/id", "", "given_name")
+	f.Add("", "", int64(0), []byte{}, int64(0), "", "", "")
+	f.Add("a b", "TH", int64(-1), []byte{1}, int64(1<<62), "x", "y", "iss")
+	f.Fuzz(func(t *testing.T, chain, network string, h int64, hash []byte, period int64, fvct, lvct, claim string) {
+		m := types.MsgRecognizeLedger{ChainId: chain, Version: 1, DidNetwork: network,
+			TrustRoot: types.LightClientTrustRoot{Height: h, HeaderHash: hash, TrustingPeriodSeconds: period},
+			Types:     []types.RecognisedType{{ForeignVct: fvct, LocalVct: lvct, Claims: []string{claim}}}}
+		if m.Validate() == nil && (chain == "" || network == "" || len(hash) != 32 || h <= 0) {
+			t.Fatalf("accepted %+v", m)
+		}
+	})
+}

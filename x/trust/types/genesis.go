@@ -100,7 +100,7 @@ func (rp RelyingParty) Validate() error {
 	p := RelyingPartyPayload{
 		Did: rp.Did, LegalName: rp.LegalName, RegistrationNumber: rp.RegistrationNumber,
 		Permissions: rp.Permissions, Status: rp.Status, Registrar: rp.Registrar, Version: rp.Version,
-		Audiences: rp.Audiences,
+		Audiences: rp.Audiences, Foreign: rp.Foreign,
 	}
 	// A record written before state version 3 has no audiences (and no recorded consent): it
 	// stays valid, and the verifier allows it no audience.
@@ -151,6 +151,33 @@ func (gs GenesisState) Validate() error {
 				return errorsmod.Wrapf(ErrInvalidGenesis, "relying party %s, %s: %v", rp.Did, p.Vct, err)
 			}
 		}
+	}
+	return validateRecognitions(gs.LedgerRecognitions)
+}
+
+// validateRecognitions checks the recognitions of a genesis: each version valid, versions of a
+// chain id contiguous from 1 with non-decreasing times and one did network.
+func validateRecognitions(rs []LedgerRecognition) error {
+	last := make(map[string]LedgerRecognition, len(rs))
+	for i, r := range rs {
+		m := MsgRecognizeLedger{ChainId: r.ChainId, Version: r.Version, DidNetwork: r.DidNetwork, TrustRoot: r.TrustRoot,
+			Types: r.Types, Reason: r.Reason}
+		if err := m.Validate(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "recognition %d (%s v%d): %v", i, r.ChainId, r.Version, err)
+		}
+		if _, ok := LedgerRecognitionStatus_name[int32(r.Status)]; !ok || r.Status == LEDGER_RECOGNITION_STATUS_UNSPECIFIED {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "recognition %d: status %v", i, r.Status)
+		}
+		prev, seen := last[r.ChainId]
+		switch {
+		case !seen && r.Version != 1, seen && r.Version != prev.Version+1:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "recognition %d: %s version %d out of order", i, r.ChainId, r.Version)
+		case seen && r.UpdatedAt.Before(prev.UpdatedAt):
+			return errorsmod.Wrapf(ErrInvalidGenesis, "recognition %d: %s version %d goes back in time", i, r.ChainId, r.Version)
+		case seen && r.DidNetwork != prev.DidNetwork:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "recognition %d: %s changes its did network", i, r.ChainId)
+		}
+		last[r.ChainId] = r
 	}
 	return nil
 }

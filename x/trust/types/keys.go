@@ -32,6 +32,9 @@ var (
 	// the store is never empty: an ICS23 absence proof cannot be made in an empty store, and
 	// verifiers prove absences (a journal entry for a block without trust changes).
 	StoreVersionKey = collections.NewPrefix(7)
+	// LedgerRecognitionsKey holds every version of every foreign-ledger recognition:
+	// Pair[StringKey chain id, Uint32Key version] -> LedgerRecognition (state version 4).
+	LedgerRecognitionsKey = collections.NewPrefix(8)
 )
 
 // Collection prefixes of the transient store (reset at every commit): what the current block changed.
@@ -39,6 +42,7 @@ var (
 	ChangedAccreditedKey     = collections.NewPrefix(0)
 	ChangedRelyingPartiesKey = collections.NewPrefix(1)
 	ChangedVCTsKey           = collections.NewPrefix(2)
+	ChangedLedgersKey        = collections.NewPrefix(3)
 )
 
 // ChangeRetentionBlocks is how many blocks of change journal the registry keeps: the entry of
@@ -79,6 +83,13 @@ const (
 	MaxAudienceLength = 256
 	// MaxHistory bounds the status changes one accreditation may go through.
 	MaxHistory = 1024
+	// MaxChainIDLength bounds a foreign chain id (CometBFT's bound).
+	MaxChainIDLength = 50
+	// MinTrustingPeriod and MaxTrustingPeriod bound a recognition's light-client trusting period.
+	MinTrustingPeriodSeconds = 60
+	MaxTrustingPeriodSeconds = 365 * 24 * 3600
+	// MaxRecognitionVersions bounds the versions of one recognition.
+	MaxRecognitionVersions = 1024
 	// SchemaCompileGasPerByte is the gas charged per schema byte for compiling it.
 	SchemaCompileGasPerByte = 10
 )

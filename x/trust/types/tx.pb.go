@@ -660,6 +660,9 @@ type RelyingPartyPayload struct {
 	// (https://host[:port], lowercase, no path) or its OpenID4VP client id
 	// (decentralized_identifier:<its DID>); 1 to MaxAudiences, each once, to be active.
 	Audiences []string `protobuf:"bytes,8,rep,name=audiences,proto3" json:"audiences,omitempty"`
+	// foreign are the credential types of recognised foreign ledgers the relying party opts in to
+	// accept (none: nothing foreign is accepted).
+	Foreign []ForeignAcceptance `protobuf:"bytes,9,rep,name=foreign,proto3" json:"foreign"`
 }
 
 func (m *RelyingPartyPayload) Reset()         { *m = RelyingPartyPayload{} }
@@ -747,6 +750,13 @@ func (m *RelyingPartyPayload) GetVersion() uint64 {
 func (m *RelyingPartyPayload) GetAudiences() []string {
 	if m != nil {
 		return m.Audiences
+	}
+	return nil
+}
+
+func (m *RelyingPartyPayload) GetForeign() []ForeignAcceptance {
+	if m != nil {
+		return m.Foreign
 	}
 	return nil
 }
@@ -865,6 +875,265 @@ func (m *MsgRegisterRelyingPartyResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgRegisterRelyingPartyResponse proto.InternalMessageInfo
 
+// MsgRecognizeLedger records a council decision recognising a foreign Amanah ledger (version 1)
+// or changing the terms of its recognition (the latest version plus one; the new version is
+// active).
+type MsgRecognizeLedger struct {
+	// signer is the gov authority: recognition is a council decision.
+	Signer string `protobuf:"bytes,1,opt,name=signer,proto3" json:"signer,omitempty"`
+	// chain_id is the foreign ledger's chain id.
+	ChainId string `protobuf:"bytes,2,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
+	// version is 1 to recognise, the latest version plus one to change the terms.
+	Version uint32 `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
+	// did_network is the foreign ledger's did:amanah network name.
+	DidNetwork string `protobuf:"bytes,4,opt,name=did_network,json=didNetwork,proto3" json:"did_network,omitempty"`
+	// trust_root is the light-client trust root of the foreign ledger.
+	TrustRoot LightClientTrustRoot `protobuf:"bytes,5,opt,name=trust_root,json=trustRoot,proto3" json:"trust_root"`
+	// types are the recognised credential types (each foreign vct once).
+	Types []RecognisedType `protobuf:"bytes,6,rep,name=types,proto3" json:"types"`
+	// reason is a free-text reason.
+	Reason string `protobuf:"bytes,7,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *MsgRecognizeLedger) Reset()         { *m = MsgRecognizeLedger{} }
+func (m *MsgRecognizeLedger) String() string { return proto.CompactTextString(m) }
+func (*MsgRecognizeLedger) ProtoMessage()    {}
+func (*MsgRecognizeLedger) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a36e19054cccbfef, []int{12}
+}
+func (m *MsgRecognizeLedger) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRecognizeLedger) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRecognizeLedger.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRecognizeLedger) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRecognizeLedger.Merge(m, src)
+}
+func (m *MsgRecognizeLedger) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRecognizeLedger) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRecognizeLedger.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRecognizeLedger proto.InternalMessageInfo
+
+func (m *MsgRecognizeLedger) GetSigner() string {
+	if m != nil {
+		return m.Signer
+	}
+	return ""
+}
+
+func (m *MsgRecognizeLedger) GetChainId() string {
+	if m != nil {
+		return m.ChainId
+	}
+	return ""
+}
+
+func (m *MsgRecognizeLedger) GetVersion() uint32 {
+	if m != nil {
+		return m.Version
+	}
+	return 0
+}
+
+func (m *MsgRecognizeLedger) GetDidNetwork() string {
+	if m != nil {
+		return m.DidNetwork
+	}
+	return ""
+}
+
+func (m *MsgRecognizeLedger) GetTrustRoot() LightClientTrustRoot {
+	if m != nil {
+		return m.TrustRoot
+	}
+	return LightClientTrustRoot{}
+}
+
+func (m *MsgRecognizeLedger) GetTypes() []RecognisedType {
+	if m != nil {
+		return m.Types
+	}
+	return nil
+}
+
+func (m *MsgRecognizeLedger) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// MsgRecognizeLedgerResponse is the response of RecognizeLedger.
+type MsgRecognizeLedgerResponse struct {
+}
+
+func (m *MsgRecognizeLedgerResponse) Reset()         { *m = MsgRecognizeLedgerResponse{} }
+func (m *MsgRecognizeLedgerResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRecognizeLedgerResponse) ProtoMessage()    {}
+func (*MsgRecognizeLedgerResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a36e19054cccbfef, []int{13}
+}
+func (m *MsgRecognizeLedgerResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRecognizeLedgerResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRecognizeLedgerResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRecognizeLedgerResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRecognizeLedgerResponse.Merge(m, src)
+}
+func (m *MsgRecognizeLedgerResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRecognizeLedgerResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRecognizeLedgerResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRecognizeLedgerResponse proto.InternalMessageInfo
+
+// MsgSetLedgerRecognitionStatus suspends, reinstates or withdraws a recognition; it writes a
+// new version with the same terms.
+type MsgSetLedgerRecognitionStatus struct {
+	// signer is the gov authority.
+	Signer string `protobuf:"bytes,1,opt,name=signer,proto3" json:"signer,omitempty"`
+	// chain_id is the recognised ledger.
+	ChainId string `protobuf:"bytes,2,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
+	// version is the latest version plus one (a stale or replayed change is rejected).
+	Version uint32 `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
+	// status is the new status: active (reinstate a suspension), suspended or withdrawn.
+	Status LedgerRecognitionStatus `protobuf:"varint,4,opt,name=status,proto3,enum=amanah.trust.v1.LedgerRecognitionStatus" json:"status,omitempty"`
+	// reason is a free-text reason.
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *MsgSetLedgerRecognitionStatus) Reset()         { *m = MsgSetLedgerRecognitionStatus{} }
+func (m *MsgSetLedgerRecognitionStatus) String() string { return proto.CompactTextString(m) }
+func (*MsgSetLedgerRecognitionStatus) ProtoMessage()    {}
+func (*MsgSetLedgerRecognitionStatus) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a36e19054cccbfef, []int{14}
+}
+func (m *MsgSetLedgerRecognitionStatus) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetLedgerRecognitionStatus) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetLedgerRecognitionStatus.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetLedgerRecognitionStatus) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetLedgerRecognitionStatus.Merge(m, src)
+}
+func (m *MsgSetLedgerRecognitionStatus) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetLedgerRecognitionStatus) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetLedgerRecognitionStatus.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetLedgerRecognitionStatus proto.InternalMessageInfo
+
+func (m *MsgSetLedgerRecognitionStatus) GetSigner() string {
+	if m != nil {
+		return m.Signer
+	}
+	return ""
+}
+
+func (m *MsgSetLedgerRecognitionStatus) GetChainId() string {
+	if m != nil {
+		return m.ChainId
+	}
+	return ""
+}
+
+func (m *MsgSetLedgerRecognitionStatus) GetVersion() uint32 {
+	if m != nil {
+		return m.Version
+	}
+	return 0
+}
+
+func (m *MsgSetLedgerRecognitionStatus) GetStatus() LedgerRecognitionStatus {
+	if m != nil {
+		return m.Status
+	}
+	return LEDGER_RECOGNITION_STATUS_UNSPECIFIED
+}
+
+func (m *MsgSetLedgerRecognitionStatus) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// MsgSetLedgerRecognitionStatusResponse is the response of SetLedgerRecognitionStatus.
+type MsgSetLedgerRecognitionStatusResponse struct {
+}
+
+func (m *MsgSetLedgerRecognitionStatusResponse) Reset()         { *m = MsgSetLedgerRecognitionStatusResponse{} }
+func (m *MsgSetLedgerRecognitionStatusResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSetLedgerRecognitionStatusResponse) ProtoMessage()    {}
+func (*MsgSetLedgerRecognitionStatusResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a36e19054cccbfef, []int{15}
+}
+func (m *MsgSetLedgerRecognitionStatusResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetLedgerRecognitionStatusResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetLedgerRecognitionStatusResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetLedgerRecognitionStatusResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetLedgerRecognitionStatusResponse.Merge(m, src)
+}
+func (m *MsgSetLedgerRecognitionStatusResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetLedgerRecognitionStatusResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetLedgerRecognitionStatusResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetLedgerRecognitionStatusResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*CredentialTypePayload)(nil), "amanah.trust.v1.CredentialTypePayload")
 	proto.RegisterType((*MsgRegisterCredentialType)(nil), "amanah.trust.v1.MsgRegisterCredentialType")
@@ -878,82 +1147,102 @@ func init() {
 	proto.RegisterType((*RelyingPartyPayload)(nil), "amanah.trust.v1.RelyingPartyPayload")
 	proto.RegisterType((*MsgRegisterRelyingParty)(nil), "amanah.trust.v1.MsgRegisterRelyingParty")
 	proto.RegisterType((*MsgRegisterRelyingPartyResponse)(nil), "amanah.trust.v1.MsgRegisterRelyingPartyResponse")
+	proto.RegisterType((*MsgRecognizeLedger)(nil), "amanah.trust.v1.MsgRecognizeLedger")
+	proto.RegisterType((*MsgRecognizeLedgerResponse)(nil), "amanah.trust.v1.MsgRecognizeLedgerResponse")
+	proto.RegisterType((*MsgSetLedgerRecognitionStatus)(nil), "amanah.trust.v1.MsgSetLedgerRecognitionStatus")
+	proto.RegisterType((*MsgSetLedgerRecognitionStatusResponse)(nil), "amanah.trust.v1.MsgSetLedgerRecognitionStatusResponse")
 }
 
 func init() { proto.RegisterFile("amanah/trust/v1/tx.proto", fileDescriptor_a36e19054cccbfef) }
 
 var fileDescriptor_a36e19054cccbfef = []byte{
-	// 1112 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x56, 0xcd, 0x6f, 0x1b, 0x45,
-	0x14, 0xcf, 0xda, 0x4e, 0x62, 0x3f, 0xb7, 0x29, 0x4c, 0xbe, 0xb6, 0x6e, 0xea, 0x38, 0x9b, 0xa8,
-	0x72, 0x83, 0xea, 0x6d, 0x4d, 0x29, 0x12, 0x70, 0x20, 0x1f, 0x54, 0x95, 0x50, 0xa2, 0x68, 0x53,
-	0x2e, 0x70, 0xb0, 0x26, 0xbb, 0xd3, 0xcd, 0x48, 0xfb, 0xc5, 0xcc, 0xd8, 0x8a, 0x6f, 0x88, 0x23,
-	0xa7, 0x5c, 0xf8, 0x3f, 0x72, 0xe8, 0x9f, 0xc0, 0xa1, 0xc7, 0x0a, 0x71, 0xe0, 0x04, 0x28, 0x39,
-	0xe4, 0xc6, 0x9d, 0x1b, 0xda, 0xd9, 0xd9, 0xf5, 0xd6, 0xb1, 0x83, 0x15, 0xa9, 0xe2, 0x62, 0xed,
-	0xfb, 0x9c, 0x79, 0xbf, 0xf7, 0x9b, 0xf7, 0x0c, 0x3a, 0xf6, 0x71, 0x80, 0x8f, 0x4d, 0xc1, 0xba,
-	0x5c, 0x98, 0xbd, 0x27, 0xa6, 0x38, 0x69, 0x45, 0x2c, 0x14, 0x21, 0xba, 0x93, 0x58, 0x5a, 0xd2,
-	0xd2, 0xea, 0x3d, 0xa9, 0x2d, 0xb8, 0xa1, 0x1b, 0x4a, 0x9b, 0x19, 0x7f, 0x25, 0x6e, 0xb5, 0xbb,
-	0x76, 0xc8, 0xfd, 0x90, 0x77, 0x12, 0x43, 0x22, 0x28, 0xd3, 0x72, 0x22, 0x99, 0x3e, 0x77, 0xe3,
-	0xcc, 0x3e, 0x77, 0x95, 0xe1, 0x43, 0xec, 0xd3, 0x20, 0x34, 0xe5, 0xaf, 0x52, 0xad, 0xba, 0x61,
-	0xe8, 0x7a, 0xc4, 0x94, 0xd2, 0x51, 0xf7, 0x95, 0x29, 0xa8, 0x4f, 0xb8, 0xc0, 0x7e, 0xa4, 0x1c,
-	0xee, 0xab, 0x8b, 0x3a, 0xd4, 0x89, 0x93, 0x71, 0xea, 0x06, 0x58, 0x74, 0x19, 0x51, 0xe6, 0x7b,
-	0x57, 0xea, 0xe8, 0x47, 0x44, 0x5d, 0xc4, 0xf8, 0x47, 0x83, 0xc5, 0x1d, 0x46, 0x1c, 0x12, 0x08,
-	0x8a, 0xbd, 0x97, 0xfd, 0x88, 0x1c, 0xe0, 0xbe, 0x17, 0x62, 0x07, 0x7d, 0x00, 0xc5, 0x9e, 0x2d,
-	0x74, 0xad, 0xa1, 0x35, 0x2b, 0x56, 0xfc, 0x89, 0x74, 0x98, 0xed, 0x11, 0xc6, 0x69, 0x18, 0xe8,
-	0x85, 0x86, 0xd6, 0xbc, 0x6d, 0xa5, 0x22, 0x5a, 0x82, 0x19, 0x6e, 0x1f, 0x13, 0x1f, 0xeb, 0x45,
-	0xe9, 0xae, 0x24, 0xf4, 0x29, 0x2c, 0x73, 0xe2, 0x11, 0x5b, 0xd0, 0x1e, 0xf1, 0xfa, 0x1d, 0x87,
-	0x72, 0xdb, 0x0b, 0x39, 0x3e, 0xf2, 0x88, 0x5e, 0x6a, 0x14, 0x9b, 0x15, 0x6b, 0x29, 0x67, 0xde,
-	0x1d, 0x58, 0xd1, 0x1a, 0xdc, 0x72, 0x28, 0x8f, 0x3c, 0xdc, 0xef, 0x04, 0xd8, 0x27, 0xfa, 0xb4,
-	0x4c, 0x5b, 0x55, 0xba, 0x7d, 0xec, 0x13, 0xd4, 0x80, 0xaa, 0x43, 0xb8, 0xcd, 0x68, 0x24, 0xe2,
-	0x1b, 0xcd, 0x28, 0x8f, 0x81, 0x0a, 0xd5, 0x01, 0x18, 0x71, 0x29, 0x17, 0x0c, 0x07, 0x42, 0x9f,
-	0x95, 0x0e, 0x39, 0x8d, 0x71, 0x5a, 0x80, 0xbb, 0x7b, 0xdc, 0xb5, 0xa4, 0x86, 0xb0, 0x77, 0x61,
-	0x40, 0x8f, 0x61, 0x26, 0x46, 0x92, 0xb0, 0x04, 0x82, 0x6d, 0xfd, 0xd7, 0xd7, 0x8f, 0x16, 0x54,
-	0x13, 0xb7, 0x1c, 0x87, 0x11, 0xce, 0x0f, 0x05, 0xa3, 0x81, 0x6b, 0x29, 0x3f, 0xf4, 0x1c, 0x66,
-	0xa3, 0x04, 0x3c, 0x89, 0x4f, 0xb5, 0xfd, 0xa0, 0x35, 0x44, 0x94, 0xd6, 0x48, 0xa8, 0xb7, 0x4b,
-	0x6f, 0xfe, 0x58, 0x9d, 0xb2, 0xd2, 0x60, 0xb4, 0x05, 0x90, 0xf5, 0x90, 0xeb, 0xc5, 0x46, 0xb1,
-	0x59, 0x6d, 0xdf, 0x4b, 0x53, 0x39, 0xd4, 0x89, 0x13, 0xed, 0x52, 0xe7, 0x30, 0xf5, 0x51, 0xf1,
-	0xb9, 0xa0, 0xcf, 0x9e, 0xfd, 0x78, 0x79, 0xb6, 0xa9, 0xee, 0xf5, 0xd3, 0xe5, 0xd9, 0xe6, 0x83,
-	0x77, 0x38, 0x30, 0xb6, 0x68, 0xe3, 0x05, 0xac, 0x8d, 0x35, 0x5a, 0x84, 0x47, 0x61, 0xc0, 0x09,
-	0x5a, 0x87, 0xdb, 0x49, 0x7f, 0x3b, 0xfc, 0x18, 0xb7, 0x3f, 0x79, 0x26, 0x01, 0xba, 0x65, 0xdd,
-	0x4a, 0x94, 0x87, 0x52, 0x67, 0x9c, 0x17, 0xe0, 0xce, 0x96, 0x6d, 0x33, 0xe2, 0x50, 0x91, 0x52,
-	0x6a, 0x0e, 0x0a, 0xd4, 0x51, 0x8c, 0x2a, 0x50, 0x27, 0x6e, 0x10, 0x56, 0x2e, 0x21, 0x93, 0x98,
-	0x55, 0xac, 0x9c, 0x26, 0x6f, 0x27, 0x8e, 0xa2, 0x56, 0x4e, 0x83, 0x1e, 0x42, 0x89, 0x85, 0x92,
-	0x4b, 0x5a, 0x73, 0xae, 0xbd, 0x78, 0x05, 0x6d, 0x2b, 0xf4, 0x88, 0x25, 0x5d, 0x10, 0x82, 0x52,
-	0xcf, 0x16, 0x5c, 0x9f, 0x96, 0xb4, 0x93, 0xdf, 0x68, 0x07, 0xa0, 0x87, 0x3d, 0xea, 0x74, 0x5e,
-	0xb1, 0xd0, 0x97, 0x04, 0xaa, 0xb6, 0x6b, 0xad, 0xe4, 0xb5, 0xb5, 0xd2, 0xd7, 0xd6, 0x7a, 0x99,
-	0xbe, 0xb6, 0xed, 0x72, 0x0c, 0xf3, 0xe9, 0x9f, 0xab, 0x9a, 0x55, 0x91, 0x71, 0xcf, 0x59, 0xe8,
-	0xa3, 0xaf, 0xa0, 0x9a, 0x24, 0xe9, 0x06, 0x82, 0x7a, 0x92, 0x65, 0x93, 0x66, 0x49, 0x4e, 0xff,
-	0x26, 0x8e, 0x43, 0x4f, 0xa1, 0x1c, 0x46, 0x84, 0xe1, 0x18, 0x88, 0xf2, 0x7f, 0xf0, 0x2d, 0xf3,
-	0x34, 0xfe, 0xd6, 0xa0, 0xba, 0xc7, 0xdd, 0x14, 0xe7, 0x1b, 0x70, 0xf6, 0xcb, 0x61, 0xce, 0x36,
-	0xae, 0xa0, 0x38, 0xd4, 0xc5, 0xf7, 0xc0, 0xd6, 0xe6, 0x10, 0x5b, 0xf5, 0x61, 0xb6, 0xa6, 0x57,
-	0x30, 0x16, 0x61, 0x3e, 0x27, 0xa6, 0x8c, 0x34, 0x5e, 0x6b, 0x50, 0x4b, 0x95, 0x38, 0x7e, 0xfb,
-	0x87, 0x02, 0x8b, 0x2e, 0x1f, 0xc7, 0xbb, 0x05, 0x98, 0xc6, 0xf6, 0x80, 0x72, 0x89, 0x80, 0xbe,
-	0x80, 0x19, 0x2e, 0xc3, 0x24, 0xd3, 0xe6, 0xda, 0x1b, 0x63, 0x91, 0xc8, 0x1d, 0x61, 0xa9, 0x98,
-	0x78, 0x04, 0x32, 0x82, 0x79, 0x18, 0x48, 0x36, 0x56, 0x2c, 0x25, 0xa1, 0x1a, 0x94, 0x39, 0xf9,
-	0xbe, 0x4b, 0x02, 0x3b, 0x99, 0x62, 0x25, 0x2b, 0x93, 0x8d, 0x9f, 0x93, 0x01, 0x74, 0x48, 0xc4,
-	0x88, 0xcc, 0x37, 0x68, 0xe6, 0xd7, 0xc3, 0xcd, 0xfc, 0x68, 0x92, 0x12, 0xfe, 0xc7, 0x29, 0x34,
-	0xba, 0x72, 0x63, 0x5d, 0x4e, 0xa1, 0xd1, 0xc6, 0xac, 0xe7, 0xbf, 0x15, 0x60, 0xde, 0x22, 0x5e,
-	0x9f, 0x06, 0xee, 0x01, 0x66, 0xa2, 0x9f, 0xdb, 0x5b, 0x4e, 0xd6, 0xed, 0xf8, 0x13, 0xdd, 0x07,
-	0xf0, 0x88, 0x8b, 0xbd, 0x64, 0x95, 0x24, 0x3d, 0xaf, 0x48, 0x8d, 0x5c, 0x24, 0x26, 0xcc, 0xa7,
-	0x4b, 0x21, 0x3e, 0xa6, 0x13, 0x74, 0xfd, 0x23, 0xc2, 0xd4, 0xb8, 0x41, 0x79, 0xd3, 0xbe, 0xb4,
-	0xa0, 0x17, 0x50, 0x8d, 0x08, 0xf3, 0x29, 0x8f, 0x77, 0x1f, 0x97, 0x9b, 0x6c, 0xd4, 0xbb, 0xd9,
-	0xf1, 0x30, 0xf5, 0x0f, 0x32, 0x47, 0x85, 0x4f, 0x3e, 0x14, 0x7d, 0x9e, 0x51, 0x6e, 0x5a, 0x52,
-	0x6e, 0xfd, 0xea, 0x08, 0xcb, 0x55, 0x38, 0xc4, 0xb8, 0x15, 0xa8, 0xa4, 0x97, 0x63, 0x6a, 0xfd,
-	0x0d, 0x14, 0xf9, 0x65, 0x3d, 0x2b, 0x69, 0x97, 0x2d, 0xeb, 0x15, 0xa8, 0xe0, 0xae, 0x43, 0x63,
-	0x06, 0x72, 0xbd, 0x2c, 0xe7, 0xe1, 0x40, 0x61, 0x5c, 0x16, 0x60, 0x39, 0xb7, 0x02, 0xf2, 0xe7,
-	0xdf, 0x80, 0x91, 0xbb, 0xc3, 0x8c, 0xdc, 0xb8, 0xb6, 0xc2, 0xf7, 0x46, 0x45, 0xf4, 0x1d, 0xe8,
-	0x2c, 0x39, 0xa8, 0x13, 0xc5, 0x27, 0x75, 0x72, 0x09, 0x4b, 0x93, 0x26, 0x5c, 0x62, 0xf9, 0x6e,
-	0x0c, 0x78, 0xfe, 0x74, 0x88, 0xe7, 0x1b, 0xe3, 0xb6, 0x6d, 0xbe, 0x56, 0x63, 0x0d, 0x56, 0xc7,
-	0x98, 0x52, 0x8e, 0xb7, 0x7f, 0x29, 0x42, 0x71, 0x8f, 0xbb, 0xe8, 0x04, 0x96, 0xc6, 0xfc, 0x4b,
-	0xd9, 0xbc, 0x82, 0xe7, 0xd8, 0xfd, 0x5d, 0x6b, 0x4f, 0xee, 0x9b, 0xed, 0xfa, 0x7d, 0x28, 0x67,
-	0xdb, 0x65, 0x65, 0x54, 0x7c, 0x6a, 0xad, 0x6d, 0x5c, 0x67, 0xcd, 0xf2, 0x9d, 0xc0, 0xd2, 0x98,
-	0x71, 0x37, 0xb2, 0x92, 0xd1, 0xbe, 0xa3, 0x2b, 0xb9, 0x7e, 0x5e, 0x20, 0x06, 0x0b, 0x23, 0x49,
-	0xdd, 0xbc, 0x0e, 0x95, 0xbc, 0x67, 0xed, 0xf1, 0xa4, 0x9e, 0xe9, 0x99, 0xb5, 0xe9, 0x1f, 0x2e,
-	0xcf, 0x36, 0xb5, 0xed, 0x9d, 0x37, 0xe7, 0x75, 0xed, 0xed, 0x79, 0x5d, 0xfb, 0xeb, 0xbc, 0xae,
-	0x9d, 0x5e, 0xd4, 0xa7, 0xde, 0x5e, 0xd4, 0xa7, 0x7e, 0xbf, 0xa8, 0x4f, 0x7d, 0xfb, 0xd0, 0xa5,
-	0xe2, 0xb8, 0x7b, 0xd4, 0xb2, 0x43, 0xdf, 0x4c, 0x92, 0x3f, 0xa2, 0x8e, 0xfa, 0x32, 0x4f, 0x14,
-	0x81, 0xe4, 0xff, 0xf5, 0xa3, 0x19, 0xf9, 0x5f, 0xe2, 0xe3, 0x7f, 0x03, 0x00, 0x00, 0xff, 0xff,
-	0x7e, 0x11, 0xe5, 0x7e, 0x97, 0x0c, 0x00, 0x00,
+	// 1373 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x57, 0x4f, 0x6f, 0x1b, 0x45,
+	0x14, 0x8f, 0xed, 0x38, 0x89, 0x9f, 0xfb, 0x07, 0xa6, 0x69, 0xba, 0x75, 0xd3, 0x24, 0xdd, 0xa4,
+	0xc5, 0x4d, 0x55, 0xbb, 0x35, 0xa5, 0x48, 0x2d, 0x87, 0x26, 0x29, 0x55, 0x81, 0x36, 0xaa, 0x36,
+	0xe5, 0x02, 0x07, 0x6b, 0xb2, 0x33, 0xdd, 0x8c, 0xd8, 0xdd, 0x31, 0x33, 0x63, 0x13, 0x73, 0x42,
+	0x88, 0x13, 0xa7, 0x5e, 0x90, 0x38, 0xf0, 0x21, 0x72, 0xe8, 0x87, 0xe8, 0xb1, 0xe2, 0xc4, 0x09,
+	0x50, 0x7a, 0xc8, 0xad, 0x77, 0x6e, 0x68, 0x67, 0x67, 0x37, 0x1b, 0x7b, 0x1d, 0x42, 0x50, 0xc5,
+	0xc5, 0xda, 0x79, 0xef, 0xcd, 0x9b, 0x79, 0xbf, 0xf7, 0x7b, 0xef, 0x8d, 0xc1, 0xc2, 0x01, 0x0e,
+	0xf1, 0x56, 0x53, 0x89, 0xae, 0x54, 0xcd, 0xde, 0xcd, 0xa6, 0xda, 0x6e, 0x74, 0x04, 0x57, 0x1c,
+	0x9d, 0x8e, 0x35, 0x0d, 0xad, 0x69, 0xf4, 0x6e, 0xd6, 0xa6, 0x3d, 0xee, 0x71, 0xad, 0x6b, 0x46,
+	0x5f, 0xb1, 0x59, 0xed, 0xbc, 0xcb, 0x65, 0xc0, 0x65, 0x3b, 0x56, 0xc4, 0x0b, 0xa3, 0x3a, 0x17,
+	0xaf, 0x9a, 0x81, 0xf4, 0x22, 0xcf, 0x81, 0xf4, 0x8c, 0xe2, 0x5d, 0x1c, 0xb0, 0x90, 0x37, 0xf5,
+	0xaf, 0x11, 0xcd, 0x7b, 0x9c, 0x7b, 0x3e, 0x6d, 0xea, 0xd5, 0x66, 0xf7, 0x59, 0x53, 0xb1, 0x80,
+	0x4a, 0x85, 0x83, 0x8e, 0x31, 0xb8, 0x68, 0x2e, 0x4a, 0x18, 0x89, 0x9c, 0x49, 0xe6, 0x85, 0x58,
+	0x75, 0x05, 0x35, 0xea, 0x0b, 0x43, 0x71, 0xf4, 0x3b, 0xd4, 0x5c, 0xc4, 0xfe, 0xab, 0x00, 0x67,
+	0xd7, 0x04, 0x25, 0x34, 0x54, 0x0c, 0xfb, 0x4f, 0xfb, 0x1d, 0xfa, 0x04, 0xf7, 0x7d, 0x8e, 0x09,
+	0x7a, 0x07, 0x4a, 0x3d, 0x57, 0x59, 0x85, 0x85, 0x42, 0xbd, 0xe2, 0x44, 0x9f, 0xc8, 0x82, 0xc9,
+	0x1e, 0x15, 0x92, 0xf1, 0xd0, 0x2a, 0x2e, 0x14, 0xea, 0x27, 0x9d, 0x64, 0x89, 0x66, 0x60, 0x42,
+	0xba, 0x5b, 0x34, 0xc0, 0x56, 0x49, 0x9b, 0x9b, 0x15, 0xfa, 0x10, 0xce, 0x49, 0xea, 0x53, 0x57,
+	0xb1, 0x1e, 0xf5, 0xfb, 0x6d, 0xc2, 0xa4, 0xeb, 0x73, 0x89, 0x37, 0x7d, 0x6a, 0x8d, 0x2f, 0x94,
+	0xea, 0x15, 0x67, 0x26, 0xa3, 0xbe, 0xbf, 0xaf, 0x45, 0x97, 0xe0, 0x04, 0x61, 0xb2, 0xe3, 0xe3,
+	0x7e, 0x3b, 0xc4, 0x01, 0xb5, 0xca, 0xda, 0x6d, 0xd5, 0xc8, 0xd6, 0x71, 0x40, 0xd1, 0x02, 0x54,
+	0x09, 0x95, 0xae, 0x60, 0x1d, 0x15, 0xdd, 0x68, 0xc2, 0x58, 0xec, 0x8b, 0xd0, 0x1c, 0x80, 0xa0,
+	0x1e, 0x93, 0x4a, 0xe0, 0x50, 0x59, 0x93, 0xda, 0x20, 0x23, 0xb1, 0x9f, 0x17, 0xe1, 0xfc, 0x63,
+	0xe9, 0x39, 0x5a, 0x42, 0xc5, 0x41, 0x18, 0xd0, 0x0d, 0x98, 0x88, 0x90, 0xa4, 0x22, 0x86, 0x60,
+	0xd5, 0xfa, 0xf5, 0xc5, 0xf5, 0x69, 0x93, 0xc4, 0x15, 0x42, 0x04, 0x95, 0x72, 0x43, 0x09, 0x16,
+	0x7a, 0x8e, 0xb1, 0x43, 0x0f, 0x60, 0xb2, 0x13, 0x83, 0xa7, 0xf1, 0xa9, 0xb6, 0xae, 0x34, 0x06,
+	0x88, 0xd2, 0xc8, 0x85, 0x7a, 0x75, 0xfc, 0xe5, 0xef, 0xf3, 0x63, 0x4e, 0xb2, 0x19, 0xad, 0x00,
+	0xa4, 0x39, 0x94, 0x56, 0x69, 0xa1, 0x54, 0xaf, 0xb6, 0x2e, 0x24, 0xae, 0x08, 0x23, 0x91, 0xa3,
+	0xfb, 0x8c, 0x6c, 0x24, 0x36, 0x66, 0x7f, 0x66, 0xd3, 0x9d, 0xdb, 0xdf, 0xef, 0xed, 0x2c, 0x9b,
+	0x7b, 0xfd, 0xb8, 0xb7, 0xb3, 0x7c, 0xe5, 0x00, 0x07, 0x46, 0x06, 0x6d, 0x3f, 0x84, 0x4b, 0x23,
+	0x95, 0x0e, 0x95, 0x1d, 0x1e, 0x4a, 0x8a, 0x16, 0xe1, 0x64, 0x9c, 0xdf, 0xb6, 0xdc, 0xc2, 0xad,
+	0x0f, 0x6e, 0x6b, 0x80, 0x4e, 0x38, 0x27, 0x62, 0xe1, 0x86, 0x96, 0xd9, 0xbb, 0x45, 0x38, 0xbd,
+	0xe2, 0xba, 0x82, 0x12, 0xa6, 0x12, 0x4a, 0x9d, 0x82, 0x22, 0x23, 0x86, 0x51, 0x45, 0x46, 0xa2,
+	0x04, 0x61, 0x63, 0xc2, 0x85, 0xc6, 0xac, 0xe2, 0x64, 0x24, 0x59, 0x3d, 0x25, 0x86, 0x5a, 0x19,
+	0x09, 0xba, 0x0a, 0xe3, 0x82, 0x6b, 0x2e, 0x15, 0xea, 0xa7, 0x5a, 0x67, 0x87, 0xd0, 0x76, 0xb8,
+	0x4f, 0x1d, 0x6d, 0x82, 0x10, 0x8c, 0xf7, 0x5c, 0x25, 0xad, 0xb2, 0xa6, 0x9d, 0xfe, 0x46, 0x6b,
+	0x00, 0x3d, 0xec, 0x33, 0xd2, 0x7e, 0x26, 0x78, 0xa0, 0x09, 0x54, 0x6d, 0xd5, 0x1a, 0x71, 0xb5,
+	0x35, 0x92, 0x6a, 0x6b, 0x3c, 0x4d, 0xaa, 0x6d, 0x75, 0x2a, 0x82, 0xf9, 0xf9, 0x1f, 0xf3, 0x05,
+	0xa7, 0xa2, 0xf7, 0x3d, 0x10, 0x3c, 0x40, 0x1f, 0x43, 0x35, 0x76, 0xd2, 0x0d, 0x15, 0xf3, 0x35,
+	0xcb, 0x8e, 0xea, 0x25, 0x3e, 0xfd, 0xf3, 0x68, 0x1f, 0xba, 0x05, 0x53, 0xbc, 0x43, 0x05, 0x8e,
+	0x80, 0x98, 0xfa, 0x07, 0xbe, 0xa5, 0x96, 0xf6, 0x9b, 0x02, 0x54, 0x1f, 0x4b, 0x2f, 0xc1, 0xf9,
+	0x18, 0x9c, 0xbd, 0x37, 0xc8, 0xd9, 0x85, 0x21, 0x14, 0x07, 0xb2, 0xf8, 0x16, 0xd8, 0x5a, 0x1f,
+	0x60, 0xab, 0x35, 0xc8, 0xd6, 0xe4, 0x0a, 0xf6, 0x59, 0x38, 0x93, 0x59, 0x26, 0x8c, 0xb4, 0x5f,
+	0x14, 0xa0, 0x96, 0x08, 0x71, 0x54, 0xfb, 0x1b, 0x0a, 0xab, 0xae, 0x1c, 0xc5, 0xbb, 0x69, 0x28,
+	0x63, 0x77, 0x9f, 0x72, 0xf1, 0x02, 0x7d, 0x04, 0x13, 0x52, 0x6f, 0xd3, 0x4c, 0x3b, 0xd5, 0x5a,
+	0x1a, 0x89, 0x44, 0xe6, 0x08, 0xc7, 0xec, 0x89, 0x5a, 0xa0, 0xa0, 0x58, 0xf2, 0x50, 0xb3, 0xb1,
+	0xe2, 0x98, 0x15, 0xaa, 0xc1, 0x94, 0xa4, 0x5f, 0x77, 0x69, 0xe8, 0xc6, 0x5d, 0x6c, 0xdc, 0x49,
+	0xd7, 0xf6, 0x4f, 0x71, 0x03, 0xda, 0xa0, 0x2a, 0xc7, 0xf3, 0x31, 0x92, 0xf9, 0xd9, 0x60, 0x32,
+	0xaf, 0x1d, 0x25, 0x84, 0xff, 0xb1, 0x0b, 0xe5, 0x47, 0x6e, 0x2f, 0xea, 0x2e, 0x94, 0xaf, 0x4c,
+	0x73, 0xfe, 0x73, 0x09, 0xce, 0x38, 0xd4, 0xef, 0xb3, 0xd0, 0x7b, 0x82, 0x85, 0xea, 0x67, 0xe6,
+	0x16, 0x49, 0xb3, 0x1d, 0x7d, 0xa2, 0x8b, 0x00, 0x3e, 0xf5, 0xb0, 0x1f, 0x8f, 0x92, 0x38, 0xe7,
+	0x15, 0x2d, 0xd1, 0x83, 0xa4, 0x09, 0x67, 0x92, 0xa1, 0x10, 0x1d, 0xd3, 0x0e, 0xbb, 0xc1, 0x26,
+	0x15, 0xa6, 0xdd, 0xa0, 0xac, 0x6a, 0x5d, 0x6b, 0xd0, 0x43, 0xa8, 0x76, 0xa8, 0x08, 0x98, 0x8c,
+	0x66, 0x9f, 0xd4, 0x93, 0x2c, 0xaf, 0x6e, 0xd6, 0x7c, 0xcc, 0x82, 0x27, 0xa9, 0xa1, 0xc1, 0x27,
+	0xbb, 0x15, 0xdd, 0x4d, 0x29, 0x57, 0xd6, 0x94, 0x5b, 0x1c, 0x6e, 0x61, 0x99, 0x08, 0x07, 0x18,
+	0x37, 0x0b, 0x95, 0xe4, 0x72, 0xc2, 0x8c, 0xbf, 0x7d, 0x41, 0x76, 0x58, 0x4f, 0x6a, 0xda, 0xa5,
+	0xc3, 0x7a, 0x16, 0x2a, 0xb8, 0x4b, 0x58, 0xc4, 0x40, 0x69, 0x4d, 0xe9, 0x7e, 0xb8, 0x2f, 0x40,
+	0xab, 0x30, 0xf9, 0x8c, 0x0b, 0xca, 0xbc, 0xd0, 0xaa, 0xe8, 0xc0, 0xec, 0xa1, 0x3b, 0x3d, 0x88,
+	0xf5, 0x2b, 0xae, 0x4b, 0x3b, 0x0a, 0x87, 0x6e, 0x92, 0xfa, 0x64, 0xa3, 0xbd, 0x57, 0x84, 0x73,
+	0x99, 0x31, 0x92, 0x8d, 0xe1, 0x18, 0xac, 0xbe, 0x3f, 0xc8, 0xea, 0xa5, 0x43, 0x51, 0x7a, 0x6b,
+	0x74, 0x46, 0x5f, 0x82, 0x25, 0xe2, 0x83, 0xda, 0x9d, 0xe8, 0xa4, 0x76, 0xc6, 0xe1, 0xf8, 0x51,
+	0x1d, 0xce, 0x88, 0x6c, 0x46, 0xf7, 0x6b, 0xe5, 0xd6, 0x40, 0xad, 0x2c, 0x8d, 0x9a, 0xd8, 0xd9,
+	0x58, 0xed, 0x4b, 0x30, 0x3f, 0x42, 0x95, 0xd6, 0xc9, 0x9b, 0x22, 0x20, 0x6d, 0xe3, 0x72, 0x2f,
+	0x64, 0xdf, 0xd2, 0x47, 0x94, 0x78, 0x54, 0x1c, 0x23, 0x0f, 0xe7, 0x61, 0xca, 0xdd, 0xc2, 0x2c,
+	0x6c, 0x33, 0x62, 0x8a, 0x68, 0x52, 0xaf, 0x3f, 0x21, 0x59, 0xb2, 0x95, 0x0e, 0xbe, 0x0c, 0xe7,
+	0xa1, 0x4a, 0x18, 0x69, 0x87, 0x54, 0x7d, 0xc3, 0xc5, 0x57, 0xa6, 0x37, 0x02, 0x61, 0x64, 0x3d,
+	0x96, 0xa0, 0x4f, 0x01, 0x74, 0x88, 0x6d, 0xc1, 0xb9, 0xd2, 0x65, 0x50, 0x6d, 0x5d, 0x1e, 0x4a,
+	0xf0, 0x23, 0xe6, 0x6d, 0xa9, 0x35, 0x9f, 0xd1, 0x50, 0x3d, 0x8d, 0x64, 0x0e, 0xe7, 0xca, 0x00,
+	0x5a, 0x51, 0x89, 0x00, 0xdd, 0x85, 0xb2, 0x7e, 0xdb, 0x5a, 0x13, 0x3a, 0x1b, 0xf3, 0x39, 0x3c,
+	0xd1, 0x20, 0x48, 0x4a, 0xa2, 0x07, 0x8d, 0x71, 0x10, 0xef, 0xc9, 0x34, 0xf0, 0xc9, 0x6c, 0x03,
+	0xbf, 0xd3, 0x1c, 0x48, 0xcc, 0xfc, 0x70, 0x62, 0x0e, 0x20, 0x6b, 0xcf, 0x42, 0x6d, 0x58, 0x9a,
+	0xa6, 0xe3, 0x97, 0x22, 0x5c, 0x8c, 0x9b, 0x5b, 0xa2, 0xd0, 0x76, 0xff, 0xa9, 0xef, 0x1f, 0x2b,
+	0x33, 0xf7, 0xd2, 0xde, 0x13, 0x3f, 0x9f, 0xea, 0xc3, 0xa0, 0xe7, 0x5f, 0x30, 0x67, 0xe4, 0x95,
+	0x0f, 0x20, 0x76, 0x67, 0x00, 0xb1, 0xe5, 0x9c, 0xb6, 0x3f, 0xc2, 0xb7, 0xfd, 0x1e, 0x5c, 0x3e,
+	0xd4, 0x20, 0xc1, 0xb1, 0xb5, 0x53, 0x86, 0xd2, 0x63, 0xe9, 0xa1, 0x6d, 0x98, 0x19, 0xf1, 0x80,
+	0x5f, 0x1e, 0x0a, 0x68, 0xe4, 0xd3, 0xb6, 0xd6, 0x3a, 0xba, 0x6d, 0xfa, 0x0c, 0x5e, 0x87, 0xa9,
+	0xf4, 0xe1, 0x35, 0x9b, 0xb7, 0x3f, 0xd1, 0xd6, 0x96, 0x0e, 0xd3, 0xa6, 0xfe, 0xb6, 0x61, 0x66,
+	0xc4, 0x4b, 0x20, 0x37, 0x92, 0x7c, 0xdb, 0xfc, 0x48, 0x0e, 0x1f, 0xa5, 0x48, 0xc0, 0x74, 0x6e,
+	0xaf, 0xae, 0x1f, 0x86, 0x4a, 0xd6, 0xb2, 0x76, 0xe3, 0xa8, 0x96, 0xe9, 0x99, 0x2e, 0x9c, 0x1e,
+	0x6c, 0x49, 0x8b, 0xf9, 0x4e, 0x0e, 0x18, 0xd5, 0xae, 0x1d, 0xc1, 0x28, 0x3d, 0xe4, 0x87, 0x02,
+	0xd4, 0x0e, 0xa9, 0xb4, 0xc6, 0x08, 0xac, 0x46, 0xd8, 0xd7, 0x6e, 0xff, 0x3b, 0xfb, 0xe4, 0x1a,
+	0xb5, 0xf2, 0x77, 0x7b, 0x3b, 0xcb, 0x85, 0xd5, 0xb5, 0x97, 0xbb, 0x73, 0x85, 0x57, 0xbb, 0x73,
+	0x85, 0x3f, 0x77, 0xe7, 0x0a, 0xcf, 0x5f, 0xcf, 0x8d, 0xbd, 0x7a, 0x3d, 0x37, 0xf6, 0xdb, 0xeb,
+	0xb9, 0xb1, 0x2f, 0xae, 0x7a, 0x4c, 0x6d, 0x75, 0x37, 0x1b, 0x2e, 0x0f, 0x9a, 0xf1, 0x11, 0xd7,
+	0x19, 0x31, 0x5f, 0xcd, 0x6d, 0x53, 0x38, 0xba, 0x4d, 0x6d, 0x4e, 0xe8, 0xbf, 0x14, 0xef, 0xff,
+	0x1d, 0x00, 0x00, 0xff, 0xff, 0xf5, 0x26, 0x1d, 0x9f, 0x9e, 0x10, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -976,6 +1265,12 @@ type MsgClient interface {
 	SetAccreditationStatus(ctx context.Context, in *MsgSetAccreditationStatus, opts ...grpc.CallOption) (*MsgSetAccreditationStatusResponse, error)
 	// RegisterRelyingParty registers or updates a relying party.
 	RegisterRelyingParty(ctx context.Context, in *MsgRegisterRelyingParty, opts ...grpc.CallOption) (*MsgRegisterRelyingPartyResponse, error)
+	// RecognizeLedger recognises a foreign ledger, or changes the terms of its recognition
+	// (council decisions only).
+	RecognizeLedger(ctx context.Context, in *MsgRecognizeLedger, opts ...grpc.CallOption) (*MsgRecognizeLedgerResponse, error)
+	// SetLedgerRecognitionStatus suspends, reinstates or withdraws a recognition (council
+	// decisions only).
+	SetLedgerRecognitionStatus(ctx context.Context, in *MsgSetLedgerRecognitionStatus, opts ...grpc.CallOption) (*MsgSetLedgerRecognitionStatusResponse, error)
 }
 
 type msgClient struct {
@@ -1022,6 +1317,24 @@ func (c *msgClient) RegisterRelyingParty(ctx context.Context, in *MsgRegisterRel
 	return out, nil
 }
 
+func (c *msgClient) RecognizeLedger(ctx context.Context, in *MsgRecognizeLedger, opts ...grpc.CallOption) (*MsgRecognizeLedgerResponse, error) {
+	out := new(MsgRecognizeLedgerResponse)
+	err := c.cc.Invoke(ctx, "/amanah.trust.v1.Msg/RecognizeLedger", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetLedgerRecognitionStatus(ctx context.Context, in *MsgSetLedgerRecognitionStatus, opts ...grpc.CallOption) (*MsgSetLedgerRecognitionStatusResponse, error) {
+	out := new(MsgSetLedgerRecognitionStatusResponse)
+	err := c.cc.Invoke(ctx, "/amanah.trust.v1.Msg/SetLedgerRecognitionStatus", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// RegisterCredentialType registers a new version of a credential type.
@@ -1032,6 +1345,12 @@ type MsgServer interface {
 	SetAccreditationStatus(context.Context, *MsgSetAccreditationStatus) (*MsgSetAccreditationStatusResponse, error)
 	// RegisterRelyingParty registers or updates a relying party.
 	RegisterRelyingParty(context.Context, *MsgRegisterRelyingParty) (*MsgRegisterRelyingPartyResponse, error)
+	// RecognizeLedger recognises a foreign ledger, or changes the terms of its recognition
+	// (council decisions only).
+	RecognizeLedger(context.Context, *MsgRecognizeLedger) (*MsgRecognizeLedgerResponse, error)
+	// SetLedgerRecognitionStatus suspends, reinstates or withdraws a recognition (council
+	// decisions only).
+	SetLedgerRecognitionStatus(context.Context, *MsgSetLedgerRecognitionStatus) (*MsgSetLedgerRecognitionStatusResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -1049,6 +1368,12 @@ func (*UnimplementedMsgServer) SetAccreditationStatus(ctx context.Context, req *
 }
 func (*UnimplementedMsgServer) RegisterRelyingParty(ctx context.Context, req *MsgRegisterRelyingParty) (*MsgRegisterRelyingPartyResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RegisterRelyingParty not implemented")
+}
+func (*UnimplementedMsgServer) RecognizeLedger(ctx context.Context, req *MsgRecognizeLedger) (*MsgRecognizeLedgerResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RecognizeLedger not implemented")
+}
+func (*UnimplementedMsgServer) SetLedgerRecognitionStatus(ctx context.Context, req *MsgSetLedgerRecognitionStatus) (*MsgSetLedgerRecognitionStatusResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetLedgerRecognitionStatus not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -1127,6 +1452,42 @@ func _Msg_RegisterRelyingParty_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_RecognizeLedger_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRecognizeLedger)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RecognizeLedger(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/amanah.trust.v1.Msg/RecognizeLedger",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RecognizeLedger(ctx, req.(*MsgRecognizeLedger))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetLedgerRecognitionStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetLedgerRecognitionStatus)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetLedgerRecognitionStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/amanah.trust.v1.Msg/SetLedgerRecognitionStatus",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetLedgerRecognitionStatus(ctx, req.(*MsgSetLedgerRecognitionStatus))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "amanah.trust.v1.Msg",
@@ -1147,6 +1508,14 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RegisterRelyingParty",
 			Handler:    _Msg_RegisterRelyingParty_Handler,
+		},
+		{
+			MethodName: "RecognizeLedger",
+			Handler:    _Msg_RecognizeLedger_Handler,
+		},
+		{
+			MethodName: "SetLedgerRecognitionStatus",
+			Handler:    _Msg_SetLedgerRecognitionStatus_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1618,6 +1987,20 @@ func (m *RelyingPartyPayload) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Foreign) > 0 {
+		for iNdEx := len(m.Foreign) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Foreign[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x4a
+		}
+	}
 	if len(m.Audiences) > 0 {
 		for iNdEx := len(m.Audiences) - 1; iNdEx >= 0; iNdEx-- {
 			i -= len(m.Audiences[iNdEx])
@@ -1766,6 +2149,186 @@ func (m *MsgRegisterRelyingPartyResponse) MarshalTo(dAtA []byte) (int, error) {
 }
 
 func (m *MsgRegisterRelyingPartyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRecognizeLedger) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRecognizeLedger) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRecognizeLedger) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.Types) > 0 {
+		for iNdEx := len(m.Types) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Types[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	{
+		size, err := m.TrustRoot.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	if len(m.DidNetwork) > 0 {
+		i -= len(m.DidNetwork)
+		copy(dAtA[i:], m.DidNetwork)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DidNetwork)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.Version != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Version))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.ChainId) > 0 {
+		i -= len(m.ChainId)
+		copy(dAtA[i:], m.ChainId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.ChainId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Signer) > 0 {
+		i -= len(m.Signer)
+		copy(dAtA[i:], m.Signer)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Signer)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRecognizeLedgerResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRecognizeLedgerResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRecognizeLedgerResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetLedgerRecognitionStatus) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetLedgerRecognitionStatus) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetLedgerRecognitionStatus) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.Status != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Version != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Version))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.ChainId) > 0 {
+		i -= len(m.ChainId)
+		copy(dAtA[i:], m.ChainId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.ChainId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Signer) > 0 {
+		i -= len(m.Signer)
+		copy(dAtA[i:], m.Signer)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Signer)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetLedgerRecognitionStatusResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetLedgerRecognitionStatusResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetLedgerRecognitionStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
@@ -2021,6 +2584,12 @@ func (m *RelyingPartyPayload) Size() (n int) {
 			n += 1 + l + sovTx(uint64(l))
 		}
 	}
+	if len(m.Foreign) > 0 {
+		for _, e := range m.Foreign {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -2052,6 +2621,87 @@ func (m *MsgRegisterRelyingParty) Size() (n int) {
 }
 
 func (m *MsgRegisterRelyingPartyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRecognizeLedger) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Signer)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.ChainId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Version != 0 {
+		n += 1 + sovTx(uint64(m.Version))
+	}
+	l = len(m.DidNetwork)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.TrustRoot.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if len(m.Types) > 0 {
+		for _, e := range m.Types {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRecognizeLedgerResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgSetLedgerRecognitionStatus) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Signer)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.ChainId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Version != 0 {
+		n += 1 + sovTx(uint64(m.Version))
+	}
+	if m.Status != 0 {
+		n += 1 + sovTx(uint64(m.Status))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgSetLedgerRecognitionStatusResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -3698,6 +4348,40 @@ func (m *RelyingPartyPayload) Unmarshal(dAtA []byte) error {
 			}
 			m.Audiences = append(m.Audiences, string(dAtA[iNdEx:postIndex]))
 			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Foreign", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Foreign = append(m.Foreign, ForeignAcceptance{})
+			if err := m.Foreign[len(m.Foreign)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -3929,6 +4613,554 @@ func (m *MsgRegisterRelyingPartyResponse) Unmarshal(dAtA []byte) error {
 		}
 		if fieldNum <= 0 {
 			return fmt.Errorf("proto: MsgRegisterRelyingPartyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRecognizeLedger) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRecognizeLedger: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRecognizeLedger: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Signer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Signer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChainId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChainId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+			}
+			m.Version = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Version |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DidNetwork", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DidNetwork = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TrustRoot", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.TrustRoot.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Types", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Types = append(m.Types, RecognisedType{})
+			if err := m.Types[len(m.Types)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRecognizeLedgerResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRecognizeLedgerResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRecognizeLedgerResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetLedgerRecognitionStatus) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetLedgerRecognitionStatus: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetLedgerRecognitionStatus: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Signer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Signer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChainId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChainId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+			}
+			m.Version = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Version |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= LedgerRecognitionStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetLedgerRecognitionStatusResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetLedgerRecognitionStatusResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetLedgerRecognitionStatusResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:

@@ -132,6 +132,43 @@ func (RelyingPartyStatus) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_95df09e8bcddec7e, []int{2}
 }
 
+// LedgerRecognitionStatus is the state of a foreign ledger's recognition.
+type LedgerRecognitionStatus int32
+
+const (
+	// LEDGER_RECOGNITION_STATUS_UNSPECIFIED is invalid.
+	LEDGER_RECOGNITION_STATUS_UNSPECIFIED LedgerRecognitionStatus = 0
+	// LEDGER_RECOGNITION_STATUS_ACTIVE: the ledger's credentials of the recognised types are accepted.
+	LEDGER_RECOGNITION_STATUS_ACTIVE LedgerRecognitionStatus = 1
+	// LEDGER_RECOGNITION_STATUS_SUSPENDED: not accepted until reinstated.
+	LEDGER_RECOGNITION_STATUS_SUSPENDED LedgerRecognitionStatus = 2
+	// LEDGER_RECOGNITION_STATUS_WITHDRAWN: recognition withdrawn (a new MsgRecognizeLedger may
+	// recognise the ledger again, as a new version).
+	LEDGER_RECOGNITION_STATUS_WITHDRAWN LedgerRecognitionStatus = 3
+)
+
+var LedgerRecognitionStatus_name = map[int32]string{
+	0: "LEDGER_RECOGNITION_STATUS_UNSPECIFIED",
+	1: "LEDGER_RECOGNITION_STATUS_ACTIVE",
+	2: "LEDGER_RECOGNITION_STATUS_SUSPENDED",
+	3: "LEDGER_RECOGNITION_STATUS_WITHDRAWN",
+}
+
+var LedgerRecognitionStatus_value = map[string]int32{
+	"LEDGER_RECOGNITION_STATUS_UNSPECIFIED": 0,
+	"LEDGER_RECOGNITION_STATUS_ACTIVE":      1,
+	"LEDGER_RECOGNITION_STATUS_SUSPENDED":   2,
+	"LEDGER_RECOGNITION_STATUS_WITHDRAWN":   3,
+}
+
+func (x LedgerRecognitionStatus) String() string {
+	return proto.EnumName(LedgerRecognitionStatus_name, int32(x))
+}
+
+func (LedgerRecognitionStatus) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_95df09e8bcddec7e, []int{3}
+}
+
 // CredentialType is one version of a credential type (SD-JWT VC `vct`).
 type CredentialType struct {
 	// vct is the credential type URI.
@@ -537,6 +574,9 @@ type RelyingParty struct {
 	// signed for; a verifier refuses any other. Empty on a record written before state version 3
 	// (no consent recorded): no audience is allowed until it is re-registered.
 	Audiences []string `protobuf:"bytes,9,rep,name=audiences,proto3" json:"audiences,omitempty"`
+	// foreign lists the credential types of recognised foreign ledgers the relying party opted in
+	// to accept, with the claims it may request of each (state version 4; none: nothing foreign).
+	Foreign []ForeignAcceptance `protobuf:"bytes,10,rep,name=foreign,proto3" json:"foreign"`
 }
 
 func (m *RelyingParty) Reset()         { *m = RelyingParty{} }
@@ -635,6 +675,331 @@ func (m *RelyingParty) GetAudiences() []string {
 	return nil
 }
 
+func (m *RelyingParty) GetForeign() []ForeignAcceptance {
+	if m != nil {
+		return m.Foreign
+	}
+	return nil
+}
+
+// ForeignAcceptance is a relying party's opt-in to one credential type of a recognised
+// foreign ledger.
+type ForeignAcceptance struct {
+	// chain_id is the foreign ledger's chain id (a LedgerRecognition).
+	ChainId string `protobuf:"bytes,1,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
+	// vct is the foreign credential type, as the foreign ledger names it.
+	Vct string `protobuf:"bytes,2,opt,name=vct,proto3" json:"vct,omitempty"`
+	// claims are the claims the relying party may request of it (a subset of those the
+	// recognition allows).
+	Claims []string `protobuf:"bytes,3,rep,name=claims,proto3" json:"claims,omitempty"`
+}
+
+func (m *ForeignAcceptance) Reset()         { *m = ForeignAcceptance{} }
+func (m *ForeignAcceptance) String() string { return proto.CompactTextString(m) }
+func (*ForeignAcceptance) ProtoMessage()    {}
+func (*ForeignAcceptance) Descriptor() ([]byte, []int) {
+	return fileDescriptor_95df09e8bcddec7e, []int{5}
+}
+func (m *ForeignAcceptance) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ForeignAcceptance) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ForeignAcceptance.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ForeignAcceptance) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ForeignAcceptance.Merge(m, src)
+}
+func (m *ForeignAcceptance) XXX_Size() int {
+	return m.Size()
+}
+func (m *ForeignAcceptance) XXX_DiscardUnknown() {
+	xxx_messageInfo_ForeignAcceptance.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ForeignAcceptance proto.InternalMessageInfo
+
+func (m *ForeignAcceptance) GetChainId() string {
+	if m != nil {
+		return m.ChainId
+	}
+	return ""
+}
+
+func (m *ForeignAcceptance) GetVct() string {
+	if m != nil {
+		return m.Vct
+	}
+	return ""
+}
+
+func (m *ForeignAcceptance) GetClaims() []string {
+	if m != nil {
+		return m.Claims
+	}
+	return nil
+}
+
+// LightClientTrustRoot is where a verifier's light client of a foreign ledger starts: a header
+// the council trusts and how long a verified header may serve as a base for newer ones.
+type LightClientTrustRoot struct {
+	// height is the trusted header's height.
+	Height int64 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	// header_hash is the trusted header's hash (32 bytes).
+	HeaderHash []byte `protobuf:"bytes,2,opt,name=header_hash,json=headerHash,proto3" json:"header_hash,omitempty"`
+	// trusting_period_seconds is the light client's trusting period.
+	TrustingPeriodSeconds int64 `protobuf:"varint,3,opt,name=trusting_period_seconds,json=trustingPeriodSeconds,proto3" json:"trusting_period_seconds,omitempty"`
+}
+
+func (m *LightClientTrustRoot) Reset()         { *m = LightClientTrustRoot{} }
+func (m *LightClientTrustRoot) String() string { return proto.CompactTextString(m) }
+func (*LightClientTrustRoot) ProtoMessage()    {}
+func (*LightClientTrustRoot) Descriptor() ([]byte, []int) {
+	return fileDescriptor_95df09e8bcddec7e, []int{6}
+}
+func (m *LightClientTrustRoot) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *LightClientTrustRoot) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_LightClientTrustRoot.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *LightClientTrustRoot) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_LightClientTrustRoot.Merge(m, src)
+}
+func (m *LightClientTrustRoot) XXX_Size() int {
+	return m.Size()
+}
+func (m *LightClientTrustRoot) XXX_DiscardUnknown() {
+	xxx_messageInfo_LightClientTrustRoot.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_LightClientTrustRoot proto.InternalMessageInfo
+
+func (m *LightClientTrustRoot) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *LightClientTrustRoot) GetHeaderHash() []byte {
+	if m != nil {
+		return m.HeaderHash
+	}
+	return nil
+}
+
+func (m *LightClientTrustRoot) GetTrustingPeriodSeconds() int64 {
+	if m != nil {
+		return m.TrustingPeriodSeconds
+	}
+	return 0
+}
+
+// RecognisedType is one credential type of a foreign ledger a council recognises.
+type RecognisedType struct {
+	// foreign_vct is the credential type as the foreign ledger names it.
+	ForeignVct string `protobuf:"bytes,1,opt,name=foreign_vct,json=foreignVct,proto3" json:"foreign_vct,omitempty"`
+	// local_vct is the local credential type it counts as; empty: accepted as is (the foreign
+	// type is its own).
+	LocalVct string `protobuf:"bytes,2,opt,name=local_vct,json=localVct,proto3" json:"local_vct,omitempty"`
+	// claims are the claims a local relying party may request of it.
+	Claims []string `protobuf:"bytes,3,rep,name=claims,proto3" json:"claims,omitempty"`
+}
+
+func (m *RecognisedType) Reset()         { *m = RecognisedType{} }
+func (m *RecognisedType) String() string { return proto.CompactTextString(m) }
+func (*RecognisedType) ProtoMessage()    {}
+func (*RecognisedType) Descriptor() ([]byte, []int) {
+	return fileDescriptor_95df09e8bcddec7e, []int{7}
+}
+func (m *RecognisedType) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RecognisedType) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RecognisedType.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RecognisedType) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RecognisedType.Merge(m, src)
+}
+func (m *RecognisedType) XXX_Size() int {
+	return m.Size()
+}
+func (m *RecognisedType) XXX_DiscardUnknown() {
+	xxx_messageInfo_RecognisedType.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RecognisedType proto.InternalMessageInfo
+
+func (m *RecognisedType) GetForeignVct() string {
+	if m != nil {
+		return m.ForeignVct
+	}
+	return ""
+}
+
+func (m *RecognisedType) GetLocalVct() string {
+	if m != nil {
+		return m.LocalVct
+	}
+	return ""
+}
+
+func (m *RecognisedType) GetClaims() []string {
+	if m != nil {
+		return m.Claims
+	}
+	return nil
+}
+
+// LedgerRecognition is one version of the council's recognition of a foreign Amanah ledger.
+// Every change (recognition, new terms, suspension, reinstatement, withdrawal) writes a new
+// version; the versions are contiguous from 1 and never deleted, so the recognition in force
+// at any past time stays answerable. No node endpoint is recorded: operators configure them.
+type LedgerRecognition struct {
+	// chain_id is the foreign ledger's chain id.
+	ChainId string `protobuf:"bytes,1,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
+	// version numbers the recognition's versions from 1.
+	Version uint32 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	// did_network is the foreign ledger's did:amanah network name (its DIDs are
+	// did:amanah:<did_network>:...).
+	DidNetwork string `protobuf:"bytes,3,opt,name=did_network,json=didNetwork,proto3" json:"did_network,omitempty"`
+	// trust_root is the light-client trust root of the foreign ledger.
+	TrustRoot LightClientTrustRoot `protobuf:"bytes,4,opt,name=trust_root,json=trustRoot,proto3" json:"trust_root"`
+	// types are the recognised credential types, sorted by foreign_vct, each once.
+	Types []RecognisedType `protobuf:"bytes,5,rep,name=types,proto3" json:"types"`
+	// status is the recognition's status from this version on.
+	Status LedgerRecognitionStatus `protobuf:"varint,6,opt,name=status,proto3,enum=amanah.trust.v1.LedgerRecognitionStatus" json:"status,omitempty"`
+	// reason is a free-text reason of the change.
+	Reason string `protobuf:"bytes,7,opt,name=reason,proto3" json:"reason,omitempty"`
+	// updated_at is the block time this version was written (in force from then on).
+	UpdatedAt time.Time `protobuf:"bytes,8,opt,name=updated_at,json=updatedAt,proto3,stdtime" json:"updated_at"`
+	// updated_height is the block height this version was written.
+	UpdatedHeight int64 `protobuf:"varint,9,opt,name=updated_height,json=updatedHeight,proto3" json:"updated_height,omitempty"`
+}
+
+func (m *LedgerRecognition) Reset()         { *m = LedgerRecognition{} }
+func (m *LedgerRecognition) String() string { return proto.CompactTextString(m) }
+func (*LedgerRecognition) ProtoMessage()    {}
+func (*LedgerRecognition) Descriptor() ([]byte, []int) {
+	return fileDescriptor_95df09e8bcddec7e, []int{8}
+}
+func (m *LedgerRecognition) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *LedgerRecognition) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_LedgerRecognition.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *LedgerRecognition) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_LedgerRecognition.Merge(m, src)
+}
+func (m *LedgerRecognition) XXX_Size() int {
+	return m.Size()
+}
+func (m *LedgerRecognition) XXX_DiscardUnknown() {
+	xxx_messageInfo_LedgerRecognition.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_LedgerRecognition proto.InternalMessageInfo
+
+func (m *LedgerRecognition) GetChainId() string {
+	if m != nil {
+		return m.ChainId
+	}
+	return ""
+}
+
+func (m *LedgerRecognition) GetVersion() uint32 {
+	if m != nil {
+		return m.Version
+	}
+	return 0
+}
+
+func (m *LedgerRecognition) GetDidNetwork() string {
+	if m != nil {
+		return m.DidNetwork
+	}
+	return ""
+}
+
+func (m *LedgerRecognition) GetTrustRoot() LightClientTrustRoot {
+	if m != nil {
+		return m.TrustRoot
+	}
+	return LightClientTrustRoot{}
+}
+
+func (m *LedgerRecognition) GetTypes() []RecognisedType {
+	if m != nil {
+		return m.Types
+	}
+	return nil
+}
+
+func (m *LedgerRecognition) GetStatus() LedgerRecognitionStatus {
+	if m != nil {
+		return m.Status
+	}
+	return LEDGER_RECOGNITION_STATUS_UNSPECIFIED
+}
+
+func (m *LedgerRecognition) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *LedgerRecognition) GetUpdatedAt() time.Time {
+	if m != nil {
+		return m.UpdatedAt
+	}
+	return time.Time{}
+}
+
+func (m *LedgerRecognition) GetUpdatedHeight() int64 {
+	if m != nil {
+		return m.UpdatedHeight
+	}
+	return 0
+}
+
 // AccreditationIds lists the accreditations one DID holds (the Held index value): every
 // accreditation ever granted to it, revoked ones included, ids sorted bytewise.
 type AccreditationIds struct {
@@ -646,7 +1011,7 @@ func (m *AccreditationIds) Reset()         { *m = AccreditationIds{} }
 func (m *AccreditationIds) String() string { return proto.CompactTextString(m) }
 func (*AccreditationIds) ProtoMessage()    {}
 func (*AccreditationIds) Descriptor() ([]byte, []int) {
-	return fileDescriptor_95df09e8bcddec7e, []int{5}
+	return fileDescriptor_95df09e8bcddec7e, []int{9}
 }
 func (m *AccreditationIds) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -692,13 +1057,15 @@ type TrustChanges struct {
 	RelyingParties []string `protobuf:"bytes,2,rep,name=relying_parties,json=relyingParties,proto3" json:"relying_parties,omitempty"`
 	// vcts are the credential types that had a version registered in the block.
 	Vcts []string `protobuf:"bytes,3,rep,name=vcts,proto3" json:"vcts,omitempty"`
+	// ledgers are the chain ids of foreign ledgers whose recognition changed in the block.
+	Ledgers []string `protobuf:"bytes,4,rep,name=ledgers,proto3" json:"ledgers,omitempty"`
 }
 
 func (m *TrustChanges) Reset()         { *m = TrustChanges{} }
 func (m *TrustChanges) String() string { return proto.CompactTextString(m) }
 func (*TrustChanges) ProtoMessage()    {}
 func (*TrustChanges) Descriptor() ([]byte, []int) {
-	return fileDescriptor_95df09e8bcddec7e, []int{6}
+	return fileDescriptor_95df09e8bcddec7e, []int{10}
 }
 func (m *TrustChanges) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -748,15 +1115,27 @@ func (m *TrustChanges) GetVcts() []string {
 	return nil
 }
 
+func (m *TrustChanges) GetLedgers() []string {
+	if m != nil {
+		return m.Ledgers
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterEnum("amanah.trust.v1.Role", Role_name, Role_value)
 	proto.RegisterEnum("amanah.trust.v1.AccreditationStatus", AccreditationStatus_name, AccreditationStatus_value)
 	proto.RegisterEnum("amanah.trust.v1.RelyingPartyStatus", RelyingPartyStatus_name, RelyingPartyStatus_value)
+	proto.RegisterEnum("amanah.trust.v1.LedgerRecognitionStatus", LedgerRecognitionStatus_name, LedgerRecognitionStatus_value)
 	proto.RegisterType((*CredentialType)(nil), "amanah.trust.v1.CredentialType")
 	proto.RegisterType((*StatusChange)(nil), "amanah.trust.v1.StatusChange")
 	proto.RegisterType((*Accreditation)(nil), "amanah.trust.v1.Accreditation")
 	proto.RegisterType((*ClaimPermission)(nil), "amanah.trust.v1.ClaimPermission")
 	proto.RegisterType((*RelyingParty)(nil), "amanah.trust.v1.RelyingParty")
+	proto.RegisterType((*ForeignAcceptance)(nil), "amanah.trust.v1.ForeignAcceptance")
+	proto.RegisterType((*LightClientTrustRoot)(nil), "amanah.trust.v1.LightClientTrustRoot")
+	proto.RegisterType((*RecognisedType)(nil), "amanah.trust.v1.RecognisedType")
+	proto.RegisterType((*LedgerRecognition)(nil), "amanah.trust.v1.LedgerRecognition")
 	proto.RegisterType((*AccreditationIds)(nil), "amanah.trust.v1.AccreditationIds")
 	proto.RegisterType((*TrustChanges)(nil), "amanah.trust.v1.TrustChanges")
 }
@@ -764,72 +1143,94 @@ func init() {
 func init() { proto.RegisterFile("amanah/trust/v1/types.proto", fileDescriptor_95df09e8bcddec7e) }
 
 var fileDescriptor_95df09e8bcddec7e = []byte{
-	// 1031 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x56, 0x4f, 0x6f, 0x1a, 0x47,
-	0x14, 0x67, 0x01, 0x3b, 0xe6, 0x81, 0x6d, 0x34, 0x49, 0x9d, 0x95, 0x9d, 0x60, 0x4a, 0x2c, 0x95,
-	0x44, 0x2a, 0x28, 0xae, 0xfa, 0x47, 0x4a, 0x7b, 0xc0, 0xb0, 0x69, 0x51, 0x23, 0x8c, 0x16, 0x88,
-	0xe4, 0x5e, 0xd0, 0xb0, 0x3b, 0x59, 0x46, 0xdd, 0x7f, 0x9a, 0x19, 0x50, 0xf7, 0x1b, 0xf4, 0x18,
-	0xf5, 0x13, 0x54, 0xea, 0xa1, 0xfd, 0x1e, 0xbd, 0xe4, 0x98, 0x63, 0x4f, 0x6d, 0x65, 0x1f, 0xfa,
-	0x35, 0xaa, 0x99, 0x5d, 0x60, 0x0d, 0x54, 0x72, 0x6f, 0xf3, 0xde, 0xfb, 0xbd, 0xd9, 0xf7, 0x7e,
-	0xef, 0xf7, 0x46, 0x0b, 0x27, 0xd8, 0xc3, 0x3e, 0x9e, 0x36, 0x05, 0x9b, 0x71, 0xd1, 0x9c, 0x3f,
-	0x6f, 0x8a, 0x28, 0x24, 0xbc, 0x11, 0xb2, 0x40, 0x04, 0xe8, 0x30, 0x0e, 0x36, 0x54, 0xb0, 0x31,
-	0x7f, 0x7e, 0xfc, 0xc0, 0x09, 0x9c, 0x40, 0xc5, 0x9a, 0xf2, 0x14, 0xc3, 0x8e, 0x4f, 0x9d, 0x20,
-	0x70, 0x5c, 0xd2, 0x54, 0xd6, 0x64, 0xf6, 0xa6, 0x29, 0xa8, 0x47, 0xb8, 0xc0, 0x5e, 0x18, 0x03,
-	0x6a, 0xff, 0x64, 0xe1, 0xa0, 0xcd, 0x88, 0x4d, 0x7c, 0x41, 0xb1, 0x3b, 0x8c, 0x42, 0x82, 0xca,
-	0x90, 0x9b, 0x5b, 0x42, 0xd7, 0xaa, 0x5a, 0xbd, 0x60, 0xca, 0x23, 0xd2, 0xe1, 0xde, 0x9c, 0x30,
-	0x4e, 0x03, 0x5f, 0xcf, 0x56, 0xb5, 0xfa, 0xbe, 0xb9, 0x30, 0xd1, 0x11, 0xec, 0x72, 0x6b, 0x4a,
-	0x3c, 0xac, 0xe7, 0x14, 0x3c, 0xb1, 0xd0, 0x13, 0xd8, 0x8f, 0x4f, 0x63, 0x3e, 0xc5, 0xe7, 0x9f,
-	0x7e, 0xa6, 0xe7, 0xab, 0x5a, 0xbd, 0x64, 0x96, 0x62, 0xe7, 0x40, 0xf9, 0xd0, 0xe7, 0xf0, 0x90,
-	0x13, 0x97, 0x58, 0x82, 0xce, 0x89, 0x1b, 0x8d, 0x6d, 0xca, 0x2d, 0x37, 0xe0, 0x78, 0xe2, 0x12,
-	0x7d, 0xa7, 0x9a, 0xab, 0x17, 0xcc, 0xa3, 0x54, 0xb8, 0xb3, 0x8a, 0xa2, 0x0f, 0xa1, 0x64, 0x53,
-	0x1e, 0xba, 0x38, 0x1a, 0xfb, 0xd8, 0x23, 0xfa, 0xae, 0xfa, 0x76, 0x31, 0xf1, 0xf5, 0xb0, 0x47,
-	0x50, 0x15, 0x8a, 0x36, 0xe1, 0x16, 0xa3, 0xa1, 0x90, 0x65, 0xdf, 0x4b, 0x10, 0x2b, 0x97, 0x2c,
-	0x91, 0x11, 0x87, 0x72, 0x41, 0x18, 0xb1, 0xc7, 0x93, 0x48, 0xdf, 0x53, 0x98, 0xd2, 0xca, 0x79,
-	0x11, 0xa1, 0xee, 0x2d, 0x10, 0x16, 0x7a, 0xa1, 0xaa, 0xd5, 0x8b, 0xe7, 0xc7, 0x8d, 0x98, 0xd7,
-	0xc6, 0x82, 0xd7, 0xc6, 0x70, 0xc1, 0xeb, 0xc5, 0xde, 0xbb, 0x3f, 0x4f, 0x33, 0x6f, 0xff, 0x3a,
-	0xd5, 0xd2, 0x57, 0xb5, 0x44, 0xed, 0x67, 0x0d, 0x4a, 0x03, 0x81, 0xc5, 0x8c, 0xb7, 0xa7, 0xd8,
-	0x77, 0x88, 0xe2, 0x4e, 0xd9, 0x8a, 0xea, 0x1d, 0x33, 0xb1, 0xd0, 0x17, 0x90, 0x97, 0x53, 0x52,
-	0x54, 0xdf, 0xf5, 0x53, 0x2a, 0x43, 0xde, 0x38, 0x25, 0xd4, 0x99, 0x0a, 0x35, 0x8d, 0x9c, 0x99,
-	0x58, 0xe8, 0x00, 0xb2, 0x93, 0x48, 0x8d, 0xa0, 0x60, 0x66, 0x27, 0x91, 0xc4, 0x31, 0x82, 0x79,
-	0xe0, 0xeb, 0x3b, 0xf1, 0xd4, 0x62, 0xab, 0xf6, 0x7b, 0x0e, 0xf6, 0x5b, 0x96, 0xc5, 0x88, 0x4d,
-	0x05, 0x56, 0x24, 0x1d, 0x40, 0x96, 0xda, 0x89, 0x14, 0xb2, 0xd4, 0x46, 0x15, 0x00, 0x9c, 0x00,
-	0x02, 0xa6, 0x2a, 0x2c, 0x98, 0x29, 0x4f, 0x3a, 0x4e, 0xec, 0x44, 0x13, 0x29, 0x0f, 0x7a, 0x0a,
-	0x79, 0x16, 0xb8, 0x44, 0xd5, 0x72, 0x70, 0xfe, 0x41, 0x63, 0x4d, 0xc5, 0x0d, 0x33, 0x70, 0x89,
-	0xa9, 0x20, 0x08, 0x41, 0x7e, 0x6e, 0x09, 0x9e, 0x48, 0x41, 0x9d, 0x51, 0x1b, 0x60, 0x8e, 0x5d,
-	0x6a, 0x8f, 0xdf, 0xb0, 0xc0, 0x53, 0x63, 0xbf, 0x2b, 0x41, 0x05, 0x95, 0xf7, 0x92, 0x05, 0x1e,
-	0x32, 0xa0, 0x18, 0x5f, 0x32, 0xf3, 0x05, 0x75, 0x95, 0x34, 0xee, 0x7a, 0x4b, 0xfc, 0xf5, 0x91,
-	0xcc, 0x43, 0x5f, 0x2e, 0xc7, 0xb7, 0xa7, 0x9a, 0x39, 0xdb, 0x68, 0xe6, 0x16, 0x95, 0xf1, 0xe8,
-	0x97, 0x43, 0x3e, 0x86, 0xbd, 0x20, 0x24, 0x0c, 0x4b, 0x1a, 0x0b, 0x8a, 0xa6, 0xa5, 0x8d, 0xbe,
-	0x82, 0x7b, 0x53, 0xca, 0x45, 0xc0, 0x22, 0x1d, 0xaa, 0xb9, 0x7a, 0xf1, 0xfc, 0xf1, 0xc6, 0xd5,
-	0x69, 0x21, 0x5d, 0xe4, 0x65, 0x7d, 0xe6, 0x22, 0xa7, 0xf6, 0x02, 0x0e, 0xdb, 0x2e, 0xa6, 0x5e,
-	0x9f, 0x30, 0x8f, 0x72, 0xb5, 0xa6, 0x9b, 0x2b, 0x7d, 0x04, 0xbb, 0x96, 0x04, 0x71, 0x3d, 0xab,
-	0xf8, 0x4d, 0xac, 0xda, 0x4f, 0x39, 0x28, 0x99, 0xc4, 0x8d, 0xa8, 0xef, 0xf4, 0x31, 0x13, 0x91,
-	0x4c, 0xb5, 0x97, 0x12, 0x90, 0x47, 0xf4, 0x18, 0xc0, 0x25, 0x0e, 0x76, 0xe3, 0xdd, 0x8b, 0x35,
-	0x50, 0x50, 0x1e, 0xb5, 0x79, 0x4d, 0xb8, 0x1f, 0xeb, 0x9e, 0xa9, 0xbe, 0xc7, 0xfe, 0xcc, 0x9b,
-	0x10, 0x96, 0x68, 0x01, 0xa5, 0x43, 0x3d, 0x15, 0x41, 0xdf, 0x40, 0x31, 0x5c, 0x96, 0xca, 0xf5,
-	0xbc, 0x6a, 0xb9, 0xba, 0xd1, 0xf2, 0x5a, 0x4f, 0x49, 0xd7, 0xe9, 0x54, 0xf4, 0x62, 0x39, 0x92,
-	0x1d, 0x35, 0x92, 0x27, 0x9b, 0xfa, 0x4a, 0xb5, 0xb6, 0x36, 0x91, 0x47, 0x50, 0x58, 0x14, 0xc7,
-	0x92, 0x17, 0x65, 0xe5, 0x48, 0x3f, 0x81, 0x52, 0x30, 0xf9, 0xd5, 0x13, 0xd8, 0x06, 0x98, 0x85,
-	0x36, 0x16, 0xf1, 0xfb, 0xb0, 0xf7, 0x7f, 0x34, 0x99, 0xe4, 0xb5, 0x84, 0xfc, 0x38, 0x9e, 0xd9,
-	0x94, 0xf8, 0x16, 0xe1, 0x7a, 0x41, 0x4d, 0x64, 0xe5, 0xa8, 0x9d, 0x41, 0xf9, 0x96, 0x96, 0xba,
-	0x36, 0x97, 0x73, 0xa1, 0xb6, 0x7c, 0x3a, 0x24, 0x56, 0x1e, 0x6b, 0xdf, 0x43, 0x69, 0x28, 0xfb,
-	0x8c, 0x55, 0xc1, 0xd7, 0x76, 0x31, 0x06, 0xa6, 0x77, 0xf1, 0x23, 0x38, 0x64, 0x31, 0x1d, 0xe3,
-	0x10, 0x33, 0x41, 0xc9, 0x42, 0x0b, 0x07, 0x6c, 0xc5, 0x12, 0x25, 0x7c, 0xb9, 0x89, 0xb9, 0xd5,
-	0x26, 0x3e, 0xeb, 0x43, 0x5e, 0xee, 0x2a, 0x7a, 0x00, 0x65, 0xf3, 0xf2, 0x95, 0x31, 0x1e, 0xf5,
-	0x06, 0x7d, 0xa3, 0xdd, 0x7d, 0xd9, 0x35, 0x3a, 0xe5, 0x0c, 0x3a, 0x81, 0x87, 0xca, 0xdb, 0x6a,
-	0xb7, 0x4d, 0xa3, 0xd3, 0x1d, 0xb6, 0x86, 0xdd, 0xcb, 0xde, 0xf8, 0xe2, 0xb2, 0x73, 0x55, 0xd6,
-	0xd0, 0x21, 0x14, 0x55, 0xb0, 0x3b, 0x18, 0x8c, 0x0c, 0xb3, 0x9c, 0x3d, 0xce, 0xff, 0xf8, 0x4b,
-	0x25, 0xf3, 0xec, 0x37, 0x0d, 0xee, 0x6f, 0xd9, 0x18, 0x74, 0x06, 0xd5, 0xdb, 0xd7, 0x0c, 0x86,
-	0xad, 0xe1, 0x68, 0xb0, 0xf6, 0xc5, 0x53, 0x38, 0xd9, 0x8a, 0x6a, 0xb5, 0x87, 0xdd, 0xd7, 0x46,
-	0x59, 0x43, 0x35, 0xa8, 0x6c, 0x05, 0x0c, 0x46, 0x83, 0xbe, 0xd1, 0xeb, 0x18, 0x9d, 0x72, 0x16,
-	0x55, 0xe1, 0xd1, 0x56, 0x8c, 0x69, 0xbc, 0xbe, 0xfc, 0xd6, 0xe8, 0x94, 0x73, 0x49, 0xa9, 0xbf,
-	0x6a, 0x80, 0x36, 0x95, 0x24, 0x2b, 0x35, 0x8d, 0x57, 0x57, 0xdd, 0xde, 0xd7, 0xe3, 0x7e, 0xcb,
-	0x1c, 0x5e, 0xfd, 0x67, 0xa5, 0x5b, 0x51, 0xe9, 0x4a, 0xb7, 0x02, 0xd6, 0x2a, 0xdd, 0x8a, 0x59,
-	0xab, 0xf4, 0xa2, 0xfd, 0xee, 0xba, 0xa2, 0xbd, 0xbf, 0xae, 0x68, 0x7f, 0x5f, 0x57, 0xb4, 0xb7,
-	0x37, 0x95, 0xcc, 0xfb, 0x9b, 0x4a, 0xe6, 0x8f, 0x9b, 0x4a, 0xe6, 0xbb, 0xa7, 0x0e, 0x15, 0xd3,
-	0xd9, 0xa4, 0x61, 0x05, 0x5e, 0x33, 0xde, 0x92, 0x8f, 0xa9, 0x9d, 0x9c, 0x9a, 0x3f, 0x24, 0x3f,
-	0x1d, 0xea, 0x8f, 0x63, 0xb2, 0xab, 0x54, 0xfc, 0xc9, 0xbf, 0x01, 0x00, 0x00, 0xff, 0xff, 0x26,
-	0xd8, 0x58, 0xb0, 0x91, 0x08, 0x00, 0x00,
+	// 1390 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x57, 0x4f, 0x6f, 0x1b, 0x45,
+	0x14, 0xcf, 0xda, 0xce, 0x9f, 0x7d, 0x76, 0x12, 0x77, 0xfa, 0x27, 0x4b, 0xd2, 0xda, 0xc6, 0x4d,
+	0x55, 0xb7, 0x12, 0xb6, 0x1a, 0x44, 0x41, 0x2a, 0x48, 0x38, 0xf6, 0xb6, 0x31, 0x44, 0x8e, 0xb5,
+	0x76, 0x52, 0xca, 0x65, 0x35, 0xde, 0x9d, 0xac, 0x47, 0xac, 0x77, 0xad, 0x99, 0xb1, 0xc1, 0x1f,
+	0x00, 0xc1, 0xb1, 0x1f, 0x01, 0x89, 0x03, 0x7c, 0x04, 0xce, 0x70, 0xe9, 0xb1, 0x27, 0xc4, 0x09,
+	0x50, 0x7b, 0xe0, 0x6b, 0xa0, 0x9d, 0x5d, 0xdb, 0x1b, 0xdb, 0xa9, 0x8a, 0xc4, 0x6d, 0xdf, 0x7b,
+	0xbf, 0x99, 0x79, 0x7f, 0x7e, 0xef, 0x3d, 0x1b, 0xf6, 0x70, 0x1f, 0x7b, 0xb8, 0x57, 0x11, 0x6c,
+	0xc8, 0x45, 0x65, 0xf4, 0xa0, 0x22, 0xc6, 0x03, 0xc2, 0xcb, 0x03, 0xe6, 0x0b, 0x1f, 0x6d, 0x87,
+	0xc6, 0xb2, 0x34, 0x96, 0x47, 0x0f, 0x76, 0xaf, 0x39, 0xbe, 0xe3, 0x4b, 0x5b, 0x25, 0xf8, 0x0a,
+	0x61, 0xbb, 0x79, 0xc7, 0xf7, 0x1d, 0x97, 0x54, 0xa4, 0xd4, 0x1d, 0x9e, 0x57, 0x04, 0xed, 0x13,
+	0x2e, 0x70, 0x7f, 0x10, 0x02, 0x8a, 0xff, 0x24, 0x60, 0xab, 0xc6, 0x88, 0x4d, 0x3c, 0x41, 0xb1,
+	0xdb, 0x19, 0x0f, 0x08, 0xca, 0x42, 0x72, 0x64, 0x09, 0x4d, 0x29, 0x28, 0x25, 0xd5, 0x08, 0x3e,
+	0x91, 0x06, 0xeb, 0x23, 0xc2, 0x38, 0xf5, 0x3d, 0x2d, 0x51, 0x50, 0x4a, 0x9b, 0xc6, 0x44, 0x44,
+	0x37, 0x60, 0x8d, 0x5b, 0x3d, 0xd2, 0xc7, 0x5a, 0x52, 0xc2, 0x23, 0x09, 0xdd, 0x86, 0xcd, 0xf0,
+	0xcb, 0xe4, 0x3d, 0x7c, 0xf0, 0xc1, 0x43, 0x2d, 0x55, 0x50, 0x4a, 0x19, 0x23, 0x13, 0x2a, 0xdb,
+	0x52, 0x87, 0x3e, 0x84, 0x1d, 0x4e, 0x5c, 0x62, 0x09, 0x3a, 0x22, 0xee, 0xd8, 0xb4, 0x29, 0xb7,
+	0x5c, 0x9f, 0xe3, 0xae, 0x4b, 0xb4, 0xd5, 0x42, 0xb2, 0xa4, 0x1a, 0x37, 0x62, 0xe6, 0xfa, 0xcc,
+	0x8a, 0xde, 0x85, 0x8c, 0x4d, 0xf9, 0xc0, 0xc5, 0x63, 0xd3, 0xc3, 0x7d, 0xa2, 0xad, 0xc9, 0xb7,
+	0xd3, 0x91, 0xae, 0x89, 0xfb, 0x04, 0x15, 0x20, 0x6d, 0x13, 0x6e, 0x31, 0x3a, 0x10, 0x81, 0xdb,
+	0xeb, 0x11, 0x62, 0xa6, 0x0a, 0x5c, 0x64, 0xc4, 0xa1, 0x5c, 0x10, 0x46, 0x6c, 0xb3, 0x3b, 0xd6,
+	0x36, 0x24, 0x26, 0x33, 0x53, 0x1e, 0x8e, 0x51, 0xe3, 0x02, 0x08, 0x0b, 0x4d, 0x2d, 0x28, 0xa5,
+	0xf4, 0xc1, 0x6e, 0x39, 0xcc, 0x6b, 0x79, 0x92, 0xd7, 0x72, 0x67, 0x92, 0xd7, 0xc3, 0x8d, 0x17,
+	0x7f, 0xe6, 0x57, 0x9e, 0xff, 0x95, 0x57, 0xe2, 0x57, 0x55, 0x45, 0xf1, 0x07, 0x05, 0x32, 0x6d,
+	0x81, 0xc5, 0x90, 0xd7, 0x7a, 0xd8, 0x73, 0x88, 0xcc, 0x9d, 0x94, 0x65, 0xaa, 0x57, 0x8d, 0x48,
+	0x42, 0x1f, 0x41, 0x2a, 0xa8, 0x92, 0x4c, 0xf5, 0xdb, 0x3e, 0x25, 0x4f, 0x04, 0x37, 0xf6, 0x08,
+	0x75, 0x7a, 0x42, 0x56, 0x23, 0x69, 0x44, 0x12, 0xda, 0x82, 0x44, 0x77, 0x2c, 0x4b, 0xa0, 0x1a,
+	0x89, 0xee, 0x38, 0xc0, 0x31, 0x82, 0xb9, 0xef, 0x69, 0xab, 0x61, 0xd5, 0x42, 0xa9, 0xf8, 0x5b,
+	0x12, 0x36, 0xab, 0x96, 0xc5, 0x88, 0x4d, 0x05, 0x96, 0x49, 0xda, 0x82, 0x04, 0xb5, 0x23, 0x2a,
+	0x24, 0xa8, 0x8d, 0x72, 0x00, 0x38, 0x02, 0xf8, 0x4c, 0x7a, 0xa8, 0x1a, 0x31, 0x4d, 0xdc, 0x4e,
+	0xec, 0x88, 0x13, 0x31, 0x0d, 0xba, 0x07, 0x29, 0xe6, 0xbb, 0x44, 0xfa, 0xb2, 0x75, 0x70, 0xbd,
+	0x3c, 0xc7, 0xe2, 0xb2, 0xe1, 0xbb, 0xc4, 0x90, 0x10, 0x84, 0x20, 0x35, 0xb2, 0x04, 0x8f, 0xa8,
+	0x20, 0xbf, 0x51, 0x0d, 0x60, 0x84, 0x5d, 0x6a, 0x9b, 0xe7, 0xcc, 0xef, 0xcb, 0xb2, 0xbf, 0x6d,
+	0x82, 0x54, 0x79, 0xee, 0x31, 0xf3, 0xfb, 0x48, 0x87, 0x74, 0x78, 0xc9, 0xd0, 0x13, 0xd4, 0x95,
+	0xd4, 0x78, 0xdb, 0x5b, 0xc2, 0xd7, 0x4f, 0x83, 0x73, 0xe8, 0xe3, 0x69, 0xf9, 0x36, 0x64, 0x30,
+	0xfb, 0x0b, 0xc1, 0x5c, 0x48, 0x65, 0x58, 0xfa, 0x69, 0x91, 0x77, 0x61, 0xc3, 0x1f, 0x10, 0x86,
+	0x83, 0x34, 0xaa, 0x32, 0x4d, 0x53, 0x19, 0x7d, 0x02, 0xeb, 0x3d, 0xca, 0x85, 0xcf, 0xc6, 0x1a,
+	0x14, 0x92, 0xa5, 0xf4, 0xc1, 0xad, 0x85, 0xab, 0xe3, 0x44, 0x3a, 0x4c, 0x05, 0xfe, 0x19, 0x93,
+	0x33, 0xc5, 0x47, 0xb0, 0x5d, 0x73, 0x31, 0xed, 0xb7, 0x08, 0xeb, 0x53, 0x2e, 0xdb, 0x74, 0xb1,
+	0xa5, 0x6f, 0xc0, 0x9a, 0x15, 0x80, 0xb8, 0x96, 0x90, 0xf9, 0x8d, 0xa4, 0xe2, 0xef, 0x49, 0xc8,
+	0x18, 0xc4, 0x1d, 0x53, 0xcf, 0x69, 0x61, 0x26, 0xc6, 0xc1, 0x51, 0x7b, 0x4a, 0x81, 0xe0, 0x13,
+	0xdd, 0x02, 0x70, 0x89, 0x83, 0xdd, 0xb0, 0xf7, 0x42, 0x0e, 0xa8, 0x52, 0x23, 0x3b, 0xaf, 0x02,
+	0x57, 0x43, 0xde, 0x33, 0x19, 0xb7, 0xe9, 0x0d, 0xfb, 0x5d, 0xc2, 0x22, 0x2e, 0xa0, 0xb8, 0xa9,
+	0x29, 0x2d, 0xe8, 0x08, 0xd2, 0x83, 0xa9, 0xab, 0x5c, 0x4b, 0xc9, 0x90, 0x0b, 0x0b, 0x21, 0xcf,
+	0xc5, 0x14, 0x45, 0x1d, 0x3f, 0x8a, 0x1e, 0x4d, 0x4b, 0xb2, 0x2a, 0x4b, 0x72, 0x7b, 0x91, 0x5f,
+	0xb1, 0xd0, 0xe6, 0x2a, 0x72, 0x13, 0xd4, 0x89, 0x73, 0x2c, 0x9a, 0x28, 0x33, 0x45, 0x7c, 0x04,
+	0x06, 0x84, 0x49, 0xcd, 0x46, 0x60, 0x0d, 0x60, 0x38, 0xb0, 0xb1, 0x08, 0xe7, 0xc3, 0xc6, 0x7f,
+	0xe1, 0x64, 0x74, 0xae, 0x2a, 0x82, 0xc7, 0xf1, 0xd0, 0xa6, 0xc4, 0xb3, 0x08, 0xd7, 0x54, 0x59,
+	0x91, 0x99, 0x02, 0x1d, 0xc2, 0xfa, 0xb9, 0xcf, 0x08, 0x75, 0xbc, 0x88, 0x10, 0xc5, 0x85, 0xc0,
+	0x1e, 0x87, 0xf6, 0xaa, 0x65, 0x91, 0x81, 0xc0, 0x9e, 0x35, 0x65, 0x45, 0x74, 0xb0, 0xf8, 0x05,
+	0x5c, 0x59, 0xc0, 0xa0, 0x77, 0x60, 0xc3, 0xea, 0x61, 0xea, 0x99, 0xd3, 0x0a, 0xaf, 0x4b, 0xb9,
+	0x61, 0x4f, 0x28, 0x93, 0x58, 0x46, 0x99, 0xe4, 0x05, 0xca, 0x7c, 0xa7, 0xc0, 0xb5, 0xe3, 0x60,
+	0xce, 0xd4, 0x5c, 0x4a, 0x3c, 0xd1, 0x09, 0x5c, 0x32, 0x7c, 0x5f, 0xc4, 0xc6, 0x91, 0x72, 0x61,
+	0x1c, 0xe5, 0x21, 0xdd, 0x23, 0xd8, 0x26, 0xcc, 0xec, 0x61, 0xde, 0x93, 0x4f, 0x64, 0x0c, 0x08,
+	0x55, 0x47, 0x98, 0xf7, 0xd0, 0x43, 0xd8, 0x91, 0x81, 0x51, 0xcf, 0x31, 0x07, 0x84, 0x51, 0xdf,
+	0x36, 0x39, 0xb1, 0x7c, 0xcf, 0xe6, 0xd1, 0x60, 0xbb, 0x3e, 0x31, 0xb7, 0xa4, 0xb5, 0x1d, 0x1a,
+	0x8b, 0xe7, 0xb0, 0x65, 0x10, 0xcb, 0x77, 0x3c, 0xca, 0x89, 0x2d, 0x77, 0x59, 0x1e, 0xd2, 0x51,
+	0x02, 0xcc, 0x59, 0x03, 0x40, 0xa4, 0x3a, 0xb3, 0x04, 0xda, 0x03, 0xd5, 0xf5, 0x2d, 0xec, 0x9a,
+	0xb3, 0x60, 0x37, 0xa4, 0xe2, 0xec, 0x0d, 0x11, 0xff, 0x92, 0x84, 0x2b, 0xc7, 0xc4, 0x76, 0x08,
+	0x8b, 0x9e, 0x93, 0xb3, 0xf2, 0x0d, 0xc9, 0xbc, 0x7c, 0x81, 0xe6, 0x21, 0x6d, 0x53, 0xdb, 0xf4,
+	0x88, 0xf8, 0xda, 0x67, 0x5f, 0x4d, 0x26, 0xa6, 0x4d, 0xed, 0x66, 0xa8, 0x41, 0x9f, 0x01, 0xc8,
+	0x60, 0x4d, 0xe6, 0xfb, 0x42, 0xce, 0xcd, 0xf4, 0xc1, 0x9d, 0x85, 0xf2, 0x2f, 0xcb, 0x7f, 0xc4,
+	0x00, 0x55, 0x4c, 0x0b, 0xf2, 0x08, 0x56, 0xe5, 0x6f, 0x08, 0x39, 0x53, 0xd3, 0x07, 0xf9, 0x25,
+	0xed, 0x11, 0xcf, 0x5e, 0x74, 0x41, 0x78, 0x06, 0x7d, 0x3a, 0x6d, 0xae, 0x35, 0xd9, 0x5c, 0xa5,
+	0x45, 0x27, 0xe6, 0x53, 0x32, 0xd7, 0x61, 0xb3, 0xb5, 0xb3, 0x1e, 0x5f, 0x3b, 0xff, 0x4f, 0x07,
+	0xdd, 0x81, 0xad, 0xc9, 0x25, 0x11, 0xe9, 0x54, 0x49, 0x95, 0xcd, 0x48, 0x7b, 0x24, 0x95, 0xc5,
+	0x7d, 0xc8, 0x5e, 0x18, 0xcb, 0x0d, 0x9b, 0x07, 0x54, 0xa7, 0x76, 0xb0, 0x85, 0x83, 0x1a, 0x07,
+	0x9f, 0xc5, 0x6f, 0x15, 0xc8, 0xc8, 0x3c, 0x86, 0x13, 0x96, 0xcf, 0xed, 0xb5, 0x10, 0x19, 0xdf,
+	0x6b, 0x77, 0x61, 0x9b, 0x85, 0xa3, 0xc5, 0x1c, 0x60, 0x26, 0x28, 0x99, 0xcc, 0xd5, 0x2d, 0x36,
+	0x9b, 0x38, 0x94, 0xf0, 0xe9, 0x56, 0x4b, 0xc6, 0xb6, 0x9a, 0x06, 0xeb, 0xae, 0x4c, 0x5d, 0x38,
+	0xfc, 0x54, 0x63, 0x22, 0xde, 0x6f, 0x41, 0x2a, 0xd8, 0x88, 0xe8, 0x1a, 0x64, 0x8d, 0x93, 0x63,
+	0xdd, 0x3c, 0x6d, 0xb6, 0x5b, 0x7a, 0xad, 0xf1, 0xb8, 0xa1, 0xd7, 0xb3, 0x2b, 0x68, 0x0f, 0x76,
+	0xa4, 0xb6, 0x5a, 0xab, 0x19, 0x7a, 0xbd, 0xd1, 0xa9, 0x76, 0x1a, 0x27, 0x4d, 0xf3, 0xf0, 0xa4,
+	0xfe, 0x2c, 0xab, 0xa0, 0x6d, 0x48, 0x4b, 0x63, 0xa3, 0xdd, 0x3e, 0xd5, 0x8d, 0x6c, 0x62, 0x37,
+	0xf5, 0xfd, 0x8f, 0xb9, 0x95, 0xfb, 0x3f, 0x2b, 0x70, 0x75, 0xc9, 0x5e, 0x42, 0xfb, 0x50, 0xb8,
+	0x78, 0x4d, 0xbb, 0x53, 0xed, 0x9c, 0xb6, 0xe7, 0x5e, 0xcc, 0xc3, 0xde, 0x52, 0x54, 0xb5, 0xd6,
+	0x69, 0x9c, 0xe9, 0x59, 0x05, 0x15, 0x21, 0xb7, 0x14, 0xd0, 0x3e, 0x6d, 0xb7, 0xf4, 0x66, 0x5d,
+	0xaf, 0x67, 0x13, 0xa8, 0x00, 0x37, 0x97, 0x62, 0x0c, 0xfd, 0xec, 0xe4, 0x73, 0xbd, 0x9e, 0x4d,
+	0x46, 0xae, 0xfe, 0xa4, 0x00, 0x5a, 0x9c, 0xd7, 0x81, 0xa7, 0x86, 0x7e, 0xfc, 0xac, 0xd1, 0x7c,
+	0x62, 0xb6, 0xaa, 0x46, 0xe7, 0xd9, 0xa5, 0x9e, 0x2e, 0x45, 0xc5, 0x3d, 0x5d, 0x0a, 0x98, 0xf3,
+	0x74, 0x29, 0x66, 0xde, 0xd3, 0x5f, 0x15, 0xd8, 0xb9, 0x84, 0xfc, 0xe8, 0x1e, 0xdc, 0x39, 0xd6,
+	0xeb, 0x4f, 0x74, 0xc3, 0x34, 0xf4, 0xda, 0xc9, 0x93, 0x66, 0xe3, 0xf2, 0xec, 0xee, 0x43, 0xe1,
+	0x72, 0xe8, 0xd4, 0xf1, 0xbb, 0x70, 0xfb, 0x72, 0x54, 0xdc, 0xfb, 0x37, 0x02, 0x9f, 0x36, 0x3a,
+	0x47, 0x75, 0xa3, 0xfa, 0xb4, 0x39, 0x09, 0xe2, 0xb0, 0xf6, 0xe2, 0x55, 0x4e, 0x79, 0xf9, 0x2a,
+	0xa7, 0xfc, 0xfd, 0x2a, 0xa7, 0x3c, 0x7f, 0x9d, 0x5b, 0x79, 0xf9, 0x3a, 0xb7, 0xf2, 0xc7, 0xeb,
+	0xdc, 0xca, 0x97, 0xf7, 0x1c, 0x2a, 0x7a, 0xc3, 0x6e, 0xd9, 0xf2, 0xfb, 0x95, 0xb0, 0xe7, 0xdf,
+	0xa3, 0x76, 0xf4, 0x55, 0xf9, 0x26, 0xfa, 0x7f, 0x22, 0x87, 0x44, 0x77, 0x4d, 0xb6, 0xeb, 0xfb,
+	0xff, 0x06, 0x00, 0x00, 0xff, 0xff, 0xff, 0x76, 0x1d, 0xce, 0xbc, 0x0c, 0x00, 0x00,
 }
 
 func (m *CredentialType) Marshal() (dAtA []byte, err error) {
@@ -1133,6 +1534,20 @@ func (m *RelyingParty) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Foreign) > 0 {
+		for iNdEx := len(m.Foreign) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Foreign[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x52
+		}
+	}
 	if len(m.Audiences) > 0 {
 		for iNdEx := len(m.Audiences) - 1; iNdEx >= 0; iNdEx-- {
 			i -= len(m.Audiences[iNdEx])
@@ -1205,6 +1620,229 @@ func (m *RelyingParty) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *ForeignAcceptance) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ForeignAcceptance) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ForeignAcceptance) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Claims) > 0 {
+		for iNdEx := len(m.Claims) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Claims[iNdEx])
+			copy(dAtA[i:], m.Claims[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.Claims[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.Vct) > 0 {
+		i -= len(m.Vct)
+		copy(dAtA[i:], m.Vct)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Vct)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.ChainId) > 0 {
+		i -= len(m.ChainId)
+		copy(dAtA[i:], m.ChainId)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ChainId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *LightClientTrustRoot) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *LightClientTrustRoot) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *LightClientTrustRoot) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.TrustingPeriodSeconds != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.TrustingPeriodSeconds))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.HeaderHash) > 0 {
+		i -= len(m.HeaderHash)
+		copy(dAtA[i:], m.HeaderHash)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.HeaderHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Height != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *RecognisedType) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RecognisedType) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RecognisedType) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Claims) > 0 {
+		for iNdEx := len(m.Claims) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Claims[iNdEx])
+			copy(dAtA[i:], m.Claims[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.Claims[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.LocalVct) > 0 {
+		i -= len(m.LocalVct)
+		copy(dAtA[i:], m.LocalVct)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.LocalVct)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.ForeignVct) > 0 {
+		i -= len(m.ForeignVct)
+		copy(dAtA[i:], m.ForeignVct)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ForeignVct)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *LedgerRecognition) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *LedgerRecognition) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *LedgerRecognition) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.UpdatedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.UpdatedHeight))
+		i--
+		dAtA[i] = 0x48
+	}
+	n6, err6 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.UpdatedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.UpdatedAt):])
+	if err6 != nil {
+		return 0, err6
+	}
+	i -= n6
+	i = encodeVarintTypes(dAtA, i, uint64(n6))
+	i--
+	dAtA[i] = 0x42
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if m.Status != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.Types) > 0 {
+		for iNdEx := len(m.Types) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Types[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	{
+		size, err := m.TrustRoot.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTypes(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if len(m.DidNetwork) > 0 {
+		i -= len(m.DidNetwork)
+		copy(dAtA[i:], m.DidNetwork)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.DidNetwork)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Version != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Version))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.ChainId) > 0 {
+		i -= len(m.ChainId)
+		copy(dAtA[i:], m.ChainId)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ChainId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func (m *AccreditationIds) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -1257,6 +1895,15 @@ func (m *TrustChanges) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Ledgers) > 0 {
+		for iNdEx := len(m.Ledgers) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Ledgers[iNdEx])
+			copy(dAtA[i:], m.Ledgers[iNdEx])
+			i = encodeVarintTypes(dAtA, i, uint64(len(m.Ledgers[iNdEx])))
+			i--
+			dAtA[i] = 0x22
+		}
+	}
 	if len(m.Vcts) > 0 {
 		for iNdEx := len(m.Vcts) - 1; iNdEx >= 0; iNdEx-- {
 			i -= len(m.Vcts[iNdEx])
@@ -1475,6 +2122,117 @@ func (m *RelyingParty) Size() (n int) {
 			n += 1 + l + sovTypes(uint64(l))
 		}
 	}
+	if len(m.Foreign) > 0 {
+		for _, e := range m.Foreign {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *ForeignAcceptance) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ChainId)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Vct)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.Claims) > 0 {
+		for _, s := range m.Claims {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *LightClientTrustRoot) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovTypes(uint64(m.Height))
+	}
+	l = len(m.HeaderHash)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.TrustingPeriodSeconds != 0 {
+		n += 1 + sovTypes(uint64(m.TrustingPeriodSeconds))
+	}
+	return n
+}
+
+func (m *RecognisedType) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ForeignVct)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.LocalVct)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.Claims) > 0 {
+		for _, s := range m.Claims {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *LedgerRecognition) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ChainId)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.Version != 0 {
+		n += 1 + sovTypes(uint64(m.Version))
+	}
+	l = len(m.DidNetwork)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = m.TrustRoot.Size()
+	n += 1 + l + sovTypes(uint64(l))
+	if len(m.Types) > 0 {
+		for _, e := range m.Types {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	if m.Status != 0 {
+		n += 1 + sovTypes(uint64(m.Status))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.UpdatedAt)
+	n += 1 + l + sovTypes(uint64(l))
+	if m.UpdatedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.UpdatedHeight))
+	}
 	return n
 }
 
@@ -1513,6 +2271,12 @@ func (m *TrustChanges) Size() (n int) {
 	}
 	if len(m.Vcts) > 0 {
 		for _, s := range m.Vcts {
+			l = len(s)
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	if len(m.Ledgers) > 0 {
+		for _, s := range m.Ledgers {
 			l = len(s)
 			n += 1 + l + sovTypes(uint64(l))
 		}
@@ -2795,6 +3559,757 @@ func (m *RelyingParty) Unmarshal(dAtA []byte) error {
 			}
 			m.Audiences = append(m.Audiences, string(dAtA[iNdEx:postIndex]))
 			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Foreign", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Foreign = append(m.Foreign, ForeignAcceptance{})
+			if err := m.Foreign[len(m.Foreign)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ForeignAcceptance) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ForeignAcceptance: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ForeignAcceptance: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChainId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChainId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Vct", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Vct = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Claims", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Claims = append(m.Claims, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *LightClientTrustRoot) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: LightClientTrustRoot: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: LightClientTrustRoot: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HeaderHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.HeaderHash = append(m.HeaderHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.HeaderHash == nil {
+				m.HeaderHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TrustingPeriodSeconds", wireType)
+			}
+			m.TrustingPeriodSeconds = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TrustingPeriodSeconds |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RecognisedType) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RecognisedType: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RecognisedType: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ForeignVct", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ForeignVct = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LocalVct", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LocalVct = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Claims", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Claims = append(m.Claims, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *LedgerRecognition) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: LedgerRecognition: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: LedgerRecognition: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChainId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChainId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+			}
+			m.Version = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Version |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DidNetwork", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DidNetwork = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TrustRoot", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.TrustRoot.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Types", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Types = append(m.Types, RecognisedType{})
+			if err := m.Types[len(m.Types)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= LedgerRecognitionStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field UpdatedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.UpdatedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field UpdatedHeight", wireType)
+			}
+			m.UpdatedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.UpdatedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])
@@ -3022,6 +4537,38 @@ func (m *TrustChanges) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Vcts = append(m.Vcts, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ledgers", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ledgers = append(m.Ledgers, string(dAtA[iNdEx:postIndex]))
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

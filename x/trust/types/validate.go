@@ -259,6 +259,9 @@ func (p RelyingPartyPayload) validate(needAudience bool) error {
 	if err := validatePermissions(p.Permissions); err != nil {
 		return errorsmod.Wrap(ErrInvalidPayload, err.Error())
 	}
+	if err := validateForeign(p.Foreign); err != nil {
+		return errorsmod.Wrap(ErrInvalidPayload, err.Error())
+	}
 	if _, ok := RelyingPartyStatus_name[int32(p.Status)]; !ok || p.Status == RELYING_PARTY_STATUS_UNSPECIFIED {
 		return errorsmod.Wrapf(ErrInvalidPayload, "status %v", p.Status)
 	}
