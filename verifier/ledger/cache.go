@@ -117,6 +117,8 @@ type Cache struct {
 	held        *lru.Cache[string, []Accreditation]
 	rps         *lru.Cache[string, *RelyingParty]
 	schemas     *lru.Cache[string, *Schema]
+	// recognitions of foreign ledgers by chain id (an empty list: never recognised).
+	recognitions *lru.Cache[string, *[]Recognition]
 	lists       *lru.Cache[uint64, *ListInfo]
 	pages       *lru.Cache[pageKey, []byte]
 }
@@ -190,6 +192,7 @@ func (c *Cache) resetLocked() {
 	c.held = mustLRU[string, []Accreditation](c.cfg.MaxEntries)
 	c.rps = mustLRU[string, *RelyingParty](c.cfg.MaxEntries)
 	c.schemas = mustLRU[string, *Schema](c.cfg.MaxEntries)
+	c.recognitions = mustLRU[string, *[]Recognition](c.cfg.MaxEntries)
 	c.lists = mustLRU[uint64, *ListInfo](c.cfg.MaxEntries)
 	c.pages = mustLRU[pageKey, []byte](c.cfg.MaxPages)
 	for k := range c.epoch {
@@ -270,7 +273,7 @@ func (c *Cache) applyLocked(j Journal) {
 			c.missingDIDs.Remove(d)
 		}
 	}
-	if len(j.Holders)+len(j.RelyingParties)+len(j.VCTs) > 0 {
+	if len(j.Holders)+len(j.RelyingParties)+len(j.VCTs)+len(j.Ledgers) > 0 {
 		c.epoch[KindTrust]++
 		for _, d := range j.Holders {
 			c.held.Remove(d)
@@ -280,6 +283,9 @@ func (c *Cache) applyLocked(j Journal) {
 		}
 		for _, v := range j.VCTs {
 			c.schemas.Remove(v)
+		}
+		for _, l := range j.Ledgers {
+			c.recognitions.Remove(l)
 		}
 	}
 	if len(j.Lists) > 0 {

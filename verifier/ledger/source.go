@@ -56,6 +56,8 @@ type Journal struct {
 	RelyingParties []string
 	// VCTs of credential types registered.
 	VCTs []string
+	// Ledgers are the chain ids of foreign ledgers whose recognition changed.
+	Ledgers []string
 	// Lists created or updated, with the pages written (none: created).
 	Lists map[uint64][]uint32
 }

@@ -96,6 +96,9 @@ type RelyingParty struct {
 	// Audiences are the audiences the relying party signed for (https origins, or its
 	// OpenID4VP client id); none for a registration without the party's consent.
 	Audiences []string
+	// Foreign maps a recognised foreign ledger's chain id to the foreign vcts the relying
+	// party opted in to accept, each to the claims it may request (none: nothing foreign).
+	Foreign map[string]map[string][]string
 }
 
 // AllowsAudience reports whether the relying party registered aud (compared bytewise).

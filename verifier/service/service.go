@@ -74,6 +74,9 @@ type Config struct {
 	// Evidence collects the evidence of a verdict when a request asks for it;
 	// nil: evidence is not offered (include_evidence is ignored).
 	Evidence EvidenceCollector
+	// Federation routes credentials of recognised foreign ledgers (federation.go); nil: only
+	// the own ledger's credentials.
+	Federation Federation
 }
 
 // EvidenceCollector collects, with proofs, the ledger facts the rules read for
@@ -109,7 +112,11 @@ func New(cfg Config) (*Service, error) {
 		now = time.Now
 	}
 	view := cfg.View
-	vc := &sdjwtvc.Verifier{Resolver: sdjwtvc.IssuerKeyResolverFunc(view.IssuerKey), Options: cfg.Options}
+	resolve := view.IssuerKey
+	if cfg.Federation != nil {
+		resolve = cfg.Federation.IssuerKey
+	}
+	vc := &sdjwtvc.Verifier{Resolver: sdjwtvc.IssuerKeyResolverFunc(resolve), Options: cfg.Options}
 	if cfg.Schemas == nil {
 		cfg.Schemas = claimschema.NewCache(claimschema.DefaultCacheSize)
 	}
@@ -185,11 +192,11 @@ func (s *Service) CreateChallenge(ctx context.Context, req *verifierpb.CreateCha
 		return nil, Error(codes.PermissionDenied, reason.AudienceNotRegistered, "audience %q is not in the registration of %s", req.Audience, rpDID)
 	}
 	for _, vct := range req.CredentialTypes {
-		if _, ok := rp.AllowedClaims[vct]; !ok {
+		if _, ok := rp.AllowedClaims[vct]; !ok && !rp.AcceptsForeignVCT(vct) {
 			return nil, Error(codes.PermissionDenied, reason.VCTNotRegistered, "credential type %q is not in the registration of %s", vct, rpDID)
 		}
 		for _, c := range req.RequestedClaims {
-			if !rp.Allows(vct, c) {
+			if !rp.Allows(vct, c) && !rp.AllowsForeignVCT(vct, c) {
 				return nil, Error(codes.PermissionDenied, reason.ClaimNotAllowed, "claim %q of %q is not in the registration of %s", c, vct, rpDID)
 			}
 		}
@@ -308,6 +315,10 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 		return
 	}
 	res, err := s.vc.Verify(ctx, req.Presentation, sdjwtvc.Challenge{Nonce: ch.Nonce, Audience: ch.Audience})
+	if fr := federationReason(err); fr != "" {
+		v.add(reason.CheckIssuerLedger, fr)
+		return
+	}
 	if err != nil {
 		sr := sdjwt.ReasonOf(err)
 		if sr == "" {
@@ -325,30 +336,35 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 	if !res.ExpiresAt.IsZero() {
 		resp.ExpiresAtUnix = res.ExpiresAt.Unix()
 	}
+	// issuer ledger: the own, or a recognised foreign one whose view holds the issuer's facts.
+	view, foreign, ok := s.admit(ctx, res.Issuer, res.VCT, v)
+	if !ok {
+		return
+	}
 
 	// schema: what Amanah requires of every credential, and the disclosed
 	// claims against the credential type's schema in x/trust.
-	v.add(reason.CheckSchema, s.schema(ctx, res))
+	v.add(reason.CheckSchema, s.schema(ctx, view, res))
 
 	// accreditation at issuance and now.
 	now := s.now()
-	v.add(reason.CheckAccreditation, s.accreditation(ctx, res.Issuer, res.VCT, res.IssuedAt, now))
+	v.add(reason.CheckAccreditation, s.accreditation(ctx, view, res.Issuer, res.VCT, res.IssuedAt, now))
 
 	// status.
 	maxAge := s.cfg.Freshness
 	if p := req.Policy; p != nil && p.MaxStatusAgeSeconds > 0 {
 		maxAge = time.Duration(min(p.MaxStatusAgeSeconds, math.MaxInt64/int64(time.Second))) * time.Second
 	}
-	sr, height := s.status(ctx, res.Status, res.Issuer, maxAge, now)
+	sr, height := s.status(ctx, view, res.Status, res.Issuer, maxAge, now)
 	resp.LedgerHeight = height
 	v.add(reason.CheckStatus, sr)
 
 	// policy and claims.
-	pr, claims := s.policy(ctx, rpDID, ch, req.Policy, res)
+	pr, claims := s.policy(ctx, rpDID, ch, req.Policy, res, foreign)
 	v.add(reason.CheckPolicy, pr)
 	resp.DisclosedClaims = claims
 
-	if req.IncludeEvidence && s.cfg.Evidence != nil && res.Status != nil && res.Status.Index <= math.MaxUint32 {
+	if req.IncludeEvidence && s.cfg.Evidence != nil && foreign == nil && res.Status != nil && res.Status.Index <= math.MaxUint32 {
 		subj := &verifierpb.EvidenceSubject{Issuer: res.Issuer, Kid: res.KeyID, IssuedAtUnix: res.IssuedAt.Unix(), Vct: res.VCT,
 			StatusUri: res.Status.URI, StatusIndex: uint32(res.Status.Index), RelyingParty: rpDID, CheckedAtUnix: now.Unix()}
 		if ev, err := s.cfg.Evidence.Collect(ctx, subj); err == nil {
@@ -364,11 +380,11 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 // the credential's type (claimschema): an unregistered type, a claim the
 // schema does not define or a value it does not allow is schema_invalid; a
 // schema that cannot be read is schema_unknown.
-func (s *Service) schema(ctx context.Context, res *sdjwtvc.Result) reason.Code {
+func (s *Service) schema(ctx context.Context, view ledger.View, res *sdjwtvc.Result) reason.Code {
 	if res.IssuedAt.IsZero() || !res.KeyBound || res.Status == nil || res.VCT == "" {
 		return reason.SchemaInvalid
 	}
-	sch, err := s.cfg.View.CredentialSchema(ctx, res.VCT)
+	sch, err := view.CredentialSchema(ctx, res.VCT)
 	switch {
 	case errors.Is(err, ledger.ErrNotFound):
 		return reason.SchemaInvalid
@@ -390,9 +406,9 @@ func (s *Service) schema(ctx context.Context, res *sdjwtvc.Result) reason.Code {
 	return ""
 }
 
-func (s *Service) accreditation(ctx context.Context, iss, vct string, iat, now time.Time) reason.Code {
+func (s *Service) accreditation(ctx context.Context, view ledger.View, iss, vct string, iat, now time.Time) reason.Code {
 	for _, at := range []time.Time{iat, now} {
-		ok, err := s.cfg.View.Accredited(ctx, iss, vct, at)
+		ok, err := view.Accredited(ctx, iss, vct, at)
 		if err != nil {
 			return reason.AccreditationUnknown
 		}
@@ -403,14 +419,14 @@ func (s *Service) accreditation(ctx context.Context, iss, vct string, iat, now t
 	return ""
 }
 
-func (s *Service) status(ctx context.Context, ref *sdjwtvc.StatusRef, issuer string, maxAge time.Duration, now time.Time) (reason.Code, int64) {
+func (s *Service) status(ctx context.Context, view ledger.View, ref *sdjwtvc.StatusRef, issuer string, maxAge time.Duration, now time.Time) (reason.Code, int64) {
 	if ref == nil {
 		return reason.StatusUnknown, 0
 	}
 	if ref.Index > math.MaxUint32 {
 		return reason.StatusInvalid, 0
 	}
-	val, height, err := s.cfg.View.Status(ctx, ref.URI, uint32(ref.Index), issuer)
+	val, height, err := view.Status(ctx, ref.URI, uint32(ref.Index), issuer)
 	switch {
 	case errors.Is(err, ledger.ErrWrongOwner):
 		return reason.StatusWrongOwner, 0
@@ -419,7 +435,7 @@ func (s *Service) status(ctx context.Context, ref *sdjwtvc.StatusRef, issuer str
 	case err != nil:
 		return reason.StatusUnknown, 0
 	}
-	if s.cfg.View.Sync().Age(now) > maxAge {
+	if view.Sync().Age(now) > maxAge {
 		return reason.StatusStale, height
 	}
 	switch val {
@@ -433,7 +449,12 @@ func (s *Service) status(ctx context.Context, ref *sdjwtvc.StatusRef, issuer str
 	return reason.StatusInvalid, height
 }
 
-func (s *Service) policy(ctx context.Context, rpDID string, ch challenge.Challenge, p *verifierpb.Policy, res *sdjwtvc.Result) (reason.Code, map[string]string) {
+func (s *Service) policy(ctx context.Context, rpDID string, ch challenge.Challenge, p *verifierpb.Policy, res *sdjwtvc.Result,
+	foreign *ledger.ForeignAdmission) (reason.Code, map[string]string) {
+	vct := res.VCT // a foreign type counts as the local type it is recognised as
+	if foreign != nil {
+		vct = foreign.Type.EffectiveVCT()
+	}
 	accepted := ch.Types
 	var required []string
 	if p != nil {
@@ -442,7 +463,7 @@ func (s *Service) policy(ctx context.Context, rpDID string, ch challenge.Challen
 		}
 		required = p.RequiredClaims
 	}
-	if !slices.Contains(accepted, res.VCT) || !slices.Contains(ch.Types, res.VCT) {
+	if !slices.Contains(accepted, vct) || !slices.Contains(ch.Types, vct) {
 		return reason.VCTNotAccepted, nil
 	}
 	rp, err := s.cfg.View.RelyingParty(ctx, rpDID)
@@ -456,11 +477,17 @@ func (s *Service) policy(ctx context.Context, rpDID string, ch challenge.Challen
 	if !rp.AllowsAudience(ch.Audience) {
 		return reason.AudienceNotRegistered, nil
 	}
-	if _, ok := rp.AllowedClaims[res.VCT]; !ok {
+	allows := func(c string) bool { return rp.Allows(vct, c) }
+	if foreign != nil {
+		var r reason.Code
+		if allows, r = foreignAllows(rp, foreign, res.VCT); r != "" {
+			return r, nil
+		}
+	} else if _, ok := rp.AllowedClaims[vct]; !ok {
 		return reason.VCTNotRegistered, nil
 	}
 	for _, c := range required {
-		if !rp.Allows(res.VCT, c) {
+		if !allows(c) {
 			return reason.ClaimNotAllowed, nil
 		}
 		if _, ok := res.Claims[c]; !ok || registeredClaims[c] {
@@ -469,7 +496,7 @@ func (s *Service) policy(ctx context.Context, rpDID string, ch challenge.Challen
 	}
 	out := make(map[string]string)
 	for name, val := range res.Claims {
-		if registeredClaims[name] || !rp.Allows(res.VCT, name) {
+		if registeredClaims[name] || !allows(name) {
 			continue
 		}
 		if len(ch.Claims) > 0 && !slices.Contains(ch.Claims, name) && !slices.Contains(required, name) {

@@ -80,7 +80,7 @@ func (s *Source) Journal(ctx context.Context, h int64) (ledger.Journal, error) {
 	}
 	s.count.Add(3)
 	j := ledger.Journal{Height: h, DIDs: pj.DIDs.Dids, Holders: pj.Trust.Accredited,
-		RelyingParties: pj.Trust.RelyingParties, VCTs: pj.Trust.Vcts}
+		RelyingParties: pj.Trust.RelyingParties, VCTs: pj.Trust.Vcts, Ledgers: pj.Trust.Ledgers}
 	for _, l := range pj.Status.Lists {
 		if j.Lists == nil {
 			j.Lists = make(map[uint64][]uint32, len(pj.Status.Lists))
@@ -169,6 +169,15 @@ func RelyingParty(did string, rp trusttypes.RelyingParty, ok bool) (ledger.Relyi
 	out := ledger.RelyingParty{DID: rp.Did, Name: rp.LegalName, AllowedClaims: map[string][]string{}, Audiences: rp.Audiences}
 	for _, p := range rp.Permissions {
 		out.AllowedClaims[p.Vct] = append(out.AllowedClaims[p.Vct], p.Claims...)
+	}
+	for _, f := range rp.Foreign {
+		if out.Foreign == nil {
+			out.Foreign = make(map[string]map[string][]string)
+		}
+		if out.Foreign[f.ChainId] == nil {
+			out.Foreign[f.ChainId] = make(map[string][]string)
+		}
+		out.Foreign[f.ChainId][f.Vct] = append(out.Foreign[f.ChainId][f.Vct], f.Claims...)
 	}
 	return out, nil
 }

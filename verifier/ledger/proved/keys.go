@@ -67,3 +67,9 @@ func StatusPageKey(id uint64, p uint32) []byte {
 func StatusChangesKey(h int64) []byte {
 	return mustKey(statustypes.BlockChangesKey, collections.Int64Key, h)
 }
+
+// LedgerRecognitionKey is x/trust's key of version v (from 1) of the recognition of the
+// foreign ledger chainID (state version 4).
+func LedgerRecognitionKey(chainID string, v uint32) []byte {
+	return mustKey(trusttypes.LedgerRecognitionsKey, credentialTypeCodec, collections.Join(chainID, v))
+}
