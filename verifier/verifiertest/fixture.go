@@ -73,7 +73,11 @@ type Env struct {
 }
 
 // New builds the world with an issuer key on curve c (Ed25519 or P-256).
-func New(c keys.Curve) (*Env, error) {
+func New(c keys.Curve) (*Env, error) { return NewOn(Network, c) }
+
+// NewOn builds the world with the issuer's DID on did network (another ledger's world,
+// for federation tests).
+func NewOn(network string, c keys.Curve) (*Env, error) {
 	now := time.Now()
 	ik, err := keys.Generate(c)
 	if err != nil {
@@ -83,7 +87,7 @@ func New(c keys.Curve) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	did := didcore.AmanahDID(Network, ik.Public())
+	did := didcore.AmanahDID(network, ik.Public())
 	doc := &didcore.Document{
 		Context: []string{didcore.ContextV1},
 		ID:      did,

@@ -53,6 +53,7 @@ type Chain struct {
 	schemas map[string][]string // vct -> schema of each version
 	lists   map[uint64]*list
 	seq     int
+	recs    map[string][]ledger.Recognition // foreign-ledger recognitions (recognition.go)
 }
 
 // NewChain returns an empty chain at height 0 whose clock is now (time.Now if nil).
