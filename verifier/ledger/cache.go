@@ -119,8 +119,8 @@ type Cache struct {
 	schemas     *lru.Cache[string, *Schema]
 	// recognitions of foreign ledgers by chain id (an empty list: never recognised).
 	recognitions *lru.Cache[string, *[]Recognition]
-	lists       *lru.Cache[uint64, *ListInfo]
-	pages       *lru.Cache[pageKey, []byte]
+	lists        *lru.Cache[uint64, *ListInfo]
+	pages        *lru.Cache[pageKey, []byte]
 }
 
 var _ View = (*Cache)(nil)
