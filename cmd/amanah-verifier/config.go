@@ -98,6 +98,18 @@ type Config struct {
 	Reflection bool        `json:"reflection"`
 	Cache      CacheConfig `json:"cache"`
 	AuditLog   string      `json:"audit_log"`
+	// ForeignLedgers are the foreign ledgers to follow while the local council recognises them
+	// (docs/federation.md): the trust root comes from the recognition on the local ledger, the
+	// nodes from here (-foreign chain-id=url).
+	ForeignLedgers []ForeignLedgerConfig `json:"foreign_ledgers"`
+}
+
+// ForeignLedgerConfig is one foreign ledger: its chain id, nodes, and freshness bound (the
+// local one if 0).
+type ForeignLedgerConfig struct {
+	ChainID   string       `json:"chain_id"`
+	Nodes     []NodeConfig `json:"nodes"`
+	Freshness Duration     `json:"freshness"`
 }
 
 // RateLimit is the per-relying-party limit.

@@ -27,6 +27,7 @@ import (
 	"github.com/amanah-id/amanah/verifier/assemble"
 	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
+	"github.com/amanah-id/amanah/verifier/ledger/federation"
 	"github.com/amanah-id/amanah/verifier/ledger/node"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
 	"github.com/amanah-id/amanah/verifier/server"
@@ -69,8 +70,9 @@ func run(args []string) error {
 	keysFile := fs.String("api-keys-file", "", "file of relying-party API keys: did=key or did=sha256:<hex> per line "+
 		"(also from $"+apiKeysEnv+"; keys never go on the command line)")
 	reflect := fs.Bool("reflection", false, "serve gRPC server reflection (development)")
-	var nodes listFlag
+	var nodes, foreign listFlag
 	fs.Var(&nodes, "node", "node as name=https://rpc-host:port (repeatable; the first is the primary)")
+	fs.Var(&foreign, "foreign", "node of a recognised foreign ledger as chain-id=https://rpc-host:port (repeatable; the first of a chain is its primary)")
 	for _, a := range args {
 		if n := strings.TrimLeft(a, "-"); a != n && (n == "api-key" || strings.HasPrefix(n, "api-key=")) {
 			return errors.New("-api-key was removed (keys on the command line show in ps): use -api-keys-file or $" + apiKeysEnv)
@@ -130,6 +132,9 @@ func run(args []string) error {
 		}
 		cfg.Nodes = append(cfg.Nodes, NodeConfig{Name: name, RPC: rpc})
 	}
+	if err := addForeign(&cfg, foreign); err != nil {
+		return err
+	}
 	if err := loadAPIKeys(&cfg, os.Stderr); err != nil {
 		return err
 	}
@@ -162,7 +167,10 @@ func serve(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	var view *node.View
+	var (
+		view *node.View
+		fed  *federation.Federation
+	)
 	v, err := assemble.New(assemble.Config{Clients: cfg.Clients,
 		RateLimit:       assemble.Limit{PerSecond: cfg.RateLimit.PerSecond, Burst: cfg.RateLimit.Burst},
 		FailedAuthLimit: assemble.Limit{PerSecond: cfg.FailedAuthLimit.PerSecond, Burst: cfg.FailedAuthLimit.Burst},
@@ -176,12 +184,22 @@ func serve(cfg Config) error {
 		if view, err = node.Open(opts); err != nil {
 			return assemble.Ledger{}, err
 		}
-		return assemble.Ledger{Cache: view.Cache, Evidence: view.Evidence, Proved: view.Source.Proved}, nil
+		l := assemble.Ledger{Cache: view.Cache, Evidence: view.Evidence, Proved: view.Source.Proved}
+		if fed, err = federate(view, cfg, opts); err != nil {
+			return assemble.Ledger{}, err
+		}
+		if fed != nil {
+			l.Federation = fed
+		}
+		return l, nil
 	})
 	if err != nil {
 		return err
 	}
 	go view.Run(ctx)
+	if fed != nil {
+		go fed.Run(ctx)
+	}
 	log.Info("following the chain through proofs", "chain", view.Client.ChainID(), "trust_height", opts.Root.Height,
 		"nodes", len(opts.Nodes))
 	srv, m := v.Server, v.Metrics

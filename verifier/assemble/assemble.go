@@ -72,6 +72,8 @@ type Ledger struct {
 	Evidence service.EvidenceCollector
 	// Proved counts the ledger facts proved (nil: not exported).
 	Proved func() int64
+	// Federation routes credentials of recognised foreign ledgers (nil: own ledger only).
+	Federation service.Federation
 }
 
 // OpenLedger opens the ledger view with obs (the metrics, or nil) as its
@@ -110,7 +112,8 @@ func New(cfg Config, open OpenLedger) (*Verifier, error) {
 		auditW = io.Discard
 	}
 	v.Service, err = service.New(service.Config{View: l.Cache, Challenges: challenge.NewStore(cfg.Challenges),
-		Audit: audit.New(auditW), Recorder: rec, Freshness: cfg.Freshness, Options: cfg.Verify, Evidence: l.Evidence})
+		Audit: audit.New(auditW), Recorder: rec, Freshness: cfg.Freshness, Options: cfg.Verify, Evidence: l.Evidence,
+		Federation: l.Federation})
 	if err != nil {
 		return nil, err
 	}
