@@ -5,7 +5,7 @@ PKGS      := ./...
 # The in-process network tests start validators; one package at a time keeps two cores calm.
 TEST_FLAGS ?= -count=1 -timeout 45m -p 1
 
-.PHONY: all build install deps test test-unit test-faults test-interop bench bench-docs bench-verifier lint vet fmt proto-gen localnet localnet-down demo clean
+.PHONY: all build install deps test test-unit test-faults test-interop bench bench-docs bench-verifier lint vet fmt proto-gen localnet localnet-down demo demo-federation clean
 
 all: build
 
@@ -79,6 +79,10 @@ localnet-down:
 ## demo: a one-node chain and the verifier in a temporary directory, the credential story end to end
 demo: build
 	$(GO) run ./cmd/amanah-demo
+
+## demo-federation: two local ledgers (amanah-th, amanah-my); a Thai credential verified by a Malaysian bank
+demo-federation: build
+	$(GO) run ./cmd/amanah-demo-federation
 
 clean:
 	rm -rf $(BUILD_DIR) .localnet

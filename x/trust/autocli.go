@@ -29,6 +29,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RelyingParty", Use: "relying-party [did]", Short: "Show a relying party and the claims it may request",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "did"}}},
 				{RpcMethod: "RelyingParties", Use: "relying-parties", Short: "List the relying parties"},
+				{RpcMethod: "LedgerRecognition", Use: "ledger-recognition [chain-id]",
+					Short:          "Show the recognition of a foreign ledger (in force at --time, default now; or --recognition-version)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "chain_id"}},
+					FlagOptions:    map[string]*autocliv1.FlagOptions{"version": {Name: "recognition-version", Usage: "one version (0: the one in force)"}}},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -38,6 +42,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Accredit", Skip: true},
 				{RpcMethod: "SetAccreditationStatus", Skip: true},
 				{RpcMethod: "RegisterRelyingParty", Skip: true},
+				{RpcMethod: "RecognizeLedger", Skip: true},            // a council decision (tx gov submit-proposal)
+				{RpcMethod: "SetLedgerRecognitionStatus", Skip: true}, // likewise
 			},
 			EnhanceCustomCommand: true,
 		},
