@@ -95,10 +95,10 @@ func run(ctx context.Context) int {
 		if err != nil {
 			return "", err
 		}
-		if th, err = federated.StartCountry(ctx, "TH", bin, filepath.Join(dir, "th"), "amanah-th", "th", pTH); err != nil {
+		if th, err = federated.StartCountry(ctx, "TH", bin, filepath.Join(dir, "th"), "amanah-th", "th", pTH, 500*time.Millisecond); err != nil {
 			return "", err
 		}
-		if my, err = federated.StartCountry(ctx, "MY", bin, filepath.Join(dir, "my"), "amanah-my", "my", pMY); err != nil {
+		if my, err = federated.StartCountry(ctx, "MY", bin, filepath.Join(dir, "my"), "amanah-my", "my", pMY, 500*time.Millisecond); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("TH RPC %s, MY RPC %s; each its own council", th.Net.Node(0).RPCURL(), my.Net.Node(0).RPCURL()), nil

@@ -89,9 +89,10 @@ func Ports() (localnet.Ports, localnet.Ports, error) {
 
 // StartCountry initialises and starts a one-validator ledger with chain id and DID network,
 // and waits for its second block.
-func StartCountry(ctx context.Context, name, bin, dir, chainID, network string, ports localnet.Ports) (*Country, error) {
+// blockTime is the ledgers' block time (0: the localnet default).
+func StartCountry(ctx context.Context, name, bin, dir, chainID, network string, ports localnet.Ports, blockTime time.Duration) (*Country, error) {
 	net, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: 1, ChainID: chainID, BasePorts: ports,
-		VotingPeriod: 3 * time.Second, BlockTime: 500 * time.Millisecond,
+		VotingPeriod: 3 * time.Second, BlockTime: blockTime,
 		EditGenesis: func(app map[string]any) error {
 			d, ok := app["did"].(map[string]any)
 			if !ok {
