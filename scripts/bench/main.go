@@ -111,7 +111,7 @@ func main() {
 }
 
 // steps are the run's steps, in the order they run.
-var steps = []string{"gobench", "load", "proved", "mem", "chain", "resolve"}
+var steps = []string{"gobench", "load", "proved", "fed", "mem", "chain", "resolve"}
 
 func stepSet(list string) map[string]bool {
 	m := map[string]bool{}
@@ -155,6 +155,7 @@ type Run struct {
 	Chain   *report.ChainLoad
 	Resolve *report.DIDResolve
 	Proved  *report.VerifierProved
+	Fed     *report.VerifierFederated
 	Errors  []string
 	// Steps are the steps the run ran.
 	Steps []string
@@ -183,6 +184,7 @@ func run(ctx context.Context, o options) error {
 	// Build the tools first: their compile time is not in any step's measurement.
 	bins := map[string]string{}
 	for _, t := range []struct{ step, name, pkg string }{{"load", "verifierload", "./scripts/bench/verifierload"}, {"proved", "verifierproved", "./scripts/bench/verifierproved"},
+		{"fed", "verifierfed", "./scripts/bench/verifierfed"},
 		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"resolve", "didresolve", "./scripts/bench/didresolve"}} {
 		if !o.runs(t.step) {
 			continue
@@ -209,6 +211,11 @@ func run(ctx context.Context, o options) error {
 		logf("verifier over the proof-checked ledger view: one node, EdDSA load -n %d -c 16 beside the in-memory view, cold/warm, revocations", o.loadN)
 		r.Proved = runTool[report.VerifierProved](ctx, r, "verifier proved view", filepath.Join(o.out, "verifier-proved.json"), 20*time.Minute, os.Stderr,
 			bins["verifierproved"], "-n", strconv.Itoa(o.loadN), "-timeout", "19m")
+	}
+	if o.runs("fed") && ctx.Err() == nil {
+		logf("federated verification: own and foreign in-memory ledgers, -n %d -c 16, alternating rounds", o.loadN)
+		r.Fed = runTool[report.VerifierFederated](ctx, r, "verifier federated", filepath.Join(o.out, "verifier-fed.json"), 10*time.Minute, os.Stderr,
+			bins["verifierfed"], "-n", strconv.Itoa(o.loadN), "-c", "16", "-rounds", "3")
 	}
 	if o.runs("mem") && ctx.Err() == nil {
 		logf("verifier cache memory: %d DIDs", o.memDIDs)
@@ -736,6 +743,7 @@ func (r *Run) flatten() map[string]any {
 			f[key] = v
 		}
 	}
+	r.flattenFed(f)
 	return f
 }
 
