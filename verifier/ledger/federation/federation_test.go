@@ -215,3 +215,45 @@ func TestUnrecognisedNetwork(t *testing.T) {
 	// TH issues OtherVCT, which the recognition does not list.
 	wantReason(t, w.verifyVCT(t, w.th, verifiertest.OtherVCT, 1, verifiertest.RPDID, verifiertest.Audience), reason.CredentialTypeNotRecognised)
 }
+
+// BenchmarkVerify compares one verification of an own-ledger credential with one of a
+// recognised foreign ledger's, through the same service (no transport), caches warm.
+func BenchmarkVerify(b *testing.B) {
+	t := &testing.T{}
+	w := newWorld(t)
+	if t.Failed() {
+		b.Fatal("world")
+	}
+	ctx := auth.WithParty(context.Background(), verifiertest.RPDID)
+	for _, c := range []struct {
+		name string
+		env  *verifiertest.Env
+	}{{"foreign", w.th}, {"local", w.my}, {"foreign", w.th}, {"local", w.my}} {
+		b.Run(c.name, func(b *testing.B) {
+			hd, err := c.env.Issue(verifiertest.VCT, 9, keys.Ed25519)
+			if err != nil {
+				b.Fatal(err)
+			}
+			type job struct{ pres, nonce string }
+			jobs := make([]job, b.N)
+			for i := range jobs {
+				ch, err := w.svc.CreateChallenge(ctx, &verifierpb.CreateChallengeRequest{Audience: verifiertest.Audience, CredentialTypes: []string{verifiertest.VCT}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				p, err := hd.Present(ch.Nonce, verifiertest.Audience, "given_name")
+				if err != nil {
+					b.Fatal(err)
+				}
+				jobs[i] = job{p, ch.Nonce}
+			}
+			b.ResetTimer()
+			for i := range jobs {
+				res, err := w.svc.VerifyPresentation(ctx, &verifierpb.VerifyPresentationRequest{Presentation: jobs[i].pres, Nonce: jobs[i].nonce})
+				if err != nil || !res.Verified {
+					b.Fatalf("%v %v", res, err)
+				}
+			}
+		})
+	}
+}

@@ -46,6 +46,7 @@ const (
 	FlagRPKey       = "rp-key"
 	FlagRPMethod    = "rp-method"
 	FlagAudience    = "audience"
+	FlagForeign     = "foreign"
 )
 
 // GetTxCmd returns `tx trust` with register-type, accredit, revoke, suspend, reinstate and register-rp.
@@ -340,9 +341,13 @@ func RegisterRPCmd() *cobra.Command {
 				return fmt.Errorf("--%s %q: want active, suspended or revoked", FlagStatus, stName)
 			}
 			auds, _ := cmd.Flags().GetStringArray(FlagAudience)
+			foreign, err := parseForeign(cmd)
+			if err != nil {
+				return err
+			}
 			msg := &types.MsgRegisterRelyingParty{Signer: signer, Payload: types.RelyingPartyPayload{
 				Did: args[0], LegalName: args[1], RegistrationNumber: args[2], Permissions: perms,
-				Status: types.RelyingPartyStatus(st), Registrar: a.did, Version: version, Audiences: auds,
+				Status: types.RelyingPartyStatus(st), Registrar: a.did, Version: version, Audiences: auds, Foreign: foreign,
 			}}
 			if err := msg.Payload.Validate(); err != nil {
 				return err
@@ -364,6 +369,7 @@ func RegisterRPCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArray(FlagClaims, nil, "VCT=claim1,claim2: claims the party may request of a credential type (repeat per type)")
+	cmd.Flags().StringArray(FlagForeign, nil, "CHAIN_ID=VCT=claim1,claim2: opt in to a credential type of a recognised foreign ledger (repeat; none: nothing foreign)")
 	cmd.Flags().Uint64(FlagVersion, 1, "registration version: 1 to register, current + 1 to update")
 	cmd.Flags().String(FlagStatus, "active", "registration status: active, suspended or revoked")
 	cmd.Flags().StringArray(FlagAudience, nil, "an audience the party may use: https://host[:port] or decentralized_identifier:<its DID> (repeat; at least one to be active)")
@@ -402,4 +408,20 @@ func readParty(cmd *cobra.Command, did string, required bool) (party, error) {
 		return party{}, fmt.Errorf("--%s %w", FlagRPKey, err)
 	}
 	return party{method: method, key: &priv}, nil
+}
+
+// parseForeign reads the --foreign CHAIN_ID=VCT=claim1,claim2 opt-ins (the claims follow the
+// last '=').
+func parseForeign(cmd *cobra.Command) ([]types.ForeignAcceptance, error) {
+	specs, _ := cmd.Flags().GetStringArray(FlagForeign)
+	var out []types.ForeignAcceptance
+	for _, s := range specs {
+		chain, rest, ok := strings.Cut(s, "=")
+		i := strings.LastIndex(rest, "=")
+		if !ok || i <= 0 {
+			return nil, fmt.Errorf("--%s %q: want CHAIN_ID=VCT=claim1,claim2", FlagForeign, s)
+		}
+		out = append(out, types.ForeignAcceptance{ChainId: chain, Vct: rest[:i], Claims: strings.Split(rest[i+1:], ",")})
+	}
+	return out, nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/amanah-id/amanah/keys"
 )
 
@@ -77,5 +79,28 @@ func TestReadParty(t *testing.T) {
 				t.Fatalf("party %q key %v", p.method, p.key)
 			}
 		})
+	}
+}
+
+func TestParseForeign(t *testing.T) {
+	cmd := &cobra.Command{}
+	cmd.Flags().StringArray(FlagForeign, nil, "")
+	for _, v := range []string{"amanah-th=https://th.example/id?x=1=given_name,age_over_18"} {
+		if err := cmd.Flags().Set(FlagForeign, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := parseForeign(cmd)
+	if err != nil || len(got) != 1 || got[0].ChainId != "amanah-th" || got[0].Vct != "https://th.example/id?x=1" ||
+		strings.Join(got[0].Claims, ",") != "given_name,age_over_18" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	for _, bad := range []string{"amanah-th", "amanah-th=vct", "=x", "a==c"} {
+		c := &cobra.Command{}
+		c.Flags().StringArray(FlagForeign, nil, "")
+		_ = c.Flags().Set(FlagForeign, bad)
+		if _, err := parseForeign(c); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }
