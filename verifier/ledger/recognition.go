@@ -163,3 +163,23 @@ func (rp *RelyingParty) AllowsForeignVCT(vct, claim string) bool {
 	}
 	return false
 }
+
+// LedgerError is a federation refusal about a known foreign ledger: the verdict can name it.
+type LedgerError struct {
+	ChainID string
+	Err     error
+}
+
+func (e *LedgerError) Error() string { return e.ChainID + ": " + e.Err.Error() }
+
+// Unwrap returns the cause (one of the errors above).
+func (e *LedgerError) Unwrap() error { return e.Err }
+
+// LedgerOf returns the chain id named by a LedgerError in err's chain ("" if none).
+func LedgerOf(err error) string {
+	var le *LedgerError
+	if errors.As(err, &le) {
+		return le.ChainID
+	}
+	return ""
+}

@@ -46,6 +46,7 @@ func (s *Service) admit(ctx context.Context, iss, vct string, v *verdict) (ledge
 	}
 	fa, err := f.Admit(ctx, iss, vct)
 	if err != nil {
+		v.resp.IssuerLedger = ledger.LedgerOf(err)
 		r := federationReason(err)
 		if r == "" {
 			r = reason.IssuerLedgerUnavailable

@@ -316,6 +316,7 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 	}
 	res, err := s.vc.Verify(ctx, req.Presentation, sdjwtvc.Challenge{Nonce: ch.Nonce, Audience: ch.Audience})
 	if fr := federationReason(err); fr != "" {
+		v.resp.IssuerLedger = ledger.LedgerOf(err)
 		v.add(reason.CheckIssuerLedger, fr)
 		return
 	}

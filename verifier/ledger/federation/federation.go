@@ -244,17 +244,17 @@ func (f *Federation) route(ctx context.Context, did string) (*ledger.ForeignAdmi
 		}
 		last := rs[len(rs)-1]
 		if last.Status != ledger.RecognitionActive {
-			return nil, fmt.Errorf("%w: %s (network %q) recognition version %d is %s", ledger.ErrLedgerNotRecognised,
-				l.ChainID, n, last.Version, statusName(last.Status))
+			return nil, &ledger.LedgerError{ChainID: l.ChainID, Err: fmt.Errorf("%w: network %q, recognition version %d is %s",
+				ledger.ErrLedgerNotRecognised, n, last.Version, statusName(last.Status))}
 		}
 		f.mu.RLock()
 		v := f.views[l.ChainID]
 		f.mu.RUnlock()
 		if v == nil {
-			return nil, fmt.Errorf("%w: %s not followed yet", ledger.ErrForeignUnavailable, l.ChainID)
+			return nil, &ledger.LedgerError{ChainID: l.ChainID, Err: fmt.Errorf("%w: not followed yet", ledger.ErrForeignUnavailable)}
 		}
 		if err := v.view.Fresh(); err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ledger.ErrForeignUnavailable, l.ChainID, err)
+			return nil, &ledger.LedgerError{ChainID: l.ChainID, Err: fmt.Errorf("%w: %w", ledger.ErrForeignUnavailable, err)}
 		}
 		return &ledger.ForeignAdmission{ChainID: l.ChainID, Recognition: last, View: v.view}, nil
 	}
@@ -294,7 +294,8 @@ func (f *Federation) Admit(ctx context.Context, iss, vct string) (*ledger.Foreig
 	}
 	t, ok := fa.Recognition.Type(vct)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s does not recognise %s of %s", ledger.ErrTypeNotRecognised, f.cfg.LocalChainID, vct, fa.ChainID)
+		return nil, &ledger.LedgerError{ChainID: fa.ChainID, Err: fmt.Errorf("%w: %s does not recognise %s of %s",
+			ledger.ErrTypeNotRecognised, f.cfg.LocalChainID, vct, fa.ChainID)}
 	}
 	fa.Type = t
 	return fa, nil

@@ -175,7 +175,11 @@ func TestForeignCredential(t *testing.T) {
 	// The TH view goes stale (no TH block for longer than its freshness): TH credentials fail
 	// closed, MY credentials still verify.
 	w.thNow.Add(int64(time.Hour))
-	wantReason(t, w.verify(t, w.th, 6, verifiertest.RPDID, verifiertest.Audience), reason.IssuerLedgerUnavailable)
+	if res := w.verify(t, w.th, 6, verifiertest.RPDID, verifiertest.Audience); res.IssuerLedger != thChain {
+		t.Fatalf("a refusal for an unavailable ledger names %q", res.IssuerLedger)
+	} else {
+		wantReason(t, res, reason.IssuerLedgerUnavailable)
+	}
 	wantReason(t, w.verify(t, w.my, 6, verifiertest.RPDID, verifiertest.Audience), "")
 	w.thNow.Store(time.Now().UnixNano())
 	w.th.Chain.Commit()
@@ -183,6 +187,28 @@ func TestForeignCredential(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantReason(t, w.verify(t, w.th, 6, verifiertest.RPDID, verifiertest.Audience), "")
+
+	// Suspended: refused; reinstated: verified again.
+	w.my.Chain.PutRecognition(ledger.Recognition{ChainID: thChain, DIDNetwork: "th", RootHeight: 1, RootHash: make([]byte, 32),
+		RootPeriod: 24 * time.Hour, Status: ledger.RecognitionSuspended,
+		Types: []ledger.RecognisedType{{ForeignVCT: verifiertest.VCT, LocalVCT: verifiertest.VCT, Claims: []string{"given_name", "age_over_18"}}}})
+	w.my.Chain.Commit()
+	if err := w.myCache.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantReason(t, w.verify(t, w.th, 6, verifiertest.RPDID, verifiertest.Audience), reason.LedgerNotRecognised)
+	w.my.Chain.PutRecognition(ledger.Recognition{ChainID: thChain, DIDNetwork: "th", RootHeight: 1, RootHash: make([]byte, 32),
+		RootPeriod: 24 * time.Hour, Status: ledger.RecognitionActive,
+		Types: []ledger.RecognisedType{{ForeignVCT: verifiertest.VCT, LocalVCT: verifiertest.VCT, Claims: []string{"given_name", "age_over_18"}}}})
+	w.my.Chain.Commit()
+	if err := w.myCache.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res := w.verify(t, w.th, 6, verifiertest.RPDID, verifiertest.Audience); res.Recognition.GetVersion() != 3 {
+		t.Fatalf("reinstated: recognition %v", res.Recognition)
+	} else {
+		wantReason(t, res, "")
+	}
 
 	// The MY council withdraws the recognition: TH credentials are refused, MY ones are not.
 	w.my.Chain.PutRecognition(ledger.Recognition{ChainID: thChain, DIDNetwork: "th", RootHeight: 1, RootHash: make([]byte, 32),
