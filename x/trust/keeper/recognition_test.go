@@ -239,6 +239,14 @@ func (s *KeeperTestSuite) TestRelyingPartyForeignOptIn() {
 	s.Require().NoError(err)
 	s.Require().Equal(ok, rp.Foreign)
 	s.Require().NoError(s.snapshot().Validate())
+
+	// After the withdrawal no registration may opt in to the ledger.
+	_, err = s.msgs.SetLedgerRecognitionStatus(s.ctx, &types.MsgSetLedgerRecognitionStatus{Signer: s.gov, ChainId: thChain, Version: 2,
+		Status: types.LEDGER_RECOGNITION_STATUS_WITHDRAWN})
+	s.Require().NoError(err)
+	before := s.snapshot()
+	_, err = s.msgs.RegisterRelyingParty(s.ctx, withForeign(3, ok...))
+	s.requireErrUnchanged(err, types.ErrForeignTypeNotAccepted, before)
 }
 
 func (s *KeeperTestSuite) TestMigrate3to4() {
