@@ -29,6 +29,9 @@ type scenario struct {
 	// trustRootHeight is the height of the verifiers' trust root (0: block 1); a verifier
 	// reading a node that joined by state sync trusts a block that node holds.
 	trustRootHeight int64
+	// keysInMemory makes the stream sign with copies of the agencies' keys held in memory, not
+	// read from the node homes (a test that wipes a home).
+	keysInMemory bool
 }
 
 var binary string
@@ -154,6 +157,10 @@ func (s *scenario) stream() *Stream {
 	for i := range s.net.Nodes {
 		sg, err := s.c.AgencySigner(s.net, i)
 		s.must(err)
+		if s.keysInMemory {
+			sg, err = s.c.InMemory(sg)
+			s.must(err)
+		}
 		signers = append(signers, sg)
 		addrs = append(addrs, sg.Address)
 	}
