@@ -29,14 +29,16 @@ import (
 )
 
 // TestSoftwareUpgrade: a 4-node network runs the previous release (amanahd built with the tag
-// prevrelease: x/did at state version 2, no did-time-index handler) and holds a trust world,
+// prevrelease: x/did at state version 2 without the time index, no did-time-index handler) and
+// holds a trust world,
 // a DID with two versions and the identity stream's DIDs and status updates. A council
 // proposal (MsgSoftwareUpgrade) schedules did-time-index; every node stops at its height with
 // x/upgrade's "UPGRADE ... NEEDED" message; each node restarts with this tree's amanahd (what
 // cosmovisor does from upgrades/did-time-index/bin), whose handler runs x/did's 2 -> 3
 // migration. After it every DID, version, accreditation, relying party, credential type and
 // status list reads byte for byte as before, every acknowledged transaction's effect is there,
-// resolving by time works, and the chain goes on. A node restarted with the old binary past the
+// resolving by time finds the version the old release could not (the migration built the
+// index), and the chain goes on. A node restarted with the old binary past the
 // height stops with a message naming the missing upgrade handler, then catches up with the new
 // one.
 func TestSoftwareUpgrade(t *testing.T) {
@@ -56,7 +58,11 @@ func TestSoftwareUpgrade(t *testing.T) {
 	s.logf("setup: all 4 nodes run the previous release (%s): x/did state version 2", prev)
 
 	cs := s.credentialStory()
-	rotated, v1Time := s.didWithTwoVersions()
+	rotated, v1Time, v2Time := s.didWithTwoVersions()
+	if got := s.versionAt(0, rotated, v2Time); got != "1" {
+		t.Fatalf("previous release: %s at the time of its version 2 resolves to version %q; it has no time index, want 1", rotated, got)
+	}
+	s.logf("setup: the previous release has no time index: %s at the time of its version 2 resolves to version 1", rotated)
 	st := s.stream()
 	s.advance(6, 60*time.Second, 0, 1, 2, 3)
 	acked, err := st.Stop()
@@ -128,10 +134,10 @@ func TestSoftwareUpgrade(t *testing.T) {
 		}
 		s.must(st.w.Verify(s.ctx, s.net.Node(i).RPC(), after, acked))
 	}
-	var res didtypes.QueryResolveResponse
-	s.must(query(s.ctx, s.net.Node(0).RPC(), "/amanah.did.v1.Query/Resolve", &didtypes.QueryResolveRequest{Did: rotated, VersionTime: &v1Time}, &res, 0))
-	if res.DidDocumentMetadata == nil || res.DidDocumentMetadata.VersionId != "1" {
-		t.Fatalf("resolve %s at %s after the upgrade: %+v %s", rotated, v1Time, res.DidDocumentMetadata, res.DidResolutionMetadata.ErrorMessage)
+	for i := range 4 {
+		if v1, v2 := s.versionAt(i, rotated, v1Time), s.versionAt(i, rotated, v2Time); v1 != "1" || v2 != "2" {
+			t.Fatalf("node%d after the upgrade: %s resolves at its versions' times to %q and %q, want 1 and 2", i, rotated, v1, v2)
+		}
 	}
 	council, err := s.c.AgencySigner(s.net, 0)
 	s.must(err)
@@ -139,8 +145,8 @@ func TestSoftwareUpgrade(t *testing.T) {
 	s.must(err)
 	created, err := s.deliver(0, council, msg)
 	s.must(err)
-	s.logf("OBSERVE on all 4 nodes: %d ledger reads identical to before, %d stream transactions' effects present, %s resolves at %s to version 1; new DID %s committed at %d",
-		len(before), len(acked), rotated, v1Time.Format(time.RFC3339Nano), did, created.Height)
+	s.logf("OBSERVE on all 4 nodes: %d ledger reads identical to before, %d stream transactions' effects present, %s resolves by time to version 1 at %s and 2 at %s (the migration built its time index); new DID %s committed at %d",
+		len(before), len(acked), rotated, v1Time.Format(time.RFC3339Nano), v2Time.Format(time.RFC3339Nano), did, created.Height)
 
 	// A node started with the old binary past the height stops and says why.
 	s.must(s.net.Stop(3))
@@ -210,8 +216,8 @@ func (s *scenario) waitLog(i int, substr string, timeout time.Duration) string {
 }
 
 // didWithTwoVersions creates a DID and rotates its key (version 2, which the x/did time index
-// covers), and returns it and a time at which version 1 was the valid one.
-func (s *scenario) didWithTwoVersions() (string, time.Time) {
+// covers), and returns it and the times of its two versions (their blocks' times).
+func (s *scenario) didWithTwoVersions() (string, time.Time, time.Time) {
 	s.t.Helper()
 	payer, err := s.c.AgencySigner(s.net, 0)
 	s.must(err)
@@ -235,8 +241,21 @@ func (s *scenario) didWithTwoVersions() (string, time.Time) {
 	update.Signatures = []didtypes.DidSignature{sig}
 	r2, err := s.deliver(0, payer, update)
 	s.must(err)
+	v2Time, err := s.blockTime(0, r2.Height)
+	s.must(err)
 	s.logf("setup: DID %s version 1 at height %d, key rotated (version 2) at %d", did, r1.Height, r2.Height)
-	return did, v1Time
+	return did, v1Time, v2Time
+}
+
+// versionAt resolves did on node i as of time at and returns the version id it finds.
+func (s *scenario) versionAt(i int, did string, at time.Time) string {
+	s.t.Helper()
+	var res didtypes.QueryResolveResponse
+	s.must(query(s.ctx, s.net.Node(i).RPC(), "/amanah.did.v1.Query/Resolve", &didtypes.QueryResolveRequest{Did: did, VersionTime: &at}, &res, 0))
+	if res.DidDocumentMetadata == nil {
+		s.t.Fatalf("node%d: resolve %s at %s: %s %s", i, did, at, res.DidResolutionMetadata.Error, res.DidResolutionMetadata.ErrorMessage)
+	}
+	return res.DidDocumentMetadata.VersionId
 }
 
 // ledgerReads returns the raw answers of node i at height h (0: latest) to the queries an

@@ -4,6 +4,6 @@ package did
 
 // ConsensusVersion of the previous release (build tag prevrelease, used by the fault suite's
 // upgrade test to build the binary a network upgrades from): state version 2, before the time
-// index. Its keeper code is this release's, so the 2 -> 3 migration rewrites the index entries
-// it wrote; the test checks that every read is the same after the upgrade.
+// index: its keeper writes no time index entries (keeper/release_prev.go), so resolving by time
+// finds version 1 until the did-time-index upgrade's Migrate2to3 builds the index.
 const ConsensusVersion = 2
