@@ -341,6 +341,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool,
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 	app.setAnteHandler()
+	app.setUpgrades()
 
 	if loadLatest {
 		if err := app.LoadLatestVersion(); err != nil {

@@ -246,14 +246,18 @@ func (n *Net) configure(nd *Node) error {
 	}); err != nil {
 		return err
 	}
-	return editTOML(filepath.Join(cfgDir, "app.toml"), []tomlEdit{
+	appEdits := []tomlEdit{
 		{"", "minimum-gas-prices", tomlString("0" + BondDenom)},
 		{"api", "enable", "true"},
 		{"api", "address", tomlString(fmt.Sprintf("tcp://127.0.0.1:%d", nd.Ports.REST))},
 		{"api", "enabled-unsafe-cors", "true"},
 		{"grpc", "enable", "true"},
 		{"grpc", "address", tomlString(fmt.Sprintf("127.0.0.1:%d", nd.Ports.GRPC))},
-	})
+	}
+	if n.Config.SnapshotInterval > 0 {
+		appEdits = append(appEdits, tomlEdit{"state-sync", "snapshot-interval", strconv.FormatUint(n.Config.SnapshotInterval, 10)})
+	}
+	return editTOML(filepath.Join(cfgDir, "app.toml"), appEdits)
 }
 
 // WriterQuota returns a Config.EditGenesis that sets the council's writer gas quota (gas per

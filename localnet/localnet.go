@@ -68,6 +68,10 @@ type Config struct {
 	// BlockMaxGas, if positive, replaces the genesis block gas limit (consensus params
 	// block.max_gas); 0 keeps amanahd's default.
 	BlockMaxGas int64 `json:"block_max_gas,omitempty"`
+	// SnapshotInterval, if positive, replaces amanahd init's state-sync snapshot interval
+	// (app.toml state-sync.snapshot-interval), so a test need not wait 1,000 blocks for a
+	// snapshot to join from; 0 keeps amanahd's default.
+	SnapshotInterval uint64 `json:"snapshot_interval,omitempty"`
 	// EditGenesis, if set, may change the app state (module name -> JSON) before the gentxs.
 	EditGenesis func(appState map[string]any) error `json:"-"`
 }
@@ -93,6 +97,9 @@ type Node struct {
 	Agency Agency
 	Ports  Ports
 	NodeID string
+	// Binary, if set, is the amanahd this node runs instead of Config.Binary (SetBinary: a
+	// software upgrade switches binaries node by node).
+	Binary string
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -291,7 +298,11 @@ func (n *Net) Start(i int) error {
 		return err
 	}
 	fmt.Fprintf(logf, "\n==== localnet: start %s ====\n", time.Now().UTC().Format(time.RFC3339Nano))
-	cmd := exec.Command(n.Config.Binary, "start", "--home", nd.Home)
+	bin := n.Config.Binary
+	if nd.Binary != "" {
+		bin = nd.Binary
+	}
+	cmd := exec.Command(bin, "start", "--home", nd.Home)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Own process group: a terminal's Ctrl-C or the parent's exit does not reach the node, and
 	// `down` stops exactly this pid.

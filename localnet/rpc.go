@@ -88,6 +88,13 @@ type Status struct {
 	LatestBlockHash   string
 	LatestAppHash     string
 	CatchingUp        bool
+	// EarliestBlockHeight is the lowest block the node's block store holds: 1 on a node that
+	// replayed the chain, the snapshot's height + 1 on one that joined by state sync.
+	EarliestBlockHeight int64
+	// ValidatorAddress is the address of the node's consensus key (hex); VotingPower its power
+	// (0: not a validator).
+	ValidatorAddress string
+	VotingPower      int64
 }
 
 // Status returns the node's /status.
@@ -101,8 +108,13 @@ func (r RPC) Status(ctx context.Context) (Status, error) {
 			LatestBlockHash   string `json:"latest_block_hash"`
 			LatestAppHash     string `json:"latest_app_hash"`
 			LatestBlockHeight string `json:"latest_block_height"`
+			EarliestHeight    string `json:"earliest_block_height"`
 			CatchingUp        bool   `json:"catching_up"`
 		} `json:"sync_info"`
+		ValidatorInfo struct {
+			Address     string `json:"address"`
+			VotingPower string `json:"voting_power"`
+		} `json:"validator_info"`
 	}
 	if err := r.Call(ctx, "status", nil, &res); err != nil {
 		return Status{}, err
@@ -111,10 +123,13 @@ func (r RPC) Status(ctx context.Context) (Status, error) {
 	if err != nil {
 		return Status{}, fmt.Errorf("status: height %q: %w", res.SyncInfo.LatestBlockHeight, err)
 	}
+	earliest, _ := strconv.ParseInt(res.SyncInfo.EarliestHeight, 10, 64)
+	power, _ := strconv.ParseInt(res.ValidatorInfo.VotingPower, 10, 64)
 	return Status{
 		NodeID: res.NodeInfo.ID, Network: res.NodeInfo.Network, LatestBlockHeight: h,
 		LatestBlockHash: res.SyncInfo.LatestBlockHash, LatestAppHash: res.SyncInfo.LatestAppHash,
-		CatchingUp: res.SyncInfo.CatchingUp,
+		CatchingUp: res.SyncInfo.CatchingUp, EarliestBlockHeight: earliest,
+		ValidatorAddress: res.ValidatorInfo.Address, VotingPower: power,
 	}, nil
 }
 

@@ -88,3 +88,20 @@ func allFree(p Ports, n int) bool {
 	}
 	return true
 }
+
+// BuildTagged runs `go build -tags <tags> -o <root>/build/<out> ./cmd/<name>` (a no-op when
+// the binary is up to date) and returns the binary's path: the fault suite's upgrade test builds
+// the previous release this way (tag prevrelease, see app/upgrades_current.go).
+func BuildTagged(ctx context.Context, name, tags, out string) (string, error) {
+	root, err := ModuleRoot(ctx)
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(root, "build", out)
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", tags, "-o", bin, "./cmd/"+name)
+	cmd.Dir = root
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build -tags %s ./cmd/%s: %w: %s", tags, name, err, msg)
+	}
+	return bin, nil
+}

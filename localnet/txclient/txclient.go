@@ -80,6 +80,21 @@ func (c *Client) AgencySigner(net *localnet.Net, i int) (Signer, error) {
 	return Signer{Name: nd.Agency.KeyName, Address: addr, Keyring: kr}, nil
 }
 
+// InMemory returns s with its key copied into an in-memory keyring, so that signing no longer
+// reads the node home (which a test may wipe and restore).
+func (c *Client) InMemory(s Signer) (Signer, error) {
+	const pass = "in-memory"
+	armor, err := s.Keyring.ExportPrivKeyArmor(s.Name, pass)
+	if err != nil {
+		return Signer{}, err
+	}
+	kr := keyring.NewInMemory(c.Codec)
+	if err := kr.ImportPrivKey(s.Name, armor, pass); err != nil {
+		return Signer{}, err
+	}
+	return Signer{Name: s.Name, Address: s.Address, Keyring: kr}, nil
+}
+
 // NewMemSigner creates a fresh secp256k1 key in memory (an account the chain has never seen).
 func (c *Client) NewMemSigner(name string) (Signer, error) {
 	kr := keyring.NewInMemory(c.Codec)

@@ -17,6 +17,18 @@
 //   - TestCatchingUpNode: the verifier's only node replays old blocks (older than the freshness
 //     bound by block time); the verifier stays NOT_SERVING / UNAVAILABLE until the node has
 //     caught up, then verifies.
+//   - TestJoinByStateSync: a 5th node joins 4 validators under the stream by state sync (not
+//     replaying from block 1), serves the same app hash, is admitted by the council and
+//     validates with equal power; a bank's observer joins the same way and amanah-verifier
+//     reading it alone verifies a credential and sees its revocation.
+//   - TestSoftwareUpgrade: 4 validators on the previous release (build tag prevrelease) halt
+//     at a council-scheduled upgrade height, restart on this tree's amanahd, whose handler
+//     migrates x/did 2 -> 3; every read is the same after; the old binary past the height
+//     stops with a message naming the missing handler.
+//   - TestConsensusKeyRotation: MsgRotateConsPubKey and a key file swap; the validator keeps
+//     its power and signs with the new key.
+//   - TestBackupRestore: a validator's home archived, wiped, restored; it catches up under the
+//     stream with the same app hash.
 //
 // The tests carry the build tag `faults`:
 //

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	sdkmath "cosmossdk.io/math"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/amanah-id/amanah/localnet"
@@ -22,6 +23,15 @@ type scenario struct {
 	start time.Time
 	net   *localnet.Net
 	c     *txclient.Client
+	// members are the nodes whose agencies are council members (they vote in councilDecision):
+	// the first `members` nodes; nodes added later join it when admitted.
+	members int
+	// trustRootHeight is the height of the verifiers' trust root (0: block 1); a verifier
+	// reading a node that joined by state sync trusts a block that node holds.
+	trustRootHeight int64
+	// keysInMemory makes the stream sign with copies of the agencies' keys held in memory, not
+	// read from the node homes (a test that wipes a home).
+	keysInMemory bool
 }
 
 var binary string
@@ -50,10 +60,16 @@ func newScenarioWith(t *testing.T, n int, budget, votingPeriod time.Duration) *s
 
 // newScenarioConfig is newScenario with the network's configuration edited by edit (if set).
 func newScenarioConfig(t *testing.T, n int, budget time.Duration, edit func(*localnet.Config)) *scenario {
+	return newScenarioSpare(t, n, 0, budget, edit)
+}
+
+// newScenarioSpare is newScenarioConfig with the ports of `spare` more nodes free (nodes that
+// join later, localnet.Net.AddNode).
+func newScenarioSpare(t *testing.T, n, spare int, budget time.Duration, edit func(*localnet.Config)) *scenario {
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	t.Cleanup(cancel)
-	s := &scenario{t: t, ctx: ctx, start: time.Now()}
-	ports, err := localnet.FreeBasePorts(n)
+	s := &scenario{t: t, ctx: ctx, start: time.Now(), members: n}
+	ports, err := localnet.FreeBasePorts(n + spare)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,13 +157,25 @@ func (s *scenario) stream() *Stream {
 	for i := range s.net.Nodes {
 		sg, err := s.c.AgencySigner(s.net, i)
 		s.must(err)
+		if s.keysInMemory {
+			sg, err = s.c.InMemory(sg)
+			s.must(err)
+		}
 		signers = append(signers, sg)
 		addrs = append(addrs, sg.Address)
 	}
 	network := s.didNetwork()
-	w := &identityMix{chainID: s.c.ChainID, network: network, bank: &bankSends{c: s.c, addrs: addrs},
-		owner: s.createStatusOwner(network, signers[1]), statusSender: 1, dids: map[[2]int]string{}}
-	st := &Stream{net: s.net, c: s.c, signers: signers, w: w, logf: s.logf, from: w.owner.height}
+	owner := s.createStatusOwner(network, signers[1])
+	// Balances as of the last setup transaction (a story before the stream may have moved some).
+	start := map[string]sdkmath.Int{}
+	for _, a := range addrs {
+		bal, err := s.c.Balance(s.ctx, s.net.Node(0).RPC(), a, localnet.TestDenom, owner.height)
+		s.must(err)
+		start[a.String()] = bal
+	}
+	w := &identityMix{chainID: s.c.ChainID, network: network, bank: &bankSends{c: s.c, addrs: addrs, start: start},
+		owner: owner, statusSender: 1, dids: map[[2]int]string{}}
+	st := &Stream{net: s.net, c: s.c, signers: signers, w: w, logf: s.logf, from: owner.height}
 	st.Start(s.ctx)
 	s.logf("stream started: %s from %d agencies, one transaction in flight each", st.w.Name(), len(signers))
 	return st

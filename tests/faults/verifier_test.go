@@ -340,7 +340,7 @@ func (s *scenario) councilDecision(title string, msgs ...sdk.Msg) {
 		s.t.Fatal("proposal not found")
 	}
 	id := props.Proposals[len(props.Proposals)-1].Id
-	for i := range s.net.Nodes {
+	for i := range s.members {
 		voter, err := s.c.AgencySigner(s.net, i)
 		s.must(err)
 		_, err = s.deliver(i, voter, govv1.NewMsgVote(voter.Address, id, govv1.OptionYes, ""))
@@ -400,13 +400,13 @@ func (s *scenario) startVerifier(bank string, nodes ...int) *verifierProc {
 	return v
 }
 
-// trustRootFile writes the verifier's trust root, node 0's block 1 (trust on first use: the
-// test runs the node), to a file and returns its path.
+// trustRootFile writes the verifier's trust root, node 0's block s.trustRootHeight (block 1 if
+// unset; trust on first use: the test runs the node), to a file and returns its path.
 func (s *scenario) trustRootFile() string {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
 	defer cancel()
-	lb, err := proved.FetchLightBlock(ctx, s.net.Node(0).RPCURL(), 1, nil, true)
+	lb, err := proved.FetchLightBlock(ctx, s.net.Node(0).RPCURL(), max(s.trustRootHeight, 1), nil, true)
 	s.must(err)
 	f, err := ledgernode.NewTrustRootFile(lb)
 	s.must(err)
@@ -516,8 +516,8 @@ func (s *scenario) launchVerifier(bank string, nodes ...verifierNode) *verifierP
 	})
 	v.conn, err = grpc.NewClient(v.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	s.must(err)
-	s.logf("setup: amanah-verifier on %s reading %s (first: primary), trust root node0 block 1, --freshness %s",
-		v.addr, v.nodes, verifierFreshness)
+	s.logf("setup: amanah-verifier on %s reading %s (first: primary), trust root node0 block %d, --freshness %s",
+		v.addr, v.nodes, max(s.trustRootHeight, 1), verifierFreshness)
 	return v
 }
 

@@ -21,11 +21,6 @@ import (
 	"github.com/amanah-id/amanah/x/did/types"
 )
 
-// ConsensusVersion is the DID registry state's version.
-// Version 2: version records without the fields their key gives, no head index (Migrate1to2).
-// Version 3: the time index of the versions (VersionTimes, prefix 4) (Migrate2to3).
-const ConsensusVersion = 3
-
 var (
 	_ module.AppModuleBasic      = AppModule{}
 	_ module.HasGenesis          = AppModule{}
@@ -86,6 +81,9 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServer(am.keeper))
 	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error { return am.keeper.Migrate1to2(ctx) }); err != nil {
 		panic(fmt.Sprintf("x/did: register migration 1 -> 2: %v", err))
+	}
+	if ConsensusVersion < 3 {
+		return // the previous release (build tag prevrelease) stops at version 2
 	}
 	if err := cfg.RegisterMigration(types.ModuleName, 2, func(ctx sdk.Context) error { return am.keeper.Migrate2to3(ctx) }); err != nil {
 		panic(fmt.Sprintf("x/did: register migration 2 -> 3: %v", err))

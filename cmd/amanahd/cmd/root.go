@@ -113,13 +113,25 @@ func initCometConfig() *cmtcfg.Config {
 	return cfg
 }
 
+// State-sync snapshots amanahd init turns on in app.toml ([state-sync]): a snapshot of the
+// whole application state every SnapshotInterval blocks (about 17 minutes at one-second
+// blocks), the newest SnapshotKeepRecent kept, so that a joining node restores a recent state
+// instead of replaying every block (docs/operations.md, "Joining"). Snapshot heights are kept
+// from pruning until the snapshot itself is pruned.
+const (
+	SnapshotInterval   = 1000
+	SnapshotKeepRecent = 2
+)
+
 // initAppConfig sets app.toml defaults: zero minimum gas price (writes are permissioned, not
-// priced; block gas limits still bound the work), gRPC and REST on.
+// priced; block gas limits still bound the work), gRPC and REST on, state-sync snapshots on.
 func initAppConfig() (string, any) {
 	srvCfg := serverconfig.DefaultConfig()
 	srvCfg.MinGasPrices = "0" + app.BondDenom
 	srvCfg.API.Enable = true
 	srvCfg.GRPC.Enable = true
+	srvCfg.StateSync.SnapshotInterval = SnapshotInterval
+	srvCfg.StateSync.SnapshotKeepRecent = SnapshotKeepRecent
 	return serverconfig.DefaultConfigTemplate, srvCfg
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -117,5 +118,36 @@ func TestInitWritesAmanahDefaults(t *testing.T) {
 	}
 	if q := gen.AppState.Council.Params; q.WriterGasQuota != strconv.FormatUint(counciltypes.DefaultWriterGasQuota, 10) || q.QuotaWindowBlocks != strconv.FormatUint(counciltypes.DefaultQuotaWindowBlocks, 10) {
 		t.Errorf("council quota params %+v", q)
+	}
+}
+
+// TestInitEnablesSnapshots checks that `amanahd init` turns state-sync snapshots on in
+// app.toml (every cmd.SnapshotInterval blocks, the newest cmd.SnapshotKeepRecent kept), so
+// that every node can serve a joining node (docs/operations.md, "Joining").
+func TestInitEnablesSnapshots(t *testing.T) {
+	home := t.TempDir()
+	root := cmd.NewRootCmd()
+	root.SetArgs([]string{"init", "agency", "--chain-id", "amanah-test", "--home", home})
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	ctx := context.WithValue(context.Background(), client.ClientContextKey, &client.Context{})
+	ctx = context.WithValue(ctx, server.ServerContextKey, server.NewDefaultContext())
+	if err := root.ExecuteContext(ctx); err != nil {
+		t.Fatalf("init: %v", err)
+	}
+	raw, err := os.ReadFile(filepath.Join(home, "config", "app.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("snapshot-interval = %d", cmd.SnapshotInterval),
+		fmt.Sprintf("snapshot-keep-recent = %d", cmd.SnapshotKeepRecent),
+	} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("app.toml does not contain %q", want)
+		}
+	}
+	if cmd.SnapshotInterval == 0 {
+		t.Error("snapshots are off")
 	}
 }

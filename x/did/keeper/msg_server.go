@@ -243,6 +243,9 @@ func (k Keeper) write(ctx context.Context, v types.DidDocumentVersion) error {
 	if v.Sequence == 1 {
 		return nil // found without the index (versionAt): most DIDs never change, so they cost no entry
 	}
+	if !indexVersionTimes {
+		return nil // the previous release (release_prev.go)
+	}
 	return k.VersionTimes.Set(ctx, collections.Join(v.Did, v.Updated.UnixNano()), v.Sequence)
 }
 
