@@ -151,7 +151,15 @@ func (n *Node) SetStatus(ctx context.Context, changes map[uint64][]uint32, value
 		}
 		msgs = append(msgs, m)
 	}
-	ch := &txclient.Chain{Client: n.Client, RPC: n.RPC, Conn: n.Conn}
+	// Gas grows with the 4 KiB pages the update rewrites (about 130k gas each).
+	pages := map[[2]uint64]bool{}
+	for id, idx := range changes {
+		for _, i := range idx {
+			pg, _ := statuslist.Locate(i, 2)
+			pages[[2]uint64{id, uint64(pg)}] = true
+		}
+	}
+	ch := &txclient.Chain{Client: n.Client, RPC: n.RPC, Conn: n.Conn, Gas: 400_000 + 250_000*uint64(len(pages))}
 	res, err := ch.Deliver(ctx, n.Operator, msgs...)
 	if err != nil {
 		return 0, "", fmt.Errorf("update status: %w", err)
