@@ -301,4 +301,3 @@ func adminCmd(cmd string, args []string, out io.Writer) error {
 	}
 	return nil
 }
-

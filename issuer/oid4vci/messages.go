@@ -140,12 +140,12 @@ type CredentialConfiguration struct {
 // AuthServerMetadata is the OAuth 2.0 Authorization Server Metadata (RFC 8414) the
 // pre-authorized code flow needs: the issuer is its own authorization server.
 type AuthServerMetadata struct {
-	Issuer                              string   `json:"issuer"`
-	TokenEndpoint                       string   `json:"token_endpoint"`
-	GrantTypesSupported                 []string `json:"grant_types_supported"`
-	ResponseTypesSupported              []string `json:"response_types_supported"`
-	PreAuthorizedGrantAnonymousAccess   bool     `json:"pre-authorized_grant_anonymous_access_supported"`
-	TokenEndpointAuthMethodsSupported   []string `json:"token_endpoint_auth_methods_supported"`
+	Issuer                            string   `json:"issuer"`
+	TokenEndpoint                     string   `json:"token_endpoint"`
+	GrantTypesSupported               []string `json:"grant_types_supported"`
+	ResponseTypesSupported            []string `json:"response_types_supported"`
+	PreAuthorizedGrantAnonymousAccess bool     `json:"pre-authorized_grant_anonymous_access_supported"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
 }
 
 // ParseOfferURI reads an openid-credential-offer:// URI: it returns the offer when given by

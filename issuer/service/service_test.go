@@ -253,7 +253,7 @@ func TestReceiveBatch(t *testing.T) {
 	var sp struct {
 		Sub        string `json:"sub"`
 		Iat, Exp   int64
-		TTL        int64 `json:"ttl"`
+		TTL        int64                      `json:"ttl"`
 		StatusList statuslist.StatusListClaim `json:"status_list"`
 	}
 	if err := json.Unmarshal(tok.Payload, &sp); err != nil || sp.Sub != uri || sp.Iat == 0 || sp.Exp <= sp.Iat || sp.TTL == 0 {
