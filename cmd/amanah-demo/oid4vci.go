@@ -47,7 +47,7 @@ type oidState struct {
 	bankPres  string // what the bank saw
 	shopPres  string // what the second party saw
 	shopNonce string
-	shared    int    // linkable values the two presentations share
+	shared    int // linkable values the two presentations share
 	credIDs   []string
 	batchSize int
 }
