@@ -520,3 +520,36 @@ func TestSuspendReinstate(t *testing.T) {
 		t.Fatalf("unknown credential: %v", err)
 	}
 }
+
+// An offer by reference is served (and its QR code) while open, and 404 once redeemed.
+func TestOfferByReference(t *testing.T) {
+	e := newEnv(t, nil)
+	o := e.offer("880412-14-5566", false, 0)
+	_, ref, err := oid4vci.ParseOfferURI(o.URIByReference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{ref, ref + "/qr.png"} {
+		r, err := http.Get(u)
+		if err != nil || r.StatusCode != 200 {
+			t.Fatalf("%s: %v %v", u, err, r)
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if strings.HasSuffix(u, ".png") && string(b[1:4]) != "PNG" {
+			t.Fatal("not a PNG")
+		}
+		if !strings.HasSuffix(u, ".png") {
+			if off, err := oid4vci.ParseOffer(b); err != nil || off.CredentialIssuer != e.srv.URL {
+				t.Fatalf("offer %v %s", err, b)
+			}
+		}
+	}
+	e.accessToken(o)
+	if r, _ := http.Get(ref); r.StatusCode != 404 {
+		t.Fatalf("redeemed offer still served: %s", r.Status)
+	}
+	if _, _, err := oid4vci.ParseOfferURI("openid-credential-offer://?credential_offer_uri=ftp%3A%2F%2Fx"); oid4vci.CodeOf(err) != oid4vci.ErrInvalidRequest {
+		t.Fatal(err)
+	}
+}
