@@ -51,7 +51,7 @@ $` + passphraseEnv + `, else a terminal prompt.`,
 	cmd.PersistentFlags().StringVar(&wf.path, "wallet", defaultWalletPath(), "wallet file")
 	cmd.PersistentFlags().StringVar(&wf.passphraseFile, "passphrase-file", "", "file whose first line is the passphrase")
 	cmd.AddCommand(newWalletInitCmd(e, wf), newWalletHolderCmd(e, wf), newWalletImportCmd(e, wf),
-		newWalletListCmd(e, wf), newWalletPresentCmd(e, wf))
+		newWalletListCmd(e, wf), newWalletPresentCmd(e, wf), newWalletReceiveCmd(e, wf))
 	return cmd
 }
 
@@ -435,7 +435,11 @@ func newWalletPresentCmd(e *env, wf *walletFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := w.Credential(args[0])
+			c, err := presentable(w, args[0], aud, cmd.ErrOrStderr()) // a batch: an unshown credential (receive.go)
+			if err != nil {
+				return err
+			}
+			key, err := w.Key(c)
 			if err != nil {
 				return err
 			}
@@ -444,7 +448,7 @@ func newWalletPresentCmd(e *env, wf *walletFlags) *cobra.Command {
 				return fmt.Errorf("stored credential %q: %w", c.Name, err)
 			}
 			vp, err := sd.Present(context.Background(), paths, &sdjwt.KeyBinding{
-				Signer: jws.NewKeySigner(w.Holder()), Nonce: nonce, Audience: aud,
+				Signer: jws.NewKeySigner(key), Nonce: nonce, Audience: aud,
 			})
 			if err != nil {
 				return fmt.Errorf("present %q: %w (disclosable claims: %s)", c.Name, err, strings.Join(sd.Paths(), ", "))

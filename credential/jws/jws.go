@@ -72,6 +72,17 @@ type Token struct {
 // Parse splits and decodes a compact JWS, checks its header and the alg
 // against allowed (DefaultAlgorithms if nil). It does not verify the signature.
 func Parse(compact string, allowed []string) (*Token, error) {
+	return parse(compact, allowed, false)
+}
+
+// ParseKeyProof is Parse for a proof of possession (an OpenID4VCI key proof): the header may
+// carry the key it proves, as "jwk" (jku, x5u and x5c stay refused). The caller verifies the
+// signature with that key and decides whether the key is acceptable.
+func ParseKeyProof(compact string, allowed []string) (*Token, error) {
+	return parse(compact, allowed, true)
+}
+
+func parse(compact string, allowed []string, jwkAllowed bool) (*Token, error) {
 	if allowed == nil {
 		allowed = DefaultAlgorithms
 	}
@@ -101,7 +112,7 @@ func Parse(compact string, allowed []string) (*Token, error) {
 		return nil, fmt.Errorf("%w: header is not an object", ErrMalformed)
 	}
 	t := &Token{Header: hdr, SigningInput: compact[:len(h)+1+len(p)]}
-	if err := t.checkHeader(allowed); err != nil {
+	if err := t.checkHeader(allowed, jwkAllowed); err != nil {
 		return nil, err
 	}
 	if t.Payload, rest2, err = decodeInto(rest2, p); err != nil {
@@ -126,7 +137,7 @@ func decodeInto(buf []byte, seg string) (out, rest []byte, err error) {
 	return buf[:n:n], buf[n:], nil
 }
 
-func (t *Token) checkHeader(allowed []string) error {
+func (t *Token) checkHeader(allowed []string, jwkAllowed bool) error {
 	alg, ok := t.Header["alg"].(string)
 	if !ok {
 		return fmt.Errorf("%w: alg missing or not a string", ErrMalformed)
@@ -136,7 +147,7 @@ func (t *Token) checkHeader(allowed []string) error {
 	}
 	t.Alg = alg
 	for _, name := range [...]string{"jwk", "jku", "x5u", "x5c"} {
-		if _, ok := t.Header[name]; ok {
+		if _, ok := t.Header[name]; ok && !(jwkAllowed && name == "jwk") {
 			return fmt.Errorf("%w: %q", ErrKeyInHeader, name)
 		}
 	}

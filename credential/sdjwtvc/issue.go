@@ -69,6 +69,8 @@ type Credential struct {
 	Status *StatusRef
 	// NotBefore and Expires set nbf and exp when not zero.
 	NotBefore, Expires time.Time
+	// VCTIntegrity, when set, is written as vct#integrity (the SRI hash of the type metadata).
+	VCTIntegrity string
 }
 
 // Issue returns the credential in SD-JWT issuance form ("<jwt>~<d>~...~").
@@ -123,6 +125,9 @@ func (is *Issuer) Issue(ctx context.Context, c Credential) (string, error) {
 	}
 	claims["iss"] = is.DID
 	claims["vct"] = c.VCT
+	if c.VCTIntegrity != "" {
+		claims["vct#integrity"] = c.VCTIntegrity
+	}
 	claims["iat"] = iat.Unix()
 	claims["cnf"] = map[string]any{"jwk": jwkObj}
 	if !c.NotBefore.IsZero() {

@@ -144,6 +144,13 @@ type Credential struct {
 	SDJWT string `json:"sd_jwt"`
 	// ImportedAt is when it was imported.
 	ImportedAt time.Time `json:"imported_at"`
+	// HolderKey is the credential's own holder key (private JWK) when it is not the wallet's:
+	// each credential of a batch received over OpenID4VCI has its own.
+	HolderKey json.RawMessage `json:"holder_key,omitempty"`
+	// Batch names the batch the credential came in ("" for a single credential).
+	Batch string `json:"batch,omitempty"`
+	// ShownTo lists the relying parties (audiences) the credential was presented to.
+	ShownTo []string `json:"shown_to,omitempty"`
 }
 
 type contents struct {
@@ -467,6 +474,11 @@ func openWithKey(env *Envelope, key []byte) (*Wallet, error) {
 		if ValidName(cr.Name) != nil || seen[cr.Name] || cr.SDJWT == "" {
 			return nil, fmt.Errorf("%w: invalid or repeated credential entry %q", ErrCorrupt, cr.Name)
 		}
+		if cr.HolderKey != nil {
+			if _, err := keys.ParsePrivateJWK(cr.HolderKey); err != nil {
+				return nil, fmt.Errorf("%w: holder key of %q: %v", ErrCorrupt, cr.Name, err)
+			}
+		}
 		seen[cr.Name] = true
 	}
 	return &Wallet{env: *env, encKey: key, holder: holder, creds: c.Credentials}, nil
@@ -491,6 +503,41 @@ func (w *Wallet) Credential(name string) (Credential, error) {
 		}
 	}
 	return Credential{}, fmt.Errorf("%q: %w", name, ErrNoCredential)
+}
+
+// Key returns the private key a credential is bound to: its own, or the wallet's holder key.
+func (w *Wallet) Key(c Credential) (keys.PrivateKey, error) {
+	if c.HolderKey == nil {
+		return w.holder, nil
+	}
+	return keys.ParsePrivateJWK(c.HolderKey)
+}
+
+// Batch returns the credentials of a batch, in the order they were received.
+func (w *Wallet) Batch(batch string) []Credential {
+	var out []Credential
+	for _, c := range w.creds {
+		if batch != "" && c.Batch == batch {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// MarkShown records that the credential called name was presented to rp (not yet saved).
+func (w *Wallet) MarkShown(name, rp string) error {
+	for i := range w.creds {
+		if w.creds[i].Name == name {
+			for _, s := range w.creds[i].ShownTo {
+				if s == rp {
+					return nil
+				}
+			}
+			w.creds[i].ShownTo = append(w.creds[i].ShownTo, rp)
+			return nil
+		}
+	}
+	return fmt.Errorf("%q: %w", name, ErrNoCredential)
 }
 
 // Add stores c (not yet saved); the name must be valid and unused.
