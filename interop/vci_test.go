@@ -95,7 +95,38 @@ type walletResult struct {
 		KbTyp  string         `json:"kb_typ"`
 		Claims map[string]any `json:"claims"`
 	} `json:"presentation"`
+	TypeMetadata *struct {
+		VCT     string `json:"vct"`
+		Name    string `json:"name"`
+		Display string `json:"display"`
+		Claims  []struct {
+			Path  []any   `json:"path"`
+			SD    *string `json:"sd"`
+			Label *string `json:"label"`
+		} `json:"claims"`
+	} `json:"type_metadata"`
+	LibraryIntegrityCheck *struct {
+		OK    bool   `json:"ok"`
+		Error string `json:"error"`
+	} `json:"library_integrity_check"`
+	Errors struct {
+		WrongTxCode *libError `json:"wrong_tx_code"`
+		BadNonce    *libError `json:"bad_nonce"`
+		ReusedToken *libError `json:"reused_token"`
+	} `json:"errors"`
 	Statuses []tokenStatus `json:"statuses"`
+}
+
+// libError is an error response of amanah-issuer as @openid4vc/* read it.
+type libError struct {
+	Code            *string `json:"code"`
+	Status          int     `json:"status"`
+	WWWAuthenticate *string `json:"www_authenticate"`
+	Message         string  `json:"message"`
+}
+
+func (e *libError) is(code string, status int) bool {
+	return e != nil && e.Code != nil && *e.Code == code && (status == 0 || e.Status == status)
 }
 
 // statusResult is the JSON line vci_status.mjs prints.
@@ -145,7 +176,11 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 	}
 	resolver := ch.Net.Node(0).RESTURL()
 	state := filepath.Join(dir, "wallet-state.json")
-	env := map[string]string{"OFFER_URI": off.OfferUri, "TX_CODE": off.TxCode, "RESOLVER_URL": resolver, "STATE_FILE": state}
+	wrong := "000000"
+	if off.TxCode == wrong {
+		wrong = "111111"
+	}
+	env := map[string]string{"OFFER_URI": off.OfferUri, "TX_CODE": off.TxCode, "WRONG_TX_CODE": wrong, "RESOLVER_URL": resolver, "STATE_FILE": state}
 
 	var w walletResult
 	runNode(t, "vci_wallet.mjs", env, &w)
@@ -163,6 +198,17 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 	}
 	if w.Proof.Count != vciBatch || w.Proof.Typ != "openid4vci-proof+jwt" || w.Proof.Alg != "ES256" || !w.Proof.HasJWK {
 		t.Errorf("key proofs the library built: %+v", w.Proof)
+	}
+
+	// Our error responses as the library reads them (OpenID4VCI 1.0 sections 6.3 and 8.3.1.2).
+	if e := w.Errors.WrongTxCode; !e.is("invalid_grant", 400) {
+		t.Errorf("wrong tx_code: %+v, want invalid_grant (400)", e)
+	}
+	if e := w.Errors.BadNonce; !e.is("invalid_nonce", 400) {
+		t.Errorf("proof with a nonce the issuer never gave: %+v, want invalid_nonce (400)", e)
+	}
+	if e := w.Errors.ReusedToken; !e.is("invalid_token", 401) {
+		t.Errorf("second credential request with the spent access token: %+v, want invalid_token (401)", e)
 	}
 
 	// The batch: batch_size credentials, each bound to its own proof key, with its own status
@@ -251,6 +297,18 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 		}
 	}
 
+	// Type metadata resolved by sd-jwt-vc, bound by vct#integrity (SRI, checked by the script).
+	if tm := w.TypeMetadata; tm == nil || tm.VCT != trusttypes.NationalIDVCT || tm.Display != "National identity credential" || !hasClaim(tm.Claims, "given_name") {
+		t.Errorf("type metadata as resolved by sd-jwt-vc: %+v", tm)
+	}
+	if li := w.LibraryIntegrityCheck; li == nil {
+		t.Errorf("the library's own vct#integrity check did not run")
+	} else {
+		// Known deviation of @sd-jwt/sd-jwt-vc 0.19.0 (docs/interop.md): it compares the hex
+		// digest with the base64 value of the SRI string, so it refuses every correct one.
+		t.Logf("@sd-jwt/sd-jwt-vc's own vct#integrity check on our (SRI) value: %+v", *li)
+	}
+
 	// @sd-jwt/jwt-status-list: every credential valid (0) in the signed token.
 	checkStatuses(t, "before revocation", w.Statuses, 0, listURI, ch.Issuer)
 	var before statusResult
@@ -287,6 +345,19 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 	if after.SDJWTVCVerify.OK || !strings.Contains(after.SDJWTVCVerify.Error, "Status is not valid") {
 		t.Errorf("sd-jwt-vc on the revoked credential: %+v (want refused: Status is not valid)", after.SDJWTVCVerify)
 	}
+}
+
+func hasClaim(claims []struct {
+	Path  []any   `json:"path"`
+	SD    *string `json:"sd"`
+	Label *string `json:"label"`
+}, name string) bool {
+	for _, c := range claims {
+		if len(c.Path) == 1 && c.Path[0] == name && c.Label != nil && *c.Label != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func allStatus(st []tokenStatus, v int) bool {

@@ -66,7 +66,24 @@ const batchSize = ci.batch_credential_issuance?.batch_size
 if (!Number.isInteger(batchSize) || batchSize < 1) fail(`issuer metadata has no batch_credential_issuance.batch_size: ${JSON.stringify(ci)}`)
 const grant = credentialOffer.grants?.['urn:ietf:params:oauth:grant-type:pre-authorized_code']
 
-// 2. Token (pre-authorized code + tx_code), nonce.
+// errorOf runs f, which must fail, and returns the OAuth / OpenID4VCI error code the library
+// read from our error response (or its message when it read none).
+async function errorOf(f) {
+  try {
+    await f()
+  } catch (e) {
+    const code = e.errorResponse?.error ?? e.response?.credentialErrorResponseResult?.data?.error
+    const status = e.response?.status ?? e.response?.response?.status
+    return { code: code ?? null, status: status ?? null, www_authenticate: e.response?.wwwAuthenticate?.[0]?.scheme ?? null, message: String(e.message).slice(0, 300) }
+  }
+  fail('expected a failure, got a success')
+}
+
+// 2. Token (pre-authorized code + tx_code), nonce. With WRONG_TX_CODE, one wrong attempt first
+// (the offer allows 3): the library must read invalid_grant from our token error response.
+const wrongTxCode = process.env.WRONG_TX_CODE
+  ? await errorOf(() => client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer, issuerMetadata, txCode: process.env.WRONG_TX_CODE }))
+  : null
 const { accessTokenResponse } = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer, issuerMetadata, txCode })
 const { c_nonce: nonce } = await client.requestNonce({ issuerMetadata })
 
@@ -81,9 +98,16 @@ for (let i = 0; i < batchSize; i++) {
   const { jwt } = await client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: configId, nonce, signer: { method: 'jwk', alg: 'ES256', publicJwk: pub } })
   proofs.push(jwt)
 }
+// A request whose proofs carry a nonce we never got: invalid_nonce, and the token stays usable.
+const { jwt: badProof } = await client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: configId, nonce: 'not-a-nonce-of-this-issuer', signer: { method: 'jwk', alg: 'ES256', publicJwk: publicJwks[0] } })
+const badNonce = await errorOf(() => client.retrieveCredentials({ issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configId, proofs: { jwt: [badProof] } }))
 const proofHeader = JSON.parse(Buffer.from(proofs[0].split('.')[0], 'base64url'))
 const creds = await client.retrieveCredentials({ issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configId, proofs: { jwt: proofs } })
 const issued = (creds.credentialResponse.credentials || []).map((c) => c.credential)
+// The access token is spent with its batch: a second request is refused.
+const { c_nonce: nonce2 } = await client.requestNonce({ issuerMetadata })
+const { jwt: again } = await client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: configId, nonce: nonce2, signer: { method: 'jwk', alg: 'ES256', publicJwk: publicJwks[0] } })
+const reusedToken = await errorOf(() => client.retrieveCredentials({ issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configId, proofs: { jwt: [again] } }))
 
 // 4. What each credential carries: holder key, status reference, salts, signature.
 const sdjwt = new SDJwtVcInstance({ hasher: digest, hashAlg: 'sha-256', saltGenerator: generateSalt })
@@ -128,7 +152,31 @@ const presentation = await vcVerifier.present(issued[0], { given_name: true, age
 const shown = await vcVerifier.verify(presentation, { keyBindingNonce: kbNonce, requiredClaimKeys: ['given_name'] })
 const shownClaims = await vcVerifier.getClaims(presentation)
 
-// 6. Each credential's status through @sd-jwt/jwt-status-list.
+// 6. Type metadata (SD-JWT VC section 6): sd-jwt-vc resolves the vct and checks the document.
+// The vct (https://amanah.gov.example/...) is not reachable from the test: the fetcher maps its
+// path onto the issuer service, which serves the same document, and checks vct#integrity as
+// W3C SRI defines it (sha256-<base64>). What the library's own integrity check says about the
+// same bytes is recorded separately (docs/interop.md: it compares hex).
+const sri = (bytes) => 'sha256-' + crypto.createHash('sha256').update(bytes).digest('base64')
+let libraryIntegrity = null
+const vctFetcher = async (uri, integrity) => {
+  const res = await fetch(credentialOffer.credential_issuer + new URL(uri).pathname)
+  if (!res.ok) fail(`type metadata of ${uri}: HTTP ${res.status}`)
+  const bytes = Buffer.from(await res.arrayBuffer())
+  if (integrity && sri(bytes) !== integrity) fail(`type metadata of ${uri}: vct#integrity ${integrity}, document hashes to ${sri(bytes)}`)
+  try {
+    await vcVerifier.validateIntegrity(new Response(bytes), uri, integrity)
+    libraryIntegrity = { ok: true }
+  } catch (e) {
+    libraryIntegrity = { ok: false, error: String(e.message).slice(0, 300) }
+  }
+  return JSON.parse(bytes.toString('utf8'))
+}
+const tmVerifier = new SDJwtVcInstance({ hasher: digest, hashAlg: 'sha-256', verifier, vctFetcher, loadTypeMetadataFormat: true })
+const withType = await tmVerifier.verify(issued[0])
+const tm = withType.typeMetadata?.mergedTypeMetadata
+
+// 7. Each credential's status through @sd-jwt/jwt-status-list.
 const statuses = []
 for (const it of items) statuses.push(await fetchStatus(resolver, it.status_uri, it.status_idx, key.did))
 
@@ -147,5 +195,8 @@ console.log(JSON.stringify({
     vct_integrity: verified.payload['vct#integrity'] ?? null, exp: verified.payload.exp, claims,
   },
   presentation: { ok: !!shown.kb, kb_aud: shown.kb?.payload.aud, kb_typ: shown.kb?.header.typ, claims: shownClaims },
+  type_metadata: tm ? { vct: tm.vct, name: tm.name, display: tm.display?.[0]?.name ?? null, claims: (tm.claims || []).map((c) => ({ path: c.path, sd: c.sd ?? null, label: c.display?.[0]?.label ?? null })) } : null,
+  library_integrity_check: libraryIntegrity,
+  errors: { wrong_tx_code: wrongTxCode, bad_nonce: badNonce, reused_token: reusedToken },
   statuses,
 }))
