@@ -318,6 +318,29 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 		t.Errorf("sd-jwt-vc refuses the valid credential: %s", before.SDJWTVCVerify.Error)
 	}
 
+	// A second citizen session: the offer by value, without a tx_code. Its batch is not
+	// revoked below and must stay valid.
+	off2, err := admin.CreateOffer(actx, &issuerpb.CreateOfferRequest{RecordId: "880412-14-5566"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(off2.OfferByValueUri, "credential_offer=") {
+		t.Fatalf("offer by value %q", off2.OfferByValueUri)
+	}
+	env2 := map[string]string{"OFFER_URI": off2.OfferByValueUri, "RESOLVER_URL": resolver, "STATE_FILE": filepath.Join(dir, "wallet2-state.json")}
+	var w2 walletResult
+	runNode(t, "vci_wallet.mjs", env2, &w2)
+	if w2.Offer.TxCode != nil || w2.Count != vciBatch || !w2.Verify.OK || !w2.Presentation.OK || !allStatus(w2.Statuses, 0) {
+		t.Errorf("offer by value: tx_code %v, %d credentials, verified %v, presented %v, statuses %+v", w2.Offer.TxCode, w2.Count, w2.Verify.OK, w2.Presentation.OK, w2.Statuses)
+	}
+	for _, c := range w2.Credentials {
+		for _, c1 := range w.Credentials {
+			if c.StatusURI == c1.StatusURI && c.StatusIdx != nil && c1.StatusIdx != nil && *c.StatusIdx == *c1.StatusIdx {
+				t.Errorf("both batches use %s index %d", c.StatusURI, *c.StatusIdx)
+			}
+		}
+	}
+
 	// Revoke through the admin API (one transaction for the batch), wait for its block, and
 	// read the status again with the third-party libraries.
 	res, err := admin.SetStatus(actx, &issuerpb.SetStatusRequest{CredentialId: batch.Credentials[0].CredentialId, Status: issuerpb.Status_STATUS_REVOKED})
@@ -342,6 +365,12 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	checkStatuses(t, fmt.Sprintf("after the revocation in block %d", res.Height), after.Statuses, 1, listURI, ch.Issuer)
+	var other statusResult
+	runNode(t, "vci_status.mjs", env2, &other)
+	checkStatuses(t, "the other batch, after the revocation", other.Statuses, 0, "", ch.Issuer)
+	if !other.SDJWTVCVerify.OK {
+		t.Errorf("sd-jwt-vc refuses a credential of the batch that was not revoked: %s", other.SDJWTVCVerify.Error)
+	}
 	if after.SDJWTVCVerify.OK || !strings.Contains(after.SDJWTVCVerify.Error, "Status is not valid") {
 		t.Errorf("sd-jwt-vc on the revoked credential: %+v (want refused: Status is not valid)", after.SDJWTVCVerify)
 	}
