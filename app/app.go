@@ -86,6 +86,7 @@ import (
 	statuskeeper "github.com/amanah-id/amanah/x/status/keeper"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 	"github.com/amanah-id/amanah/x/trust"
+	trustrest "github.com/amanah-id/amanah/x/trust/client/rest"
 	trustkeeper "github.com/amanah-id/amanah/x/trust/keeper"
 	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
@@ -470,6 +471,8 @@ func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig
 	// Status lists at /amanah/status/v1/lists/{id}?format=token|bitstring, the URL credentials
 	// name in status.status_list.uri and credentialStatus.statusListCredential.
 	statusrest.RegisterRoutes(apiSvr.Router, statustypes.NewQueryClient(clientCtx))
+	// SD-JWT VC type metadata of every registered credential type, at its vct URL's path.
+	trustrest.RegisterRoutes(apiSvr.Router, trusttypes.NewQueryClient(clientCtx))
 	if err := server.RegisterSwaggerAPI(apiSvr.ClientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
 		panic(err)
 	}

@@ -172,6 +172,9 @@ func runDemo(ctx context.Context) int {
 		"revocation_submit_to_refusal_ms": st.revocationFromSubmit.Milliseconds(), "revocation_blocks": st.revocationBlocks,
 		"proofs_checked": st.proofsChecked, "accreditation_revoked_refused": st.accreditationRevokedRefused,
 		"evidence_rechecked_offline": st.evidenceRechecked}
+	for k, v := range st.oidSummary() {
+		summary[k] = v
+	}
 	for _, s := range d.steps {
 		allOK = allOK && s.OK
 	}

@@ -77,14 +77,16 @@ type story struct {
 	evidenceRechecked           bool
 	accreditationRevokedRefused bool
 	proofsChecked               int64
+	oid                         *oidState // issuance over OpenID4VCI (oid4vci.go)
 }
 
 func (s *story) run(ctx context.Context) {
 	ok := s.d.run("the council accredits the National Registration Department", s.accreditDepartment)
 	ok = ok && s.d.run("the department accredits an issuer and registers a bank as relying party", s.accreditIssuer)
-	ok = ok && s.d.run("the issuer creates a revocation list and issues a national ID credential", func() (string, error) { return s.issue(ctx) })
+	ok = ok && s.d.run("the agency's amanah-issuer offers a batch; the wallet receives it over OpenID4VCI from the offer URI alone", func() (string, error) { return s.receiveBatch(ctx) })
 	ok = ok && s.d.run("start the verifier against the node", func() (string, error) { return s.startVerifier(ctx) })
 	ok = ok && s.d.run("the bank asks for a challenge; the wallet discloses only age_over_18 and given_name; verified", func() (string, error) { return s.verify(ctx) })
+	ok = ok && s.d.run("another credential of the batch goes to a second relying party; nothing links the two presentations", func() (string, error) { return s.presentToSecondParty(ctx) })
 	ok = ok && s.d.run("an auditor re-checks the saved verdict's evidence offline against the trust root", func() (string, error) { return s.recheckEvidence(ctx) })
 	ok = ok && s.d.run("the department revokes a second issuer's accreditation; the verifier refuses its credential", func() (string, error) { return s.revokeAccreditation(ctx) })
 	ok = ok && s.d.run("the issuer revokes; the verifier refuses the credential", func() (string, error) { return s.revoke(ctx) })
@@ -93,6 +95,7 @@ func (s *story) run(ctx context.Context) {
 }
 
 func (s *story) stop() {
+	s.stopIssuer()
 	if s.verifierCmd == nil || s.verifierCmd.Process == nil {
 		return
 	}
@@ -520,6 +523,9 @@ func (s *story) countProofs(ctx context.Context) (string, error) {
 }
 
 func (s *story) revoke(ctx context.Context) (string, error) {
+	if s.oid != nil {
+		return s.revokeBatch(ctx) // through amanah-issuer (oid4vci.go)
+	}
 	sq := statustypes.NewQueryClient(s.l.conn)
 	seq, err := sq.Sequence(ctx, &statustypes.QuerySequenceRequest{Owner: s.issuer})
 	if err != nil {

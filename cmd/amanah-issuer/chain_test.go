@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,12 +19,13 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/amanah-id/amanah/credential/jws"
+	"github.com/amanah-id/amanah/credential/typemeta"
 	"github.com/amanah-id/amanah/issuer/issuerpb"
 	"github.com/amanah-id/amanah/issuer/issuertest"
 	"github.com/amanah-id/amanah/issuer/oid4vci"
-	"github.com/amanah-id/amanah/issuer/typemeta"
 	"github.com/amanah-id/amanah/statuslist"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
+	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
 
 func admin(t *testing.T, is *issuertest.Issuer) (issuerpb.AdminClient, context.Context) {
@@ -96,6 +98,17 @@ func TestIssuerOnChain(t *testing.T) {
 	md := get(t, is.URL+"/credentials/national-id")
 	if typemeta.Integrity(md) != p.Integrity {
 		t.Fatalf("vct#integrity %s does not match the served type metadata %s", p.Integrity, typemeta.Integrity(md))
+	}
+	// Every node serves the same document at the vct path and at the query form.
+	for _, u := range []string{ch.Net.Node(0).RESTURL() + "/credentials/national-id",
+		ch.Net.Node(0).RESTURL() + "/amanah/trust/v1/type-metadata?vct=" + url.QueryEscape(trusttypes.NationalIDVCT)} {
+		if nb := get(t, u); string(nb) != string(md) {
+			t.Fatalf("node type metadata at %s differs from the issuer's:\n%s\n%s", u, nb, md)
+		}
+	}
+	var tm typemeta.Metadata
+	if err := json.Unmarshal(md, &tm); err != nil || tm.Name != "National identity credential" || len(tm.Claims) != 8 || tm.Claims[0].SD != "always" {
+		t.Fatalf("type metadata %v %+v", err, tm)
 	}
 	// Revoke the batch through the admin API: one transaction.
 	list, err := ac.ListIssuances(actx, &issuerpb.ListIssuancesRequest{})

@@ -14,9 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"rsc.io/qr"
 
+	"github.com/amanah-id/amanah/credential/typemeta"
 	"github.com/amanah-id/amanah/issuer/oid4vci"
 	"github.com/amanah-id/amanah/issuer/store"
-	"github.com/amanah-id/amanah/issuer/typemeta"
 	"github.com/amanah-id/amanah/keys"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
 )
@@ -107,7 +107,7 @@ func (s *Service) Metadata(ctx context.Context) *oid4vci.IssuerMetadata {
 			CredentialSigningAlgValuesSupported:  []string{s.cfg.Key.Public().Algorithm()},
 			ProofTypesSupported:                  map[string]oid4vci.ProofType{"jwt": {ProofSigningAlgValuesSupported: algs}}}
 		if ct, err := s.cfg.Ledger.CredentialType(ctx, spec.VCT); err == nil {
-			if tm, err := typemeta.Build(ct); err == nil {
+			if tm, err := typemeta.Build(TypeOf(ct)); err == nil {
 				cm := &oid4vci.CredentialMetadata{Display: []oid4vci.Display{{Name: tm.Name, Locale: typemeta.Locale, Description: tm.Description}}}
 				for _, c := range tm.Claims {
 					cm.Claims = append(cm.Claims, oid4vci.ClaimDescription{Path: []any{c.Path[0]},

@@ -23,14 +23,15 @@ import (
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/credential/sdjwtvc"
+	"github.com/amanah-id/amanah/credential/typemeta"
 	"github.com/amanah-id/amanah/issuer/chainledger"
 	"github.com/amanah-id/amanah/issuer/oid4vci"
 	"github.com/amanah-id/amanah/issuer/registry"
 	"github.com/amanah-id/amanah/issuer/statusalloc"
 	"github.com/amanah-id/amanah/issuer/store"
-	"github.com/amanah-id/amanah/issuer/typemeta"
 	"github.com/amanah-id/amanah/keys"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
+	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
 
 // ConfigSpec is one credential configuration the issuer offers.
@@ -492,7 +493,7 @@ func (s *Service) typeInfo(ctx context.Context, vct string) (*typeInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("issuer: credential type %s: %w", vct, err)
 	}
-	md, err := typemeta.Build(ct)
+	md, err := typemeta.Build(TypeOf(ct))
 	if err != nil {
 		return nil, err
 	}
@@ -556,4 +557,10 @@ func (s *Service) SetStatus(ctx context.Context, credentialID string, value uint
 	s.statTok = map[string]cachedToken{} // the next status request reads the ledger again
 	s.statMu.Unlock()
 	return b, h, hash, nil
+}
+
+// TypeOf converts a registered credential type for typemeta.
+func TypeOf(ct *trusttypes.CredentialType) typemeta.Type {
+	return typemeta.Type{Vct: ct.Vct, DisplayName: ct.DisplayName, Description: ct.Description, Schema: ct.Schema,
+		SelectivelyDisclosable: ct.SelectivelyDisclosable}
 }

@@ -438,3 +438,52 @@ func TestNewListWhenFull(t *testing.T) {
 		t.Fatalf("15 credentials in lists of 8 made %d lists", e.ledger.Creates)
 	}
 }
+
+// The W3C form of the status list: a BitstringStatusListCredential secured as a vc+jwt.
+func TestBitstringStatusList(t *testing.T) {
+	e := newEnv(t, nil)
+	o := e.offer("880412-14-5566", false, 1)
+	if _, _, err := (&oid4vci.Wallet{BatchSize: 1}).Receive(context.Background(), o.URIByValue, ""); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(e.svc.ListURI(1) + "?format=bitstring")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("Content-Type") != service.ContentVCJWT {
+		t.Fatalf("%s %s", resp.Status, b)
+	}
+	tok, err := jws.Parse(string(b), nil)
+	if err != nil || tok.Typ != "vc+jwt" || tok.Verify(e.svc.Config().Key.Public()) != nil {
+		t.Fatalf("%v %+v", err, tok)
+	}
+	var vc struct {
+		Type    []string `json:"type"`
+		Issuer  string   `json:"issuer"`
+		Subject struct {
+			EncodedList string `json:"encodedList"`
+			StatusSize  int    `json:"statusSize"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(tok.Payload, &vc); err != nil || vc.Type[1] != "BitstringStatusListCredential" || vc.Issuer != e.did ||
+		vc.Subject.StatusSize != 2 || vc.Subject.EncodedList == "" {
+		t.Fatalf("%v %+v", err, vc)
+	}
+	// Another issuer's list, or none: 404.
+	if r, _ := http.Get(e.svc.ListURI(99)); r.StatusCode != 404 {
+		t.Fatalf("unknown list: %s", r.Status)
+	}
+}
+
+func TestAdminKeys(t *testing.T) {
+	for _, bad := range []string{"", "x", "a=short", "a=sha256:zz"} {
+		if _, err := service.ParseAdminKeys(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if _, err := service.ParseAdminKeys("desk=0123456789abcdef0123,ops=sha256:" + strings.Repeat("ab", 32)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -8,8 +8,9 @@
 // second one-node network) and the verifier over its proof-checked ledger view
 // (scripts/bench/verifierproved: the load generator's EdDSA load against the verifier reading a
 // third one-node network through Merkle proofs, beside the in-memory verifier in alternating
-// rounds; cold and warm latency; revocation visibility through the verifier), one after the
-// other on this machine.
+// rounds; cold and warm latency; revocation visibility through the verifier) and the issuer
+// (scripts/bench/issuerload: batches of 10 through amanah-issuer's OpenID4VCI HTTP flow at 8
+// callers beside the bare signing floor of the same run), one after the other on this machine.
 // It writes build/bench/results.json (one flat JSON object) and build/bench/run.json (the whole
 // run), keeps each tool's raw output beside them, and writes the run's page
 // build/bench/benchmarks.md with its plots in build/bench/bench/: a run leaves the checkout
@@ -111,7 +112,7 @@ func main() {
 }
 
 // steps are the run's steps, in the order they run.
-var steps = []string{"gobench", "load", "proved", "mem", "chain", "resolve"}
+var steps = []string{"gobench", "load", "proved", "mem", "chain", "resolve", "issuer"}
 
 func stepSet(list string) map[string]bool {
 	m := map[string]bool{}
@@ -155,6 +156,7 @@ type Run struct {
 	Chain   *report.ChainLoad
 	Resolve *report.DIDResolve
 	Proved  *report.VerifierProved
+	Issuer  *report.IssuerLoad
 	Errors  []string
 	// Steps are the steps the run ran.
 	Steps []string
@@ -183,7 +185,8 @@ func run(ctx context.Context, o options) error {
 	// Build the tools first: their compile time is not in any step's measurement.
 	bins := map[string]string{}
 	for _, t := range []struct{ step, name, pkg string }{{"load", "verifierload", "./scripts/bench/verifierload"}, {"proved", "verifierproved", "./scripts/bench/verifierproved"},
-		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"resolve", "didresolve", "./scripts/bench/didresolve"}} {
+		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"resolve", "didresolve", "./scripts/bench/didresolve"},
+		{"issuer", "issuerload", "./scripts/bench/issuerload"}} {
 		if !o.runs(t.step) {
 			continue
 		}
@@ -224,6 +227,11 @@ func run(ctx context.Context, o options) error {
 		logf("DID resolution: one node, %d DIDs stored, Resolve over gRPC", o.resolveDIDs)
 		r.Resolve = runTool[report.DIDResolve](ctx, r, "DID resolution", filepath.Join(o.out, "did-resolve.json"), 25*time.Minute, os.Stderr,
 			bins["didresolve"], "-dids", strconv.Itoa(o.resolveDIDs), "-timeout", "24m")
+	}
+	if o.runs("issuer") && ctx.Err() == nil {
+		logf("issuer: batches of 10 through the OpenID4VCI HTTP flow at 8 callers, beside the signing floor")
+		r.Issuer = runTool[report.IssuerLoad](ctx, r, "issuer load", filepath.Join(o.out, "issuer-load.json"), 10*time.Minute, nil,
+			bins["issuerload"], "-n", "300", "-c", "8", "-batch", "10")
 	}
 	r.Finished = time.Now()
 	r.Machine.LoadAvgEnd = loadavg()
@@ -696,6 +704,14 @@ func (r *Run) flatten() map[string]any {
 		if secs > 0 {
 			f["did_resolve_fill_dids_per_s"] = round(float64(dids)/secs, 1)
 		}
+	}
+	if is := r.Issuer; is != nil && is.BatchSize == 10 {
+		f["issue_batch10_per_s"] = round(is.BatchesPerSecond, 1)
+		f["issue_sign_floor_batch10_per_s"] = round(is.FloorBatchesPerS, 1)
+		f["issue_batch10_floor_ratio"] = round(is.FloorRatio, 4)
+		f["issue_batch10_p50_ms"] = round(is.P50Ms, 1)
+		f["issue_batch10_p99_ms"] = round(is.P99Ms, 1)
+		f["issue_batch10_errors"] = is.Errors
 	}
 	if p := r.Proved; p != nil {
 		a, pl, ml := strings.ToLower(p.Load.Alg), p.Load.Proved, p.Load.Memory

@@ -1,5 +1,5 @@
 // Package typemeta builds SD-JWT VC Type Metadata (draft-ietf-oauth-sd-jwt-vc, "Type
-// Metadata") for a credential type registered in x/trust: name, description, display, one
+// Metadata") for a credential type (as x/trust registers it; no chain dependency here): name, description, display, one
 // claim entry per schema property (display label, and sd "always" for the type's selectively
 // disclosable claims, "never" otherwise) and the JSON Schema. The bytes are deterministic, so
 // every node and the issuer service serve the same document and an issued credential binds it
@@ -14,8 +14,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-
-	trusttypes "github.com/amanah-id/amanah/x/trust/types"
 )
 
 // Display is a display entry.
@@ -46,8 +44,14 @@ type Metadata struct {
 // Locale of the generated display entries.
 const Locale = "en"
 
+// Type is what a credential type registration holds.
+type Type struct {
+	Vct, DisplayName, Description, Schema string
+	SelectivelyDisclosable                []string
+}
+
 // Build returns the type metadata of ct.
-func Build(ct *trusttypes.CredentialType) (*Metadata, error) {
+func Build(ct Type) (*Metadata, error) {
 	var schema struct {
 		Properties map[string]json.RawMessage `json:"properties"`
 	}
