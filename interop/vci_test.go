@@ -74,6 +74,9 @@ type walletResult struct {
 		Digests          []string `json:"digests"`
 		Signature        string   `json:"signature"`
 		Kid              string   `json:"kid"`
+		Iat              *int64   `json:"iat"`
+		Nbf              *int64   `json:"nbf"`
+		Exp              *int64   `json:"exp"`
 		Typ              string   `json:"typ"`
 		Alg              string   `json:"alg"`
 	} `json:"credentials"`
@@ -255,6 +258,30 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 		}
 		for _, d := range c.Digests {
 			unique("digest", d, i)
+		}
+	}
+
+	// Timestamps are visible to every verifier. amanah-issuer writes the same iat/nbf/exp, to
+	// the second, into every credential of a batch (documented in docs/issuer.md and as a
+	// deviation from issue 14's unlinkability goal in docs/interop.md): logged, not failed.
+	ts := func(p *int64) string {
+		if p == nil {
+			return "-"
+		}
+		return fmt.Sprint(*p)
+	}
+	sharedTS := map[string]int{}
+	for i, c := range w.Credentials {
+		if c.Iat == nil || c.Exp == nil {
+			t.Errorf("credential %d: iat %s exp %s", i, ts(c.Iat), ts(c.Exp))
+		}
+		sharedTS["iat="+ts(c.Iat)]++
+		sharedTS["nbf="+ts(c.Nbf)]++
+		sharedTS["exp="+ts(c.Exp)]++
+	}
+	for v, n := range sharedTS {
+		if n > 1 && !strings.HasSuffix(v, "=-") {
+			t.Logf("known linkable value: %s is in %d of the %d credentials of the batch", v, n, vciBatch)
 		}
 	}
 

@@ -125,6 +125,9 @@ for (const [i, raw] of issued.entries()) {
     digests: d.disclosures.map((x) => x._digest),
     signature: d.jwt.signature,
     kid: d.jwt.header.kid,
+    iat: d.jwt.payload.iat ?? null,
+    nbf: d.jwt.payload.nbf ?? null,
+    exp: d.jwt.payload.exp ?? null,
     typ: d.jwt.header.typ,
     alg: d.jwt.header.alg,
   })
@@ -154,13 +157,13 @@ const shownClaims = await vcVerifier.getClaims(presentation)
 
 // 6. Type metadata (SD-JWT VC section 6): sd-jwt-vc resolves the vct and checks the document.
 // The vct (https://amanah.gov.example/...) is not reachable from the test: the fetcher maps its
-// path onto the issuer service, which serves the same document, and checks vct#integrity as
-// W3C SRI defines it (sha256-<base64>). What the library's own integrity check says about the
+// path onto the node (every node serves the type metadata at the vct URL's path) and checks
+// vct#integrity as W3C SRI defines it (sha256-<base64>). What the library's own integrity check says about the
 // same bytes is recorded separately (docs/interop.md: it compares hex).
 const sri = (bytes) => 'sha256-' + crypto.createHash('sha256').update(bytes).digest('base64')
 let libraryIntegrity = null
 const vctFetcher = async (uri, integrity) => {
-  const res = await fetch(credentialOffer.credential_issuer + new URL(uri).pathname)
+  const res = await fetch(resolver.replace(/\/$/, '') + new URL(uri).pathname)
   if (!res.ok) fail(`type metadata of ${uri}: HTTP ${res.status}`)
   const bytes = Buffer.from(await res.arrayBuffer())
   if (integrity && sri(bytes) !== integrity) fail(`type metadata of ${uri}: vct#integrity ${integrity}, document hashes to ${sri(bytes)}`)
