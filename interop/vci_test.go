@@ -368,6 +368,25 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 		}
 	}
 
+	// An offer for fewer credentials than the metadata's batch_size (an admin option of
+	// CreateOffer that the offer does not carry): a standard wallet asks for batch_size.
+	off3, err := admin.CreateOffer(actx, &issuerpb.CreateOfferRequest{RecordId: "880412-14-5566", BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var probe struct {
+		BatchSize       int       `json:"batch_size"`
+		Proofs          int       `json:"proofs"`
+		CredentialError *libError `json:"credential_error"`
+	}
+	runNode(t, "vci_wallet.mjs", map[string]string{"OFFER_URI": off3.OfferUri, "RESOLVER_URL": resolver,
+		"STATE_FILE": filepath.Join(dir, "wallet3-state.json"), "EXPECT_CREDENTIAL_ERROR": "1"}, &probe)
+	if probe.Proofs != vciBatch || !probe.CredentialError.is("invalid_credential_request", 400) {
+		t.Errorf("offer of 2, wallet asking for batch_size %d: %+v", vciBatch, probe)
+	} else {
+		t.Logf("interop hazard (docs/interop.md): an offer of 2 refuses the standard wallet's %d proofs: %s", probe.Proofs, probe.CredentialError.Message)
+	}
+
 	// Revoke through the admin API (one transaction for the batch), wait for its block, and
 	// read the status again with the third-party libraries.
 	res, err := admin.SetStatus(actx, &issuerpb.SetStatusRequest{CredentialId: batch.Credentials[0].CredentialId, Status: issuerpb.Status_STATUS_REVOKED})
@@ -383,8 +402,11 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 		t.Fatalf("block %d of the revocation: %v", res.Height, err)
 	}
 	var after statusResult
-	deadline := time.Now().Add(60 * time.Second)
+	committed := time.Now()
+	deadline := committed.Add(60 * time.Second)
+	polls := 0
 	for {
+		polls++
 		runNode(t, "vci_status.mjs", env, &after)
 		if allStatus(after.Statuses, 1) || time.Now().After(deadline) {
 			break
@@ -392,6 +414,7 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	checkStatuses(t, fmt.Sprintf("after the revocation in block %d", res.Height), after.Statuses, 1, listURI, ch.Issuer)
+	t.Logf("revocation seen by @sd-jwt/jwt-status-list on poll %d, %s after block %d was committed", polls, time.Since(committed).Round(time.Millisecond), res.Height)
 	var other statusResult
 	runNode(t, "vci_status.mjs", env2, &other)
 	checkStatuses(t, "the other batch, after the revocation", other.Statuses, 0, "", ch.Issuer)

@@ -11,8 +11,10 @@
 //   @sd-jwt/jwt-status-list: reads each credential's status in the status list token at its
 //     status_list.uri (signature, typ, sub, iat, exp/ttl checked in lib/amanah.mjs).
 //
-// Environment: OFFER_URI, TX_CODE (optional), RESOLVER_URL (node REST base URL), STATE_FILE
-// (where the batch and the holder keys are kept for vci_status.mjs). Prints one JSON line.
+// Environment: OFFER_URI, TX_CODE (optional), WRONG_TX_CODE (optional: tried once first),
+// RESOLVER_URL (node REST base URL), STATE_FILE (where the batch and the holder keys are kept
+// for vci_status.mjs), EXPECT_CREDENTIAL_ERROR (probe: report the credential endpoint's error
+// and stop). Prints one JSON line.
 import fs from 'node:fs'
 import crypto from 'node:crypto'
 import { Openid4vciClient, setGlobalConfig } from '@openid4vc/openid4vci'
@@ -102,6 +104,13 @@ for (let i = 0; i < batchSize; i++) {
 const { jwt: badProof } = await client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: configId, nonce: 'not-a-nonce-of-this-issuer', signer: { method: 'jwk', alg: 'ES256', publicJwk: publicJwks[0] } })
 const badNonce = await errorOf(() => client.retrieveCredentials({ issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configId, proofs: { jwt: [badProof] } }))
 const proofHeader = JSON.parse(Buffer.from(proofs[0].split('.')[0], 'base64url'))
+if (process.env.EXPECT_CREDENTIAL_ERROR) {
+  // Probe mode (the offer is for fewer credentials than the metadata's batch_size, which a
+  // wallet cannot see): report what the issuer answers to a standard batch_size request.
+  const e = await errorOf(() => client.retrieveCredentials({ issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configId, proofs: { jwt: proofs } }))
+  console.log(JSON.stringify({ batch_size: batchSize, proofs: proofs.length, credential_error: e }))
+  process.exit(0)
+}
 const creds = await client.retrieveCredentials({ issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configId, proofs: { jwt: proofs } })
 const issued = (creds.credentialResponse.credentials || []).map((c) => c.credential)
 // The access token is spent with its batch: a second request is refused.
