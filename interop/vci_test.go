@@ -210,7 +210,7 @@ func TestOpenID4VCIWithOWFLibraries(t *testing.T) {
 	if e := w.Errors.BadNonce; !e.is("invalid_nonce", 400) {
 		t.Errorf("proof with a nonce the issuer never gave: %+v, want invalid_nonce (400)", e)
 	}
-	if e := w.Errors.ReusedToken; !e.is("invalid_token", 401) {
+	if e := w.Errors.ReusedToken; !e.is("invalid_token", 401) || e.WWWAuthenticate == nil || !strings.EqualFold(*e.WWWAuthenticate, "bearer") {
 		t.Errorf("second credential request with the spent access token: %+v, want invalid_token (401)", e)
 	}
 
