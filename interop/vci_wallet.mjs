@@ -21,7 +21,7 @@ import { Openid4vciClient, setGlobalConfig } from '@openid4vc/openid4vci'
 import { clientAuthenticationAnonymous, calculateJwkThumbprint, HashAlgorithm } from '@openid4vc/oauth2'
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc'
 import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs'
-import { env, fail, resolveAssertionKey, signatureVerifier, fetchStatus } from './lib/amanah.mjs'
+import { env, fail, fetchWithTimeout, resolveAssertionKey, signatureVerifier, fetchStatus } from './lib/amanah.mjs'
 
 // The test serves everything on http://127.0.0.1: the libraries refuse plain http otherwise.
 setGlobalConfig({ allowInsecureUrls: true })
@@ -172,7 +172,7 @@ const shownClaims = await vcVerifier.getClaims(presentation)
 const sri = (bytes) => 'sha256-' + crypto.createHash('sha256').update(bytes).digest('base64')
 let libraryIntegrity = null
 const vctFetcher = async (uri, integrity) => {
-  const res = await fetch(resolver.replace(/\/$/, '') + new URL(uri).pathname)
+  const res = await fetchWithTimeout(resolver.replace(/\/$/, '') + new URL(uri).pathname)
   if (!res.ok) fail(`type metadata of ${uri}: HTTP ${res.status}`)
   const bytes = Buffer.from(await res.arrayBuffer())
   if (integrity && sri(bytes) !== integrity) fail(`type metadata of ${uri}: vct#integrity ${integrity}, document hashes to ${sri(bytes)}`)

@@ -7,7 +7,7 @@ import crypto from 'node:crypto'
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose'
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list'
 
-// fail ends the script with a message on stderr and exit code 1 (runNode reports both).
+// fail throws: the script ends with the message on stderr and exit code 1 (runNode reports both).
 export function fail(msg) {
   throw new Error(msg)
 }
@@ -106,11 +106,6 @@ export function signatureVerifier(jwk) {
     if (alg === 'EdDSA') return crypto.verify(null, Buffer.from(data), key, s)
     return crypto.verify('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' }, s)
   }
-}
-
-export const sha256Hasher = async (data, alg) => {
-  if (alg.toLowerCase() !== 'sha-256') fail(`hash algorithm ${alg} not supported here`)
-  return new Uint8Array(crypto.createHash('sha256').update(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data)).digest())
 }
 
 // fetchStatus fetches the status list token at uri as a third-party relying party does (IETF
