@@ -55,6 +55,7 @@ func (s *Service) Handler(withMetrics bool) http.Handler {
 	}
 	h("GET "+oid4vci.WellKnownIssuer, "issuer_metadata", s.serveIssuerMetadata)
 	h("GET "+oid4vci.WellKnownAuthServer, "as_metadata", s.serveASMetadata)
+	h("GET /.well-known/openid-configuration", "as_metadata", s.serveASMetadata) // wallets that look there first
 	h("POST "+PathToken, "token", s.serveToken)
 	h("POST "+PathNonce, "nonce", s.serveNonce)
 	h("POST "+PathCredential, "credential", s.serveCredential)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -485,5 +486,37 @@ func TestAdminKeys(t *testing.T) {
 	}
 	if _, err := service.ParseAdminKeys("desk=0123456789abcdef0123,ops=sha256:" + strings.Repeat("ab", 32)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Suspend and reinstate act on the whole batch, one ledger transaction each; revoked is final.
+func TestSuspendReinstate(t *testing.T) {
+	e := newEnv(t, nil)
+	o := e.offer("880412-14-5566", false, 2)
+	if _, _, err := (&oid4vci.Wallet{BatchSize: 2}).Receive(context.Background(), o.URIByValue, ""); err != nil {
+		t.Fatal(err)
+	}
+	bs, _ := e.store.Batches("", 1)
+	b := bs[0]
+	for _, step := range []struct {
+		value uint8
+		want  string
+	}{{2, "suspended"}, {0, "valid"}, {1, "revoked"}} {
+		before := e.ledger.Txs
+		got, _, _, err := e.svc.SetStatus(context.Background(), b.Credentials[1].ID, step.value)
+		if err != nil || got.Status != step.want || e.ledger.Txs != before+1 {
+			t.Fatalf("%s: %v %+v (%d txs)", step.want, err, got, e.ledger.Txs-before)
+		}
+		for _, c := range b.Credentials {
+			if v := e.ledger.Get(c.ListID, c.Index); v != step.value {
+				t.Fatalf("%s: entry %d is %d", step.want, c.Index, v)
+			}
+		}
+	}
+	if _, _, _, err := e.svc.SetStatus(context.Background(), b.Credentials[0].ID, 0); err == nil {
+		t.Fatal("a revoked batch was reinstated")
+	}
+	if _, _, _, err := e.svc.SetStatus(context.Background(), "urn:uuid:nope", 1); !errors.Is(err, service.ErrUnknownCredential) {
+		t.Fatalf("unknown credential: %v", err)
 	}
 }

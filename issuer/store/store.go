@@ -1,9 +1,12 @@
 // Package store is amanah-issuer's embedded database (go.etcd.io/bbolt): credential offers
-// (pre-authorized codes and transaction codes kept as SHA-256 hashes), access tokens, c_nonces,
-// the issuer's status lists and which of their indices are allocated, and issuance records
+// (pre-authorized codes and transaction codes kept as SHA-256 hashes), access tokens, the
+// issuer's status lists and which of their indices are allocated, and issuance records
 // (a batch's credential ids and status indices; never a claim value). Every write is one
-// bbolt transaction, fsynced before it returns, so a record written before signing survives a
-// crash during signing.
+// bbolt transaction, fsynced before it returns (concurrent writes share one commit through
+// bbolt's Batch: each write function may run again alone if another in its batch fails, so
+// every one of them re-reads what it changes), so a record written before signing survives a
+// crash during signing. c_nonces live in memory only (minutes long, single use): a restart
+// forgets them, so a proof made before it is refused and the wallet asks for a new nonce.
 package store
 
 import (
@@ -13,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,7 +27,6 @@ var (
 	bOffers  = []byte("offers")  // offer id -> Offer
 	bCodes   = []byte("codes")   // sha256(pre-authorized code) -> offer id
 	bTokens  = []byte("tokens")  // sha256(access token) -> Token
-	bNonces  = []byte("nonces")  // sha256(c_nonce) -> expiry (unix ns, 8 bytes)
 	bLists   = []byte("lists")   // list id (8 bytes) -> List
 	bAlloc   = []byte("alloc")   // list id (8 bytes) -> allocation bitmap (1 bit per entry)
 	bBatches = []byte("batches") // batch id -> Batch
@@ -97,7 +100,11 @@ type Batch struct {
 }
 
 // Store is the opened database.
-type Store struct{ db *bolt.DB }
+type Store struct {
+	db      *bolt.DB
+	nonceMu sync.Mutex
+	nonces  map[string]time.Time // sha256(c_nonce) -> expiry
+}
 
 // Open opens (creating) the database file.
 func Open(path string) (*Store, error) {
@@ -106,7 +113,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bOffers, bCodes, bTokens, bNonces, bLists, bAlloc, bBatches, bCreds} {
+		for _, b := range [][]byte{bOffers, bCodes, bTokens, bLists, bAlloc, bBatches, bCreds} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -117,7 +124,7 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, nonces: map[string]time.Time{}}, nil
 }
 
 // Close closes the database.
@@ -146,7 +153,7 @@ func u64(v uint64) []byte { var b [8]byte; binary.BigEndian.PutUint64(b[:], v); 
 
 // PutOffer stores a new offer and indexes its code.
 func (s *Store) PutOffer(o *Offer) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.db.Batch(func(tx *bolt.Tx) error {
 		if err := put(tx.Bucket(bOffers), []byte(o.ID), o); err != nil {
 			return err
 		}
@@ -170,7 +177,7 @@ type RedeemFunc func(o *Offer) error
 func (s *Store) Redeem(code string, f RedeemFunc, token string, tokenExpires time.Time) (*Offer, error) {
 	var o Offer
 	var answer error
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		id := tx.Bucket(bCodes).Get(Hash(code))
 		if id == nil {
 			return ErrNotFound
@@ -208,57 +215,53 @@ func (s *Store) TokenGrant(token string) (*Token, *Offer, error) {
 
 // PutNonce stores a fresh c_nonce until expires.
 func (s *Store) PutNonce(nonce string, expires time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bNonces).Put(Hash(nonce), u64(uint64(expires.UnixNano())))
-	})
+	s.nonceMu.Lock()
+	defer s.nonceMu.Unlock()
+	s.nonces[string(Hash(nonce))] = expires
+	return nil
 }
 
 // ConsumeNonces deletes every distinct nonce given (the proofs of one batch may share a
 // c_nonce), all or nothing: it fails (deleting none) if one is unknown, used or expired.
 func (s *Store) ConsumeNonces(nonces []string, now time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bNonces)
-		seen := map[string]bool{}
-		for _, n := range nonces {
-			if seen[n] {
-				continue
-			}
-			seen[n] = true
-			v := b.Get(Hash(n))
-			if v == nil {
-				return fmt.Errorf("nonce unknown or already used")
-			}
-			if int64(binary.BigEndian.Uint64(v)) < now.UnixNano() {
-				return fmt.Errorf("nonce expired")
-			}
+	s.nonceMu.Lock()
+	defer s.nonceMu.Unlock()
+	seen := map[string]bool{}
+	for _, n := range nonces {
+		h := string(Hash(n))
+		if seen[h] {
+			continue
 		}
-		for n := range seen {
-			if err := b.Delete(Hash(n)); err != nil {
-				return err
-			}
+		seen[h] = true
+		exp, ok := s.nonces[h]
+		if !ok {
+			return fmt.Errorf("nonce unknown or already used")
 		}
-		return nil
-	})
+		if now.After(exp) {
+			return fmt.Errorf("nonce expired")
+		}
+	}
+	for h := range seen {
+		delete(s.nonces, h)
+	}
+	return nil
 }
 
-// Prune deletes expired nonces and tokens.
+// Prune forgets expired nonces.
 func (s *Store) Prune(now time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bNonces).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if int64(binary.BigEndian.Uint64(v)) < now.UnixNano() {
-				if err := c.Delete(); err != nil {
-					return err
-				}
-			}
+	s.nonceMu.Lock()
+	defer s.nonceMu.Unlock()
+	for h, exp := range s.nonces {
+		if now.After(exp) {
+			delete(s.nonces, h)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // AddList records a new status list with an empty allocation bitmap.
 func (s *Store) AddList(l List) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.db.Batch(func(tx *bolt.Tx) error {
 		if err := put(tx.Bucket(bLists), u64(l.ID), &l); err != nil {
 			return err
 		}
@@ -290,7 +293,7 @@ type PickFunc func(l List, bitmap []byte, n int) ([]uint32, error)
 // which), marks the offer used and the token spent, and writes the issuance record with every
 // credential unsigned: all in one transaction. It returns ErrListFull when no list has room.
 func (s *Store) RecordBatch(b *Batch, token string, pick PickFunc) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.db.Batch(func(tx *bolt.Tx) error {
 		var t Token
 		if err := get(tx.Bucket(bTokens), Hash(token), &t); err != nil {
 			return err
@@ -367,7 +370,7 @@ func (s *Store) MarkSigned(batchID string) error {
 
 // UpdateBatch changes a batch record in one transaction.
 func (s *Store) UpdateBatch(batchID string, f func(b *Batch) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.db.Batch(func(tx *bolt.Tx) error {
 		var b Batch
 		if err := get(tx.Bucket(bBatches), []byte(batchID), &b); err != nil {
 			return err

@@ -52,6 +52,7 @@ func (s *Server) vctAt(ctx context.Context, path string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if time.Since(s.fetched) > refreshEvery {
+		s.fetched = time.Now() // also after a failed refresh: at most one query per period
 		paths := map[string]string{}
 		var key []byte
 		for page := 0; page < 100; page++ {
@@ -65,7 +66,7 @@ func (s *Server) vctAt(ctx context.Context, path string) (string, bool) {
 				}
 			}
 			if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
-				s.paths, s.fetched = paths, time.Now()
+				s.paths = paths
 				break
 			}
 			key = res.Pagination.NextKey
