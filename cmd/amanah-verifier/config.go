@@ -98,6 +98,11 @@ type Config struct {
 	Reflection bool        `json:"reflection"`
 	Cache      CacheConfig `json:"cache"`
 	AuditLog   string      `json:"audit_log"`
+	// State is the state store of challenges and OpenID4VP transactions:
+	// "memory" (default, one process) or "redis://host:port/db" (replicas).
+	State string `json:"state"`
+	// OpenID4VP configures presentation requests and the public listener.
+	OpenID4VP OpenID4VPConfig `json:"openid4vp"`
 }
 
 // RateLimit is the per-relying-party limit.

@@ -1085,6 +1085,389 @@ func (m *CheckStatusResponse) GetLedgerHeight() int64 {
 	return 0
 }
 
+// CreatePresentationRequestRequest asks for an OpenID4VP 1.0 authorization
+// request. Give either dcql_query or the simple form (vct_values + claims).
+type CreatePresentationRequestRequest struct {
+	// dcql_query is a DCQL query (JSON text, OpenID4VP 1.0 section 6); at most
+	// 16 KiB. Only format "dc+sd-jwt" is supported.
+	DcqlQuery string `protobuf:"bytes,1,opt,name=dcql_query,json=dcqlQuery,proto3" json:"dcql_query,omitempty"`
+	// vct_values (simple form): one credential query "credential" of format
+	// dc+sd-jwt accepting these credential types. At most 64.
+	VctValues []string `protobuf:"bytes,2,rep,name=vct_values,json=vctValues,proto3" json:"vct_values,omitempty"`
+	// claims (simple form): top-level claim names the credential must disclose.
+	Claims []string `protobuf:"bytes,3,rep,name=claims,proto3" json:"claims,omitempty"`
+	// response_mode is "direct_post" or "direct_post.jwt" (encrypted to the
+	// verifier's ephemeral key); empty means direct_post.jwt.
+	ResponseMode string `protobuf:"bytes,4,opt,name=response_mode,json=responseMode,proto3" json:"response_mode,omitempty"`
+	// redirect_uri (same-device flow, optional): where the wallet sends the
+	// user after answering; the verifier appends "#response_code=...". An
+	// https URL, or http on localhost; at most 2048 bytes.
+	RedirectUri string `protobuf:"bytes,5,opt,name=redirect_uri,json=redirectUri,proto3" json:"redirect_uri,omitempty"`
+}
+
+func (m *CreatePresentationRequestRequest) Reset()         { *m = CreatePresentationRequestRequest{} }
+func (m *CreatePresentationRequestRequest) String() string { return proto.CompactTextString(m) }
+func (*CreatePresentationRequestRequest) ProtoMessage()    {}
+func (*CreatePresentationRequestRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{14}
+}
+func (m *CreatePresentationRequestRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CreatePresentationRequestRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CreatePresentationRequestRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CreatePresentationRequestRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CreatePresentationRequestRequest.Merge(m, src)
+}
+func (m *CreatePresentationRequestRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *CreatePresentationRequestRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_CreatePresentationRequestRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CreatePresentationRequestRequest proto.InternalMessageInfo
+
+func (m *CreatePresentationRequestRequest) GetDcqlQuery() string {
+	if m != nil {
+		return m.DcqlQuery
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestRequest) GetVctValues() []string {
+	if m != nil {
+		return m.VctValues
+	}
+	return nil
+}
+
+func (m *CreatePresentationRequestRequest) GetClaims() []string {
+	if m != nil {
+		return m.Claims
+	}
+	return nil
+}
+
+func (m *CreatePresentationRequestRequest) GetResponseMode() string {
+	if m != nil {
+		return m.ResponseMode
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestRequest) GetRedirectUri() string {
+	if m != nil {
+		return m.RedirectUri
+	}
+	return ""
+}
+
+// CreatePresentationRequestResponse is a new transaction.
+type CreatePresentationRequestResponse struct {
+	// transaction_id names the transaction for GetPresentationResult.
+	TransactionId string `protobuf:"bytes,1,opt,name=transaction_id,json=transactionId,proto3" json:"transaction_id,omitempty"`
+	// request_uri is the openid4vp:// authorization request (by reference:
+	// client_id and request_uri) to show as a QR code or a link.
+	RequestUri string `protobuf:"bytes,2,opt,name=request_uri,json=requestUri,proto3" json:"request_uri,omitempty"`
+	// qr_png is request_uri as a QR code (PNG).
+	QrPng []byte `protobuf:"bytes,3,opt,name=qr_png,json=qrPng,proto3" json:"qr_png,omitempty"`
+	// expires_at_unix is when the request stops being answerable.
+	ExpiresAtUnix int64 `protobuf:"varint,4,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expires_at_unix,omitempty"`
+	// client_id is the relying party's client id
+	// ("decentralized_identifier:<did>"), the KB-JWT aud.
+	ClientId string `protobuf:"bytes,5,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	// nonce is the request's nonce, the KB-JWT nonce.
+	Nonce string `protobuf:"bytes,6,opt,name=nonce,proto3" json:"nonce,omitempty"`
+}
+
+func (m *CreatePresentationRequestResponse) Reset()         { *m = CreatePresentationRequestResponse{} }
+func (m *CreatePresentationRequestResponse) String() string { return proto.CompactTextString(m) }
+func (*CreatePresentationRequestResponse) ProtoMessage()    {}
+func (*CreatePresentationRequestResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{15}
+}
+func (m *CreatePresentationRequestResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CreatePresentationRequestResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CreatePresentationRequestResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CreatePresentationRequestResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CreatePresentationRequestResponse.Merge(m, src)
+}
+func (m *CreatePresentationRequestResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *CreatePresentationRequestResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_CreatePresentationRequestResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CreatePresentationRequestResponse proto.InternalMessageInfo
+
+func (m *CreatePresentationRequestResponse) GetTransactionId() string {
+	if m != nil {
+		return m.TransactionId
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestResponse) GetRequestUri() string {
+	if m != nil {
+		return m.RequestUri
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestResponse) GetQrPng() []byte {
+	if m != nil {
+		return m.QrPng
+	}
+	return nil
+}
+
+func (m *CreatePresentationRequestResponse) GetExpiresAtUnix() int64 {
+	if m != nil {
+		return m.ExpiresAtUnix
+	}
+	return 0
+}
+
+func (m *CreatePresentationRequestResponse) GetClientId() string {
+	if m != nil {
+		return m.ClientId
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestResponse) GetNonce() string {
+	if m != nil {
+		return m.Nonce
+	}
+	return ""
+}
+
+// GetPresentationResultRequest names a transaction.
+type GetPresentationResultRequest struct {
+	// transaction_id from CreatePresentationRequest; required.
+	TransactionId string `protobuf:"bytes,1,opt,name=transaction_id,json=transactionId,proto3" json:"transaction_id,omitempty"`
+	// response_code is the code the wallet's redirect carried (same-device
+	// flow); required then, ignored otherwise.
+	ResponseCode string `protobuf:"bytes,2,opt,name=response_code,json=responseCode,proto3" json:"response_code,omitempty"`
+}
+
+func (m *GetPresentationResultRequest) Reset()         { *m = GetPresentationResultRequest{} }
+func (m *GetPresentationResultRequest) String() string { return proto.CompactTextString(m) }
+func (*GetPresentationResultRequest) ProtoMessage()    {}
+func (*GetPresentationResultRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{16}
+}
+func (m *GetPresentationResultRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GetPresentationResultRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GetPresentationResultRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GetPresentationResultRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GetPresentationResultRequest.Merge(m, src)
+}
+func (m *GetPresentationResultRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *GetPresentationResultRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_GetPresentationResultRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GetPresentationResultRequest proto.InternalMessageInfo
+
+func (m *GetPresentationResultRequest) GetTransactionId() string {
+	if m != nil {
+		return m.TransactionId
+	}
+	return ""
+}
+
+func (m *GetPresentationResultRequest) GetResponseCode() string {
+	if m != nil {
+		return m.ResponseCode
+	}
+	return ""
+}
+
+// CredentialVerdict is the verdict on one presented credential.
+type CredentialVerdict struct {
+	// credential_query_id is the DCQL credential query the credential met.
+	CredentialQueryId string `protobuf:"bytes,1,opt,name=credential_query_id,json=credentialQueryId,proto3" json:"credential_query_id,omitempty"`
+	// verdict is what VerifyPresentation gives for it.
+	Verdict *VerifyPresentationResponse `protobuf:"bytes,2,opt,name=verdict,proto3" json:"verdict,omitempty"`
+}
+
+func (m *CredentialVerdict) Reset()         { *m = CredentialVerdict{} }
+func (m *CredentialVerdict) String() string { return proto.CompactTextString(m) }
+func (*CredentialVerdict) ProtoMessage()    {}
+func (*CredentialVerdict) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{17}
+}
+func (m *CredentialVerdict) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CredentialVerdict) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CredentialVerdict.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CredentialVerdict) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CredentialVerdict.Merge(m, src)
+}
+func (m *CredentialVerdict) XXX_Size() int {
+	return m.Size()
+}
+func (m *CredentialVerdict) XXX_DiscardUnknown() {
+	xxx_messageInfo_CredentialVerdict.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CredentialVerdict proto.InternalMessageInfo
+
+func (m *CredentialVerdict) GetCredentialQueryId() string {
+	if m != nil {
+		return m.CredentialQueryId
+	}
+	return ""
+}
+
+func (m *CredentialVerdict) GetVerdict() *VerifyPresentationResponse {
+	if m != nil {
+		return m.Verdict
+	}
+	return nil
+}
+
+// GetPresentationResultResponse is a transaction's state.
+type GetPresentationResultResponse struct {
+	// status is "pending" (not yet answered), "complete" or "expired".
+	Status string `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	// verified is true when complete and every credential verified.
+	Verified bool `protobuf:"varint,2,opt,name=verified,proto3" json:"verified,omitempty"`
+	// reason is the first failed credential's reason; empty when verified.
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// credentials are the verdicts, one per presented credential.
+	Credentials []*CredentialVerdict `protobuf:"bytes,4,rep,name=credentials,proto3" json:"credentials,omitempty"`
+	// transaction_id echoes the request.
+	TransactionId string `protobuf:"bytes,5,opt,name=transaction_id,json=transactionId,proto3" json:"transaction_id,omitempty"`
+	// expires_at_unix is the transaction's expiry.
+	ExpiresAtUnix int64 `protobuf:"varint,6,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expires_at_unix,omitempty"`
+}
+
+func (m *GetPresentationResultResponse) Reset()         { *m = GetPresentationResultResponse{} }
+func (m *GetPresentationResultResponse) String() string { return proto.CompactTextString(m) }
+func (*GetPresentationResultResponse) ProtoMessage()    {}
+func (*GetPresentationResultResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{18}
+}
+func (m *GetPresentationResultResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GetPresentationResultResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GetPresentationResultResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GetPresentationResultResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GetPresentationResultResponse.Merge(m, src)
+}
+func (m *GetPresentationResultResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *GetPresentationResultResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_GetPresentationResultResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GetPresentationResultResponse proto.InternalMessageInfo
+
+func (m *GetPresentationResultResponse) GetStatus() string {
+	if m != nil {
+		return m.Status
+	}
+	return ""
+}
+
+func (m *GetPresentationResultResponse) GetVerified() bool {
+	if m != nil {
+		return m.Verified
+	}
+	return false
+}
+
+func (m *GetPresentationResultResponse) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *GetPresentationResultResponse) GetCredentials() []*CredentialVerdict {
+	if m != nil {
+		return m.Credentials
+	}
+	return nil
+}
+
+func (m *GetPresentationResultResponse) GetTransactionId() string {
+	if m != nil {
+		return m.TransactionId
+	}
+	return ""
+}
+
+func (m *GetPresentationResultResponse) GetExpiresAtUnix() int64 {
+	if m != nil {
+		return m.ExpiresAtUnix
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*CreateChallengeRequest)(nil), "amanah.verifier.v1.CreateChallengeRequest")
 	proto.RegisterType((*CreateChallengeResponse)(nil), "amanah.verifier.v1.CreateChallengeResponse")
@@ -1101,92 +1484,121 @@ func init() {
 	proto.RegisterType((*ResolveDidResponse)(nil), "amanah.verifier.v1.ResolveDidResponse")
 	proto.RegisterType((*CheckStatusRequest)(nil), "amanah.verifier.v1.CheckStatusRequest")
 	proto.RegisterType((*CheckStatusResponse)(nil), "amanah.verifier.v1.CheckStatusResponse")
+	proto.RegisterType((*CreatePresentationRequestRequest)(nil), "amanah.verifier.v1.CreatePresentationRequestRequest")
+	proto.RegisterType((*CreatePresentationRequestResponse)(nil), "amanah.verifier.v1.CreatePresentationRequestResponse")
+	proto.RegisterType((*GetPresentationResultRequest)(nil), "amanah.verifier.v1.GetPresentationResultRequest")
+	proto.RegisterType((*CredentialVerdict)(nil), "amanah.verifier.v1.CredentialVerdict")
+	proto.RegisterType((*GetPresentationResultResponse)(nil), "amanah.verifier.v1.GetPresentationResultResponse")
 }
 
 func init() { proto.RegisterFile("amanah/verifier/v1/verifier.proto", fileDescriptor_f00e1e56911134d2) }
 
 var fileDescriptor_f00e1e56911134d2 = []byte{
-	// 1270 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x56, 0xcd, 0x6e, 0xdb, 0x46,
-	0x17, 0x0d, 0x29, 0x47, 0x96, 0xae, 0x24, 0xcb, 0xdf, 0x24, 0x70, 0x14, 0x7d, 0xa9, 0xe2, 0xd0,
-	0x8d, 0xe3, 0xa4, 0x88, 0x84, 0x28, 0xfd, 0x09, 0x02, 0xb4, 0x40, 0xe2, 0xa4, 0xa8, 0xe3, 0x45,
-	0x0d, 0x3a, 0xf1, 0xa2, 0x40, 0x41, 0x8c, 0xc8, 0xb1, 0x34, 0x11, 0x4d, 0xb2, 0x1c, 0x52, 0x31,
-	0x51, 0x74, 0xe3, 0xee, 0xda, 0x4d, 0x81, 0xa2, 0x28, 0xd0, 0xe7, 0xe8, 0x2b, 0x14, 0x28, 0xba,
-	0x0a, 0x90, 0x4d, 0x97, 0x85, 0xdd, 0x07, 0x29, 0xe6, 0x87, 0x14, 0x65, 0xd1, 0x8d, 0xbb, 0x9b,
-	0x7b, 0x38, 0x33, 0x3c, 0x73, 0xee, 0xb9, 0x77, 0x06, 0x6e, 0xe0, 0x03, 0xec, 0xe1, 0x51, 0x6f,
-	0x42, 0x42, 0xba, 0x4f, 0x49, 0xd8, 0x9b, 0xdc, 0xcb, 0xc6, 0xdd, 0x20, 0xf4, 0x23, 0x1f, 0x21,
-	0x39, 0xa5, 0x9b, 0xc1, 0x93, 0x7b, 0xed, 0x6b, 0x43, 0xdf, 0x1f, 0xba, 0xa4, 0x87, 0x03, 0xda,
-	0xc3, 0x9e, 0xe7, 0x47, 0x38, 0xa2, 0xbe, 0xc7, 0xe4, 0x0a, 0xe3, 0x3b, 0x0d, 0x56, 0x36, 0x43,
-	0x82, 0x23, 0xb2, 0x39, 0xc2, 0xae, 0x4b, 0xbc, 0x21, 0x31, 0xc9, 0x57, 0x31, 0x61, 0x11, 0x6a,
-	0x43, 0x05, 0xc7, 0x0e, 0x25, 0x9e, 0x4d, 0x5a, 0xda, 0xaa, 0xb6, 0x51, 0x35, 0xb3, 0x18, 0xdd,
-	0x86, 0x65, 0x3b, 0x24, 0x0e, 0xf1, 0x22, 0x8a, 0x5d, 0x2b, 0x4a, 0x02, 0xc2, 0x5a, 0xfa, 0x6a,
-	0x69, 0xa3, 0x6a, 0x36, 0xa7, 0xf8, 0x73, 0x0e, 0xf3, 0xa9, 0xa1, 0xdc, 0x91, 0x38, 0x96, 0xed,
-	0x62, 0x7a, 0xc0, 0x5a, 0x25, 0x39, 0x35, 0xc3, 0x37, 0x05, 0x6c, 0x30, 0xb8, 0x32, 0xc7, 0x85,
-	0x05, 0xbe, 0xc7, 0x08, 0xba, 0x0c, 0x17, 0x3d, 0x7f, 0xca, 0x44, 0x06, 0x68, 0x1d, 0x9a, 0xe4,
-	0x30, 0xa0, 0x21, 0x61, 0x16, 0x8e, 0xac, 0xd8, 0xa3, 0x87, 0x2d, 0x7d, 0x55, 0xdb, 0x28, 0x99,
-	0x0d, 0x05, 0x3f, 0x8a, 0x5e, 0x78, 0xf4, 0x70, 0xe6, 0x28, 0xa5, 0xd9, 0xa3, 0x18, 0xdf, 0x6b,
-	0x50, 0xde, 0xf1, 0x5d, 0x6a, 0x27, 0x68, 0x0d, 0x1a, 0xd8, 0xb6, 0x49, 0xc0, 0x99, 0x4e, 0xec,
-	0x88, 0xb5, 0x34, 0xc1, 0xb3, 0x9e, 0x82, 0x7b, 0x76, 0xc4, 0xd0, 0x2d, 0x10, 0xbc, 0x69, 0x38,
-	0x3d, 0x8e, 0x3c, 0xf9, 0x52, 0x0a, 0xcb, 0xd3, 0xa0, 0xfb, 0xb0, 0x72, 0x80, 0x0f, 0x2d, 0x16,
-	0xe1, 0x28, 0x66, 0x16, 0x1e, 0x12, 0x8b, 0x11, 0xdb, 0xf7, 0x1c, 0x26, 0x28, 0x94, 0xcc, 0x4b,
-	0x07, 0xf8, 0x70, 0x57, 0x7c, 0x7c, 0x34, 0x24, 0xbb, 0xf2, 0x93, 0xf1, 0xab, 0x06, 0x57, 0xf7,
-	0x78, 0xf6, 0x92, 0x9d, 0x90, 0x30, 0xe2, 0xc9, 0x6c, 0xa5, 0x29, 0x31, 0xa0, 0x1e, 0xe4, 0x60,
-	0x25, 0xc6, 0x0c, 0x36, 0x55, 0x4a, 0xcf, 0x2b, 0xd5, 0x87, 0x72, 0x20, 0x0e, 0x29, 0x7e, 0x5e,
-	0xeb, 0xb7, 0xbb, 0xf3, 0x56, 0xe9, 0x4a, 0x19, 0x4c, 0x35, 0x93, 0x67, 0x8e, 0x7a, 0xb6, 0x1b,
-	0x3b, 0xc4, 0x22, 0x13, 0xea, 0x08, 0xf5, 0x16, 0x56, 0xb5, 0x8d, 0x8a, 0xd9, 0x54, 0xf8, 0x53,
-	0x05, 0x1b, 0xdb, 0x50, 0xdb, 0x1c, 0x11, 0x7b, 0x6c, 0x12, 0x16, 0xbb, 0x11, 0xe7, 0x60, 0xf3,
-	0x30, 0xcd, 0x96, 0x08, 0xd0, 0x12, 0xe8, 0xfe, 0x58, 0xd0, 0xaa, 0x98, 0xba, 0x3f, 0x46, 0x2b,
-	0x50, 0x0e, 0x09, 0x66, 0xbe, 0xa7, 0x72, 0xa2, 0x22, 0xe3, 0xb7, 0x05, 0x68, 0x17, 0x69, 0xa0,
-	0xac, 0xd0, 0x86, 0x8a, 0x22, 0xed, 0x88, 0xfd, 0x2b, 0x66, 0x16, 0xe7, 0xb6, 0xd4, 0xf3, 0x5b,
-	0x22, 0x0f, 0x96, 0x1d, 0xca, 0x6c, 0xd7, 0x67, 0xb3, 0x26, 0xac, 0xf5, 0x37, 0x8b, 0x84, 0x38,
-	0xfb, 0xef, 0xdd, 0x27, 0xe9, 0x36, 0x32, 0xcb, 0x4f, 0xbd, 0x28, 0x4c, 0xcc, 0xa6, 0x33, 0x8b,
-	0x72, 0x1e, 0x94, 0xb1, 0x98, 0x84, 0x42, 0xb0, 0xaa, 0xa9, 0x22, 0xb4, 0x0c, 0xa5, 0x89, 0x1d,
-	0xb5, 0x2e, 0x0a, 0x90, 0x0f, 0xd1, 0xbb, 0xb0, 0x24, 0xbe, 0x39, 0x99, 0x83, 0xcb, 0xc2, 0x1d,
-	0x75, 0x89, 0x2a, 0x03, 0x17, 0x18, 0x7d, 0xb1, 0xc8, 0xe8, 0x6b, 0xd0, 0x70, 0x89, 0x33, 0x24,
-	0xa1, 0x35, 0x22, 0x74, 0x38, 0x8a, 0x5a, 0x15, 0xb9, 0x99, 0x04, 0x3f, 0x13, 0x18, 0xfa, 0x08,
-	0xca, 0x22, 0x21, 0xac, 0x55, 0x15, 0x12, 0x5c, 0x2f, 0x92, 0x20, 0x97, 0x4e, 0x53, 0x4d, 0x47,
-	0x3d, 0xb8, 0x94, 0xb7, 0x9a, 0xc5, 0x46, 0xb8, 0xff, 0xc1, 0x87, 0x2d, 0x10, 0xa7, 0x41, 0xf9,
-	0x4f, 0xbb, 0xe2, 0x0b, 0x7a, 0x00, 0x95, 0xcc, 0x39, 0x35, 0xe1, 0xbb, 0x6b, 0x45, 0xff, 0x4a,
-	0x6d, 0x64, 0x66, 0xb3, 0xdb, 0x8f, 0xe1, 0x72, 0x91, 0xd2, 0x5c, 0xc0, 0x31, 0x49, 0x94, 0xaf,
-	0xf8, 0x90, 0x7b, 0x6d, 0x82, 0xdd, 0x38, 0xf3, 0xbb, 0x08, 0x1e, 0xea, 0x0f, 0x34, 0xe3, 0x8d,
-	0x06, 0x95, 0x74, 0x6b, 0x74, 0x15, 0x2a, 0xf6, 0x08, 0x53, 0xcf, 0xa2, 0x8e, 0x5a, 0xbd, 0x28,
-	0xe2, 0x2d, 0x61, 0x1a, 0xa5, 0x96, 0x6c, 0x1e, 0x2a, 0x42, 0xd7, 0xa1, 0xe6, 0xf2, 0x81, 0x35,
-	0x70, 0x7d, 0x7b, 0x2c, 0x4c, 0x5a, 0x37, 0x41, 0x40, 0x8f, 0x39, 0x82, 0xde, 0x87, 0x8b, 0xfb,
-	0x98, 0xf7, 0x89, 0x05, 0xa1, 0x63, 0xa7, 0xb0, 0xa6, 0x42, 0x7f, 0x42, 0x9c, 0x4f, 0xb1, 0x1d,
-	0x99, 0x72, 0x32, 0xfa, 0x18, 0x16, 0x59, 0x3c, 0x78, 0x49, 0x94, 0x0f, 0x6a, 0xfd, 0xb5, 0x7f,
-	0xd3, 0x64, 0x57, 0x4e, 0x35, 0xd3, 0x35, 0xc6, 0x10, 0x60, 0xba, 0x27, 0x3f, 0x3d, 0x8b, 0xfc,
-	0x30, 0xeb, 0x8b, 0x22, 0x48, 0x55, 0xd2, 0x05, 0xe3, 0x59, 0x95, 0xe4, 0x29, 0x64, 0x80, 0xfe,
-	0x0f, 0xd5, 0x20, 0xf4, 0xfd, 0x7d, 0xcb, 0x0f, 0x98, 0x70, 0x6a, 0xdd, 0xac, 0x08, 0xe0, 0xf3,
-	0x80, 0x19, 0x47, 0x3a, 0x34, 0x4f, 0xb1, 0xc8, 0xf9, 0x5a, 0x3b, 0xed, 0xeb, 0x31, 0x75, 0x54,
-	0x0a, 0xf8, 0xb0, 0xc0, 0xd7, 0xa5, 0x02, 0x5f, 0xab, 0x7a, 0x58, 0x98, 0xd6, 0xc3, 0x3b, 0x00,
-	0xaa, 0x63, 0xc6, 0x21, 0x55, 0x85, 0x52, 0x95, 0xc8, 0x8b, 0x90, 0xa2, 0x1b, 0x50, 0x57, 0x9f,
-	0xa9, 0xe7, 0x10, 0x59, 0x2c, 0x0d, 0xb3, 0x26, 0xb1, 0x2d, 0x0e, 0xf1, 0x1a, 0x08, 0x89, 0x9b,
-	0x50, 0x6f, 0x68, 0x05, 0x38, 0x8c, 0x12, 0x51, 0x29, 0x55, 0xb3, 0xae, 0xc0, 0x1d, 0x8e, 0xf1,
-	0x82, 0x12, 0xa6, 0xce, 0xf1, 0x93, 0xa5, 0xd2, 0x50, 0xb0, 0x24, 0x68, 0x7c, 0x02, 0xff, 0x33,
-	0x09, 0xf3, 0xdd, 0x09, 0x79, 0x42, 0x9d, 0xb4, 0x0d, 0x2f, 0x43, 0xc9, 0xc9, 0x6c, 0xc4, 0x87,
-	0xe8, 0x0a, 0x2c, 0xce, 0x5e, 0x40, 0x65, 0x2c, 0xd7, 0x7f, 0x09, 0x4d, 0xd1, 0x4c, 0xa8, 0x2d,
-	0xea, 0x62, 0x9b, 0x24, 0xbc, 0x0d, 0x66, 0x8b, 0x75, 0xea, 0x88, 0x66, 0x19, 0x87, 0x93, 0xcc,
-	0xc0, 0x22, 0xe0, 0xfa, 0x05, 0xf1, 0xc0, 0xa5, 0xb6, 0x35, 0x26, 0x89, 0xf5, 0xf2, 0xd5, 0x58,
-	0x35, 0xc9, 0xba, 0x44, 0xb7, 0x49, 0xf2, 0xec, 0xd5, 0xd8, 0xf8, 0x59, 0x03, 0x94, 0xe7, 0xa7,
-	0x5a, 0xe4, 0x3c, 0xc1, 0x67, 0xb0, 0x84, 0x19, 0x23, 0xa1, 0xa8, 0xdb, 0x31, 0x49, 0xe4, 0xa5,
-	0x75, 0x86, 0xf7, 0x4e, 0x31, 0x36, 0x1b, 0xd9, 0xd2, 0x6d, 0x92, 0xb0, 0xf9, 0x26, 0x53, 0x9a,
-	0x6f, 0x32, 0xc6, 0x73, 0x40, 0xa2, 0x85, 0xc8, 0x1b, 0x2e, 0xa7, 0x1c, 0x4f, 0xab, 0x22, 0x16,
-	0x87, 0x94, 0x9f, 0x5e, 0x66, 0x52, 0x17, 0x99, 0x94, 0x41, 0xce, 0x67, 0xa5, 0xbc, 0xcf, 0x8c,
-	0x11, 0x5c, 0x9a, 0xd9, 0x75, 0xfa, 0x3a, 0x90, 0xee, 0xd6, 0xe4, 0x26, 0xd2, 0xdd, 0x2b, 0x50,
-	0x96, 0xbe, 0x48, 0x2f, 0x03, 0x19, 0x9d, 0x8b, 0x7f, 0xff, 0x8f, 0x05, 0xa8, 0xec, 0x29, 0x4d,
-	0xd0, 0x4f, 0x1a, 0x34, 0x4f, 0xbd, 0x4c, 0xd0, 0x9d, 0xc2, 0xae, 0x59, 0xf8, 0x94, 0x6a, 0xbf,
-	0x77, 0xae, 0xb9, 0xf2, 0x30, 0xc6, 0xed, 0xa3, 0x37, 0x7f, 0xff, 0xa8, 0xaf, 0x3d, 0xd4, 0xee,
-	0x18, 0x9d, 0x5e, 0xc1, 0x9b, 0xcf, 0x4e, 0x57, 0x30, 0xf4, 0x8b, 0x06, 0x68, 0xfe, 0xae, 0x42,
-	0x77, 0xcf, 0x7b, 0xa7, 0x49, 0x76, 0xdd, 0xff, 0x76, 0x05, 0x1a, 0x37, 0x05, 0xc1, 0xeb, 0x9c,
-	0x60, 0xbb, 0x77, 0xd6, 0xa3, 0x34, 0x41, 0xdf, 0x6a, 0x00, 0x53, 0x6f, 0xa2, 0x9b, 0x45, 0x7f,
-	0x99, 0xab, 0xad, 0xf6, 0xfa, 0xdb, 0xa6, 0x29, 0x12, 0xeb, 0x82, 0xc4, 0x2a, 0x2a, 0x94, 0xc8,
-	0xa1, 0x0e, 0xeb, 0x7d, 0xed, 0x50, 0xe7, 0x1b, 0x74, 0xa4, 0xa9, 0xa7, 0x89, 0xb4, 0x0c, 0x5a,
-	0x3f, 0xf3, 0xb2, 0x9b, 0x71, 0x6a, 0xfb, 0xd6, 0x5b, 0xe7, 0x29, 0x22, 0x86, 0x20, 0x72, 0x0d,
-	0x15, 0x4a, 0x21, 0x1d, 0xf7, 0x78, 0xeb, 0xf7, 0xe3, 0x8e, 0xf6, 0xfa, 0xb8, 0xa3, 0xfd, 0x75,
-	0xdc, 0xd1, 0x7e, 0x38, 0xe9, 0x5c, 0x78, 0x7d, 0xd2, 0xb9, 0xf0, 0xe7, 0x49, 0xe7, 0xc2, 0x17,
-	0xbd, 0x21, 0x8d, 0x46, 0xf1, 0xa0, 0x6b, 0xfb, 0x07, 0x6a, 0xfd, 0x5d, 0xea, 0xcc, 0xef, 0xa4,
-	0x06, 0xc1, 0x60, 0x50, 0x16, 0xef, 0xf6, 0xfb, 0xff, 0x04, 0x00, 0x00, 0xff, 0xff, 0x52, 0x3e,
-	0x46, 0x83, 0x0e, 0x0c, 0x00, 0x00,
+	// 1660 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x58, 0xdd, 0x6f, 0x13, 0x57,
+	0x16, 0x67, 0xec, 0xc4, 0xb1, 0x8f, 0x9d, 0x0f, 0x6e, 0x20, 0x18, 0x13, 0x4c, 0x98, 0x2c, 0x21,
+	0xb0, 0xc2, 0x86, 0x00, 0xbb, 0x08, 0xed, 0xae, 0x96, 0x04, 0x16, 0x42, 0xb4, 0xda, 0xec, 0x04,
+	0xf2, 0xb0, 0xd2, 0x6a, 0x34, 0x99, 0x7b, 0xb1, 0x2f, 0x9e, 0xcc, 0x38, 0xf7, 0x8e, 0x4d, 0x2c,
+	0xc4, 0x0b, 0xbc, 0xb5, 0xaa, 0x54, 0xa9, 0xaa, 0x2a, 0xb5, 0xff, 0x46, 0x9f, 0x2b, 0x5e, 0x2a,
+	0x55, 0x7d, 0x42, 0xe2, 0xa5, 0x2f, 0x95, 0x2a, 0xe8, 0x1f, 0x52, 0xdd, 0x8f, 0x19, 0x8f, 0xe3,
+	0x31, 0x24, 0x7d, 0xe9, 0xdb, 0xdc, 0xdf, 0xfd, 0xfa, 0x9d, 0x73, 0x7e, 0xe7, 0xdc, 0x63, 0xc3,
+	0x79, 0x67, 0xd7, 0xf1, 0x9d, 0x66, 0xbd, 0x4b, 0x18, 0x7d, 0x42, 0x09, 0xab, 0x77, 0xaf, 0xc5,
+	0xdf, 0xb5, 0x36, 0x0b, 0xc2, 0x00, 0x21, 0xb5, 0xa4, 0x16, 0xc3, 0xdd, 0x6b, 0x95, 0xf9, 0x46,
+	0x10, 0x34, 0x3c, 0x52, 0x77, 0xda, 0xb4, 0xee, 0xf8, 0x7e, 0x10, 0x3a, 0x21, 0x0d, 0x7c, 0xae,
+	0x76, 0x98, 0x9f, 0x18, 0x30, 0xb7, 0xc6, 0x88, 0x13, 0x92, 0xb5, 0xa6, 0xe3, 0x79, 0xc4, 0x6f,
+	0x10, 0x8b, 0xec, 0x75, 0x08, 0x0f, 0x51, 0x05, 0xf2, 0x4e, 0x07, 0x53, 0xe2, 0xbb, 0xa4, 0x6c,
+	0x2c, 0x18, 0xcb, 0x05, 0x2b, 0x1e, 0xa3, 0x4b, 0x30, 0xe3, 0x32, 0x82, 0x89, 0x1f, 0x52, 0xc7,
+	0xb3, 0xc3, 0x5e, 0x9b, 0xf0, 0x72, 0x66, 0x21, 0xbb, 0x5c, 0xb0, 0xa6, 0xfb, 0xf8, 0x23, 0x01,
+	0x8b, 0xa5, 0x4c, 0x9d, 0x48, 0xb0, 0xed, 0x7a, 0x0e, 0xdd, 0xe5, 0xe5, 0xac, 0x5a, 0x1a, 0xe3,
+	0x6b, 0x12, 0x36, 0x39, 0x9c, 0x1a, 0xe2, 0xc2, 0xdb, 0x81, 0xcf, 0x09, 0x3a, 0x01, 0xe3, 0x7e,
+	0xd0, 0x67, 0xa2, 0x06, 0x68, 0x09, 0xa6, 0xc9, 0x7e, 0x9b, 0x32, 0xc2, 0x6d, 0x27, 0xb4, 0x3b,
+	0x3e, 0xdd, 0x2f, 0x67, 0x16, 0x8c, 0xe5, 0xac, 0x35, 0xa9, 0xe1, 0x3b, 0xe1, 0x63, 0x9f, 0xee,
+	0x0f, 0x98, 0x92, 0x1d, 0x34, 0xc5, 0xfc, 0xd4, 0x80, 0xdc, 0x66, 0xe0, 0x51, 0xb7, 0x87, 0x16,
+	0x61, 0xd2, 0x71, 0x5d, 0xd2, 0x16, 0x4c, 0xbb, 0x6e, 0xc8, 0xcb, 0x86, 0xe4, 0x59, 0x8a, 0xc0,
+	0x6d, 0x37, 0xe4, 0xe8, 0x22, 0x48, 0xde, 0x94, 0xf5, 0xcd, 0x51, 0x96, 0x4f, 0x45, 0xb0, 0xb2,
+	0x06, 0x5d, 0x87, 0xb9, 0x5d, 0x67, 0xdf, 0xe6, 0xa1, 0x13, 0x76, 0xb8, 0xed, 0x34, 0x88, 0xcd,
+	0x89, 0x1b, 0xf8, 0x98, 0x4b, 0x0a, 0x59, 0x6b, 0x76, 0xd7, 0xd9, 0xdf, 0x92, 0x93, 0x77, 0x1a,
+	0x64, 0x4b, 0x4d, 0x99, 0xdf, 0x1a, 0x70, 0x7a, 0x5b, 0x44, 0xaf, 0xb7, 0xc9, 0x08, 0x27, 0xbe,
+	0x8a, 0x56, 0x14, 0x12, 0x13, 0x4a, 0xed, 0x04, 0xac, 0x9d, 0x31, 0x80, 0xf5, 0x3d, 0x95, 0x49,
+	0x7a, 0x6a, 0x05, 0x72, 0x6d, 0x69, 0xa4, 0xbc, 0xbc, 0xb8, 0x52, 0xa9, 0x0d, 0x4b, 0xa5, 0xa6,
+	0xdc, 0x60, 0xe9, 0x95, 0x22, 0x72, 0xd4, 0x77, 0xbd, 0x0e, 0x26, 0x36, 0xe9, 0x52, 0x2c, 0xbd,
+	0x37, 0xb6, 0x60, 0x2c, 0xe7, 0xad, 0x69, 0x8d, 0xdf, 0xd3, 0xb0, 0xb9, 0x01, 0xc5, 0xb5, 0x26,
+	0x71, 0x5b, 0x16, 0xe1, 0x1d, 0x2f, 0x14, 0x1c, 0x5c, 0x31, 0x8c, 0xa2, 0x25, 0x07, 0x68, 0x0a,
+	0x32, 0x41, 0x4b, 0xd2, 0xca, 0x5b, 0x99, 0xa0, 0x85, 0xe6, 0x20, 0xc7, 0x88, 0xc3, 0x03, 0x5f,
+	0xc7, 0x44, 0x8f, 0xcc, 0xef, 0xc7, 0xa0, 0x92, 0xe6, 0x03, 0x2d, 0x85, 0x0a, 0xe4, 0x35, 0x69,
+	0x2c, 0xcf, 0xcf, 0x5b, 0xf1, 0x38, 0x71, 0x64, 0x26, 0x79, 0x24, 0xf2, 0x61, 0x06, 0x53, 0xee,
+	0x7a, 0x01, 0x1f, 0x14, 0x61, 0x71, 0x65, 0x2d, 0xcd, 0x11, 0xa3, 0x6f, 0xaf, 0xdd, 0x8d, 0x8e,
+	0x51, 0x51, 0xbe, 0xe7, 0x87, 0xac, 0x67, 0x4d, 0xe3, 0x41, 0x54, 0xf0, 0xa0, 0x9c, 0x77, 0x08,
+	0x93, 0x0e, 0x2b, 0x58, 0x7a, 0x84, 0x66, 0x20, 0xdb, 0x75, 0xc3, 0xf2, 0xb8, 0x04, 0xc5, 0x27,
+	0xfa, 0x13, 0x4c, 0xc9, 0x39, 0x1c, 0x2b, 0x38, 0x27, 0xd5, 0x51, 0x52, 0xa8, 0x16, 0x70, 0x8a,
+	0xd0, 0x27, 0xd2, 0x84, 0xbe, 0x08, 0x93, 0x1e, 0xc1, 0x0d, 0xc2, 0xec, 0x26, 0xa1, 0x8d, 0x66,
+	0x58, 0xce, 0xab, 0xc3, 0x14, 0xf8, 0x40, 0x62, 0xe8, 0xaf, 0x90, 0x93, 0x01, 0xe1, 0xe5, 0x82,
+	0x74, 0xc1, 0xb9, 0x34, 0x17, 0x24, 0xc2, 0x69, 0xe9, 0xe5, 0xa8, 0x0e, 0xb3, 0x49, 0xa9, 0xd9,
+	0xbc, 0xe9, 0xac, 0xdc, 0xfc, 0x4b, 0x19, 0xa4, 0x35, 0x28, 0x39, 0xb5, 0x25, 0x67, 0xd0, 0x2d,
+	0xc8, 0xc7, 0xca, 0x29, 0x4a, 0xdd, 0xcd, 0xa7, 0xdd, 0x15, 0xc9, 0xc8, 0x8a, 0x57, 0x57, 0x56,
+	0xe1, 0x44, 0x9a, 0xa7, 0x85, 0x03, 0x5b, 0xa4, 0xa7, 0x75, 0x25, 0x3e, 0x85, 0xd6, 0xba, 0x8e,
+	0xd7, 0x89, 0xf5, 0x2e, 0x07, 0xb7, 0x33, 0xb7, 0x0c, 0xf3, 0xad, 0x01, 0xf9, 0xe8, 0x68, 0x74,
+	0x1a, 0xf2, 0x6e, 0xd3, 0xa1, 0xbe, 0x4d, 0xb1, 0xde, 0x3d, 0x21, 0xc7, 0xeb, 0x52, 0x34, 0xda,
+	0x5b, 0xaa, 0x78, 0xe8, 0x11, 0x3a, 0x07, 0x45, 0x4f, 0x7c, 0xd8, 0x3b, 0x5e, 0xe0, 0xb6, 0xa4,
+	0x48, 0x4b, 0x16, 0x48, 0x68, 0x55, 0x20, 0xe8, 0x06, 0x8c, 0x3f, 0x71, 0x44, 0x9d, 0x18, 0x93,
+	0x7e, 0xac, 0xa6, 0xe6, 0x14, 0x0b, 0xba, 0x04, 0xff, 0xcb, 0x71, 0x43, 0x4b, 0x2d, 0x46, 0x7f,
+	0x87, 0x09, 0xde, 0xd9, 0x79, 0x4a, 0xb4, 0x0e, 0x8a, 0x2b, 0x8b, 0x1f, 0xf2, 0xc9, 0x96, 0x5a,
+	0x6a, 0x45, 0x7b, 0xcc, 0x06, 0x40, 0xff, 0x4c, 0x61, 0x3d, 0x0f, 0x03, 0x16, 0xd7, 0x45, 0x39,
+	0x88, 0xbc, 0x94, 0x91, 0x8c, 0x07, 0xbd, 0xa4, 0xac, 0x50, 0x03, 0x74, 0x06, 0x0a, 0x6d, 0x16,
+	0x04, 0x4f, 0xec, 0xa0, 0xcd, 0xa5, 0x52, 0x4b, 0x56, 0x5e, 0x02, 0xff, 0x69, 0x73, 0xf3, 0x65,
+	0x06, 0xa6, 0x0f, 0xb0, 0x48, 0xe8, 0xda, 0x38, 0xa8, 0xeb, 0x16, 0xc5, 0x3a, 0x04, 0xe2, 0x33,
+	0x45, 0xd7, 0xd9, 0x14, 0x5d, 0xeb, 0x7c, 0x18, 0xeb, 0xe7, 0xc3, 0x59, 0x00, 0x5d, 0x31, 0x3b,
+	0x8c, 0xea, 0x44, 0x29, 0x28, 0xe4, 0x31, 0xa3, 0xe8, 0x3c, 0x94, 0xf4, 0x34, 0xf5, 0x31, 0x51,
+	0xc9, 0x32, 0x69, 0x15, 0x15, 0xb6, 0x2e, 0x20, 0x91, 0x03, 0x8c, 0x78, 0x3d, 0xea, 0x37, 0xec,
+	0xb6, 0xc3, 0xc2, 0x9e, 0xcc, 0x94, 0x82, 0x55, 0xd2, 0xe0, 0xa6, 0xc0, 0x44, 0x42, 0x49, 0x51,
+	0x27, 0xf8, 0xa9, 0x54, 0x99, 0xd4, 0xb0, 0x22, 0x68, 0xfe, 0x03, 0x8e, 0x5b, 0x84, 0x07, 0x5e,
+	0x97, 0xdc, 0xa5, 0x38, 0x2a, 0xc3, 0x33, 0x90, 0xc5, 0xb1, 0x8c, 0xc4, 0x27, 0x3a, 0x05, 0x13,
+	0x83, 0x0f, 0x50, 0xce, 0x51, 0xfb, 0xff, 0x0f, 0xd3, 0xb2, 0x98, 0x50, 0x57, 0xe6, 0xc5, 0x06,
+	0xe9, 0x89, 0x32, 0x18, 0x6f, 0xce, 0x50, 0x2c, 0x8b, 0x65, 0x87, 0x75, 0x63, 0x01, 0xcb, 0x81,
+	0xf0, 0x5f, 0xbb, 0xb3, 0xe3, 0x51, 0xd7, 0x6e, 0x91, 0x9e, 0xfd, 0xf4, 0x59, 0x4b, 0x17, 0xc9,
+	0x92, 0x42, 0x37, 0x48, 0xef, 0xe1, 0xb3, 0x96, 0xf9, 0x95, 0x01, 0x28, 0xc9, 0x4f, 0x97, 0xc8,
+	0x61, 0x82, 0x0f, 0x61, 0xca, 0xe1, 0x9c, 0x30, 0x99, 0xb7, 0x2d, 0xd2, 0x53, 0x8f, 0xd6, 0x08,
+	0xed, 0x1d, 0x60, 0x6c, 0x4d, 0xc6, 0x5b, 0x37, 0x48, 0x8f, 0x0f, 0x17, 0x99, 0xec, 0x70, 0x91,
+	0x31, 0x1f, 0x01, 0x92, 0x25, 0x44, 0xbd, 0x70, 0x09, 0xcf, 0x89, 0xb0, 0x6a, 0x62, 0x1d, 0x46,
+	0x85, 0xf5, 0x2a, 0x92, 0x19, 0x19, 0x49, 0x35, 0x48, 0xe8, 0x2c, 0x9b, 0xd4, 0x99, 0xd9, 0x84,
+	0xd9, 0x81, 0x53, 0xfb, 0xdd, 0x81, 0x52, 0xb7, 0xa1, 0x0e, 0x51, 0xea, 0x9e, 0x83, 0x9c, 0xd2,
+	0x45, 0xf4, 0x18, 0xa8, 0xd1, 0xe1, 0xf8, 0xbf, 0x36, 0x60, 0x41, 0x35, 0x23, 0x29, 0x0f, 0x71,
+	0x64, 0xce, 0x59, 0x00, 0xec, 0xee, 0x79, 0xf6, 0x5e, 0x87, 0xb0, 0xa8, 0x28, 0x15, 0x04, 0xf2,
+	0x5f, 0x01, 0x88, 0xe9, 0xae, 0x1b, 0xda, 0x92, 0x4d, 0xd4, 0x25, 0x14, 0xba, 0x6e, 0xb8, 0x2d,
+	0x01, 0xc1, 0x6f, 0xa0, 0x1f, 0xd2, 0x23, 0x25, 0x60, 0x65, 0x99, 0xbd, 0x1b, 0x60, 0xa2, 0xd3,
+	0xa3, 0x14, 0x81, 0xff, 0x0e, 0x30, 0x11, 0x89, 0xc0, 0x08, 0xa6, 0x8c, 0xb8, 0x61, 0x22, 0x53,
+	0x8a, 0x11, 0xf6, 0x98, 0x51, 0xf3, 0x67, 0x03, 0xce, 0x7f, 0xc0, 0x04, 0xed, 0xbb, 0x0b, 0x30,
+	0x15, 0x32, 0xc7, 0xe7, 0x8e, 0x2b, 0xb5, 0x11, 0xcb, 0x66, 0x32, 0x81, 0xae, 0x63, 0x51, 0x0c,
+	0x75, 0xbb, 0x26, 0xaf, 0x53, 0x1e, 0x05, 0x0d, 0x89, 0xcc, 0x3c, 0x09, 0xb9, 0x3d, 0x66, 0xb7,
+	0xfd, 0x46, 0x54, 0x62, 0xf6, 0xd8, 0xa6, 0xdf, 0x48, 0x7b, 0xb9, 0xc6, 0xd2, 0x5e, 0xae, 0x33,
+	0x50, 0x70, 0x3d, 0x4a, 0xfc, 0x50, 0x30, 0x50, 0xc6, 0xe4, 0x15, 0xb0, 0x8e, 0xfb, 0x3d, 0x4d,
+	0x2e, 0xd1, 0xd3, 0x98, 0x4f, 0x61, 0xfe, 0x3e, 0x09, 0x0f, 0xbc, 0xd2, 0xe2, 0xbd, 0xd2, 0xd1,
+	0x39, 0xa4, 0x65, 0x49, 0x77, 0xbb, 0xc2, 0xdd, 0x99, 0x41, 0x77, 0xaf, 0x05, 0x98, 0x98, 0x9f,
+	0x19, 0x70, 0x7c, 0x2d, 0xee, 0x6c, 0xb7, 0x09, 0xc3, 0xd4, 0x0d, 0x51, 0x0d, 0x66, 0x13, 0x6d,
+	0xb0, 0x54, 0x41, 0xff, 0x9a, 0xe3, 0xfd, 0x29, 0x29, 0x87, 0x75, 0x8c, 0x1e, 0xc0, 0x44, 0x57,
+	0x6d, 0x95, 0x97, 0x14, 0x57, 0x6a, 0x47, 0xeb, 0x3e, 0xac, 0x68, 0xbb, 0xf9, 0x2a, 0x03, 0x67,
+	0x47, 0x18, 0xaf, 0xe3, 0xda, 0x57, 0xbf, 0x31, 0xa0, 0xfe, 0x64, 0xfb, 0x94, 0x19, 0xd9, 0x3e,
+	0x0d, 0x74, 0x64, 0xe8, 0x3e, 0x14, 0xfb, 0xc6, 0x44, 0xcf, 0xdd, 0x85, 0xd4, 0xb6, 0xe1, 0xa0,
+	0x8f, 0xac, 0xe4, 0xce, 0x94, 0x90, 0x8c, 0xa7, 0x85, 0x24, 0x45, 0x34, 0xb9, 0x14, 0xd1, 0xac,
+	0x7c, 0x53, 0x80, 0xfc, 0xb6, 0xbe, 0x1d, 0x7d, 0x69, 0xc0, 0xf4, 0x81, 0x9f, 0x0f, 0xe8, 0xf2,
+	0x08, 0x8e, 0x29, 0xbf, 0x77, 0x2a, 0x7f, 0x3e, 0xd4, 0x5a, 0xe5, 0x5d, 0xf3, 0xd2, 0xcb, 0xb7,
+	0xbf, 0x7e, 0x91, 0x59, 0xbc, 0x6d, 0x5c, 0x36, 0xab, 0xf5, 0x94, 0x1f, 0x66, 0x6e, 0xb4, 0x83,
+	0xa3, 0xaf, 0x0d, 0x40, 0xc3, 0x21, 0x45, 0x57, 0x0e, 0x1b, 0x7a, 0xc5, 0xee, 0x88, 0x4a, 0x31,
+	0x2f, 0x48, 0x82, 0xe7, 0x04, 0xc1, 0x4a, 0x7d, 0xd4, 0x2f, 0xc7, 0x1e, 0x7a, 0x65, 0x00, 0xf4,
+	0x1f, 0x10, 0x94, 0x1a, 0xd3, 0xa1, 0x07, 0xb0, 0xb2, 0xf4, 0xb1, 0x65, 0x9a, 0xc4, 0x92, 0x24,
+	0xb1, 0x80, 0x52, 0x5d, 0x84, 0x29, 0xe6, 0xf5, 0xe7, 0x98, 0xe2, 0x17, 0xe8, 0xa5, 0xa1, 0x7f,
+	0x3f, 0xa8, 0xba, 0x8e, 0x96, 0x46, 0x76, 0xa4, 0x03, 0xcf, 0x49, 0xe5, 0xe2, 0x47, 0xd7, 0x69,
+	0x22, 0xa6, 0x24, 0x32, 0x8f, 0x52, 0x5d, 0xa1, 0x13, 0xe3, 0x3b, 0x03, 0x4e, 0x8f, 0x2c, 0x97,
+	0xe8, 0xc6, 0x68, 0x75, 0x8c, 0x7e, 0x20, 0x2a, 0x37, 0x8f, 0xb8, 0x4b, 0xd3, 0xbd, 0x21, 0xe9,
+	0xd6, 0x44, 0xf0, 0x2e, 0xa5, 0x31, 0x4e, 0xb6, 0xda, 0x57, 0x74, 0x0d, 0xe6, 0xe8, 0xb5, 0x01,
+	0x27, 0x53, 0x6b, 0x02, 0xba, 0x9a, 0x46, 0xe3, 0x43, 0xb5, 0xb3, 0x72, 0xed, 0x08, 0x3b, 0x34,
+	0xe9, 0x55, 0x49, 0xfa, 0x6f, 0xe8, 0xf6, 0xa1, 0x19, 0xd7, 0x9f, 0x0f, 0x16, 0x83, 0x17, 0xe8,
+	0x47, 0x03, 0x4e, 0xdd, 0x79, 0xe6, 0xd0, 0x3f, 0xcc, 0x88, 0x07, 0xd2, 0x88, 0x55, 0xf4, 0xcf,
+	0xdf, 0x6f, 0x44, 0xdd, 0x11, 0x06, 0x5c, 0x35, 0x56, 0xd7, 0x7f, 0x78, 0x57, 0x35, 0xde, 0xbc,
+	0xab, 0x1a, 0xbf, 0xbc, 0xab, 0x1a, 0x9f, 0xbf, 0xaf, 0x1e, 0x7b, 0xf3, 0xbe, 0x7a, 0xec, 0xa7,
+	0xf7, 0xd5, 0x63, 0xff, 0xab, 0x37, 0x68, 0xd8, 0xec, 0xec, 0xd4, 0xdc, 0x60, 0x57, 0xdf, 0x73,
+	0x85, 0xe2, 0xe1, 0x1b, 0xf5, 0x47, 0x7b, 0x67, 0x27, 0x27, 0xff, 0xad, 0xb9, 0xfe, 0x5b, 0x00,
+	0x00, 0x00, 0xff, 0xff, 0x61, 0x41, 0xd4, 0xb1, 0x04, 0x12, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1211,6 +1623,17 @@ type VerifierClient interface {
 	ResolveDid(ctx context.Context, in *ResolveDidRequest, opts ...grpc.CallOption) (*ResolveDidResponse, error)
 	// CheckStatus returns one status-list entry as the ledger view holds it.
 	CheckStatus(ctx context.Context, in *CheckStatusRequest, opts ...grpc.CallOption) (*CheckStatusResponse, error)
+	// CreatePresentationRequest starts an OpenID4VP 1.0 presentation: a signed
+	// authorization request (DCQL query) the wallet fetches by reference from
+	// the verifier's public endpoint; see openid4vp.proto.
+	CreatePresentationRequest(ctx context.Context, in *CreatePresentationRequestRequest, opts ...grpc.CallOption) (*CreatePresentationRequestResponse, error)
+	// GetPresentationResult returns an OpenID4VP transaction's state and, once
+	// the wallet has answered, its verdict (only to the relying party that
+	// created it).
+	GetPresentationResult(ctx context.Context, in *GetPresentationResultRequest, opts ...grpc.CallOption) (*GetPresentationResultResponse, error)
+	// AwaitPresentationResult streams the transaction's state: the current one
+	// at once, then the final one (answered or expired), and ends.
+	AwaitPresentationResult(ctx context.Context, in *GetPresentationResultRequest, opts ...grpc.CallOption) (Verifier_AwaitPresentationResultClient, error)
 }
 
 type verifierClient struct {
@@ -1257,6 +1680,56 @@ func (c *verifierClient) CheckStatus(ctx context.Context, in *CheckStatusRequest
 	return out, nil
 }
 
+func (c *verifierClient) CreatePresentationRequest(ctx context.Context, in *CreatePresentationRequestRequest, opts ...grpc.CallOption) (*CreatePresentationRequestResponse, error) {
+	out := new(CreatePresentationRequestResponse)
+	err := c.cc.Invoke(ctx, "/amanah.verifier.v1.Verifier/CreatePresentationRequest", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *verifierClient) GetPresentationResult(ctx context.Context, in *GetPresentationResultRequest, opts ...grpc.CallOption) (*GetPresentationResultResponse, error) {
+	out := new(GetPresentationResultResponse)
+	err := c.cc.Invoke(ctx, "/amanah.verifier.v1.Verifier/GetPresentationResult", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *verifierClient) AwaitPresentationResult(ctx context.Context, in *GetPresentationResultRequest, opts ...grpc.CallOption) (Verifier_AwaitPresentationResultClient, error) {
+	stream, err := c.cc.NewStream(ctx, &_Verifier_serviceDesc.Streams[0], "/amanah.verifier.v1.Verifier/AwaitPresentationResult", opts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &verifierAwaitPresentationResultClient{stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+type Verifier_AwaitPresentationResultClient interface {
+	Recv() (*GetPresentationResultResponse, error)
+	grpc.ClientStream
+}
+
+type verifierAwaitPresentationResultClient struct {
+	grpc.ClientStream
+}
+
+func (x *verifierAwaitPresentationResultClient) Recv() (*GetPresentationResultResponse, error) {
+	m := new(GetPresentationResultResponse)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // VerifierServer is the server API for Verifier service.
 type VerifierServer interface {
 	// CreateChallenge issues a single-use nonce bound to the calling relying
@@ -1269,6 +1742,17 @@ type VerifierServer interface {
 	ResolveDid(context.Context, *ResolveDidRequest) (*ResolveDidResponse, error)
 	// CheckStatus returns one status-list entry as the ledger view holds it.
 	CheckStatus(context.Context, *CheckStatusRequest) (*CheckStatusResponse, error)
+	// CreatePresentationRequest starts an OpenID4VP 1.0 presentation: a signed
+	// authorization request (DCQL query) the wallet fetches by reference from
+	// the verifier's public endpoint; see openid4vp.proto.
+	CreatePresentationRequest(context.Context, *CreatePresentationRequestRequest) (*CreatePresentationRequestResponse, error)
+	// GetPresentationResult returns an OpenID4VP transaction's state and, once
+	// the wallet has answered, its verdict (only to the relying party that
+	// created it).
+	GetPresentationResult(context.Context, *GetPresentationResultRequest) (*GetPresentationResultResponse, error)
+	// AwaitPresentationResult streams the transaction's state: the current one
+	// at once, then the final one (answered or expired), and ends.
+	AwaitPresentationResult(*GetPresentationResultRequest, Verifier_AwaitPresentationResultServer) error
 }
 
 // UnimplementedVerifierServer can be embedded to have forward compatible implementations.
@@ -1286,6 +1770,15 @@ func (*UnimplementedVerifierServer) ResolveDid(ctx context.Context, req *Resolve
 }
 func (*UnimplementedVerifierServer) CheckStatus(ctx context.Context, req *CheckStatusRequest) (*CheckStatusResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method CheckStatus not implemented")
+}
+func (*UnimplementedVerifierServer) CreatePresentationRequest(ctx context.Context, req *CreatePresentationRequestRequest) (*CreatePresentationRequestResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CreatePresentationRequest not implemented")
+}
+func (*UnimplementedVerifierServer) GetPresentationResult(ctx context.Context, req *GetPresentationResultRequest) (*GetPresentationResultResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetPresentationResult not implemented")
+}
+func (*UnimplementedVerifierServer) AwaitPresentationResult(req *GetPresentationResultRequest, srv Verifier_AwaitPresentationResultServer) error {
+	return status.Errorf(codes.Unimplemented, "method AwaitPresentationResult not implemented")
 }
 
 func RegisterVerifierServer(s grpc1.Server, srv VerifierServer) {
@@ -1364,6 +1857,63 @@ func _Verifier_CheckStatus_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Verifier_CreatePresentationRequest_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePresentationRequestRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VerifierServer).CreatePresentationRequest(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/amanah.verifier.v1.Verifier/CreatePresentationRequest",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VerifierServer).CreatePresentationRequest(ctx, req.(*CreatePresentationRequestRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Verifier_GetPresentationResult_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPresentationResultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VerifierServer).GetPresentationResult(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/amanah.verifier.v1.Verifier/GetPresentationResult",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VerifierServer).GetPresentationResult(ctx, req.(*GetPresentationResultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Verifier_AwaitPresentationResult_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(GetPresentationResultRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(VerifierServer).AwaitPresentationResult(m, &verifierAwaitPresentationResultServer{stream})
+}
+
+type Verifier_AwaitPresentationResultServer interface {
+	Send(*GetPresentationResultResponse) error
+	grpc.ServerStream
+}
+
+type verifierAwaitPresentationResultServer struct {
+	grpc.ServerStream
+}
+
+func (x *verifierAwaitPresentationResultServer) Send(m *GetPresentationResultResponse) error {
+	return x.ServerStream.SendMsg(m)
+}
+
 var Verifier_serviceDesc = _Verifier_serviceDesc
 var _Verifier_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "amanah.verifier.v1.Verifier",
@@ -1385,8 +1935,22 @@ var _Verifier_serviceDesc = grpc.ServiceDesc{
 			MethodName: "CheckStatus",
 			Handler:    _Verifier_CheckStatus_Handler,
 		},
+		{
+			MethodName: "CreatePresentationRequest",
+			Handler:    _Verifier_CreatePresentationRequest_Handler,
+		},
+		{
+			MethodName: "GetPresentationResult",
+			Handler:    _Verifier_GetPresentationResult_Handler,
+		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "AwaitPresentationResult",
+			Handler:       _Verifier_AwaitPresentationResult_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "amanah/verifier/v1/verifier.proto",
 }
 
@@ -2155,6 +2719,283 @@ func (m *CheckStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *CreatePresentationRequestRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CreatePresentationRequestRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CreatePresentationRequestRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.RedirectUri) > 0 {
+		i -= len(m.RedirectUri)
+		copy(dAtA[i:], m.RedirectUri)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.RedirectUri)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.ResponseMode) > 0 {
+		i -= len(m.ResponseMode)
+		copy(dAtA[i:], m.ResponseMode)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.ResponseMode)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Claims) > 0 {
+		for iNdEx := len(m.Claims) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Claims[iNdEx])
+			copy(dAtA[i:], m.Claims[iNdEx])
+			i = encodeVarintVerifier(dAtA, i, uint64(len(m.Claims[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.VctValues) > 0 {
+		for iNdEx := len(m.VctValues) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.VctValues[iNdEx])
+			copy(dAtA[i:], m.VctValues[iNdEx])
+			i = encodeVarintVerifier(dAtA, i, uint64(len(m.VctValues[iNdEx])))
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.DcqlQuery) > 0 {
+		i -= len(m.DcqlQuery)
+		copy(dAtA[i:], m.DcqlQuery)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.DcqlQuery)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CreatePresentationRequestResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CreatePresentationRequestResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CreatePresentationRequestResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Nonce) > 0 {
+		i -= len(m.Nonce)
+		copy(dAtA[i:], m.Nonce)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Nonce)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.ClientId) > 0 {
+		i -= len(m.ClientId)
+		copy(dAtA[i:], m.ClientId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.ClientId)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.ExpiresAtUnix != 0 {
+		i = encodeVarintVerifier(dAtA, i, uint64(m.ExpiresAtUnix))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.QrPng) > 0 {
+		i -= len(m.QrPng)
+		copy(dAtA[i:], m.QrPng)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.QrPng)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RequestUri) > 0 {
+		i -= len(m.RequestUri)
+		copy(dAtA[i:], m.RequestUri)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.RequestUri)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.TransactionId) > 0 {
+		i -= len(m.TransactionId)
+		copy(dAtA[i:], m.TransactionId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.TransactionId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GetPresentationResultRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GetPresentationResultRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GetPresentationResultRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ResponseCode) > 0 {
+		i -= len(m.ResponseCode)
+		copy(dAtA[i:], m.ResponseCode)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.ResponseCode)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.TransactionId) > 0 {
+		i -= len(m.TransactionId)
+		copy(dAtA[i:], m.TransactionId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.TransactionId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CredentialVerdict) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CredentialVerdict) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CredentialVerdict) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Verdict != nil {
+		{
+			size, err := m.Verdict.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintVerifier(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.CredentialQueryId) > 0 {
+		i -= len(m.CredentialQueryId)
+		copy(dAtA[i:], m.CredentialQueryId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.CredentialQueryId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GetPresentationResultResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GetPresentationResultResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GetPresentationResultResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ExpiresAtUnix != 0 {
+		i = encodeVarintVerifier(dAtA, i, uint64(m.ExpiresAtUnix))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.TransactionId) > 0 {
+		i -= len(m.TransactionId)
+		copy(dAtA[i:], m.TransactionId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.TransactionId)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Credentials) > 0 {
+		for iNdEx := len(m.Credentials) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Credentials[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVerifier(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Verified {
+		i--
+		if m.Verified {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Status) > 0 {
+		i -= len(m.Status)
+		copy(dAtA[i:], m.Status)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Status)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintVerifier(dAtA []byte, offset int, v uint64) int {
 	offset -= sovVerifier(v)
 	base := offset
@@ -2521,6 +3362,138 @@ func (m *CheckStatusResponse) Size() (n int) {
 	}
 	if m.LedgerHeight != 0 {
 		n += 1 + sovVerifier(uint64(m.LedgerHeight))
+	}
+	return n
+}
+
+func (m *CreatePresentationRequestRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.DcqlQuery)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if len(m.VctValues) > 0 {
+		for _, s := range m.VctValues {
+			l = len(s)
+			n += 1 + l + sovVerifier(uint64(l))
+		}
+	}
+	if len(m.Claims) > 0 {
+		for _, s := range m.Claims {
+			l = len(s)
+			n += 1 + l + sovVerifier(uint64(l))
+		}
+	}
+	l = len(m.ResponseMode)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.RedirectUri)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *CreatePresentationRequestResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.TransactionId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.RequestUri)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.QrPng)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.ExpiresAtUnix != 0 {
+		n += 1 + sovVerifier(uint64(m.ExpiresAtUnix))
+	}
+	l = len(m.ClientId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.Nonce)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *GetPresentationResultRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.TransactionId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.ResponseCode)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *CredentialVerdict) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.CredentialQueryId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.Verdict != nil {
+		l = m.Verdict.Size()
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *GetPresentationResultResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Status)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.Verified {
+		n += 2
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if len(m.Credentials) > 0 {
+		for _, e := range m.Credentials {
+			l = e.Size()
+			n += 1 + l + sovVerifier(uint64(l))
+		}
+	}
+	l = len(m.TransactionId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.ExpiresAtUnix != 0 {
+		n += 1 + sovVerifier(uint64(m.ExpiresAtUnix))
 	}
 	return n
 }
@@ -4965,6 +5938,898 @@ func (m *CheckStatusResponse) Unmarshal(dAtA []byte) error {
 				b := dAtA[iNdEx]
 				iNdEx++
 				m.LedgerHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CreatePresentationRequestRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CreatePresentationRequestRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CreatePresentationRequestRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DcqlQuery", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DcqlQuery = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VctValues", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VctValues = append(m.VctValues, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Claims", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Claims = append(m.Claims, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ResponseMode", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ResponseMode = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RedirectUri", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RedirectUri = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CreatePresentationRequestResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CreatePresentationRequestResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CreatePresentationRequestResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransactionId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TransactionId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RequestUri", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RequestUri = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field QrPng", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.QrPng = append(m.QrPng[:0], dAtA[iNdEx:postIndex]...)
+			if m.QrPng == nil {
+				m.QrPng = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresAtUnix", wireType)
+			}
+			m.ExpiresAtUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ExpiresAtUnix |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClientId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ClientId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Nonce", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Nonce = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GetPresentationResultRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GetPresentationResultRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GetPresentationResultRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransactionId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TransactionId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ResponseCode", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ResponseCode = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CredentialVerdict) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CredentialVerdict: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CredentialVerdict: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CredentialQueryId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CredentialQueryId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Verdict", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Verdict == nil {
+				m.Verdict = &VerifyPresentationResponse{}
+			}
+			if err := m.Verdict.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GetPresentationResultResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GetPresentationResultResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GetPresentationResultResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Status = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Verified", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Verified = bool(v != 0)
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Credentials", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Credentials = append(m.Credentials, &CredentialVerdict{})
+			if err := m.Credentials[len(m.Credentials)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransactionId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TransactionId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresAtUnix", wireType)
+			}
+			m.ExpiresAtUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ExpiresAtUnix |= int64(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}
