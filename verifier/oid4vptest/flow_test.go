@@ -118,19 +118,46 @@ func TestFlowOnChain(t *testing.T) {
 		VctValues: []string{trusttypes.NationalIDVCT}, Claims: []string{"birthdate"}})
 	require.Equal(t, reason.ClaimNotAllowed, service.ReasonOfError(err), "%v", err)
 
-	// A request the Bank signs itself, over-asking, served elsewhere: the wallet refuses, naming the claim.
-	rogue := signedRequest(t, w, v.PublicURL, `{"credentials":[{"id":"pid","format":"dc+sd-jwt","meta":{"vct_values":["`+
-		trusttypes.NationalIDVCT+`"]},"claims":[{"path":["given_name"]},{"path":["birthdate"]}]}]}`)
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { _, _ = rw.Write([]byte(rogue)) }))
-	defer srv.Close()
-	uri := openid4vp.BuildURI(openid4vp.ClientIDOf(w.Bank.ID), srv.URL+"/r")
-	_, err = holder.Present(ctx, uri, Wallet(t, v.View.Cache, cred))
-	require.Equal(t, holder.CodeOverAsking, openid4vp.CodeOf(err), "%v", err)
-	require.Contains(t, err.Error(), "birthdate")
-	require.NotContains(t, err.Error(), "given_name of")
+	// Requests signed and served elsewhere: the wallet refuses each, with its reason.
+	nid := trusttypes.NationalIDVCT
+	overAsking := `{"credentials":[{"id":"pid","format":"dc+sd-jwt","meta":{"vct_values":["` + nid +
+		`"]},"claims":[{"path":["given_name"]},{"path":["birthdate"]}]}]}`
+	unsatisfiable := `{"credentials":[{"id":"pid","format":"dc+sd-jwt","meta":{"vct_values":["` + nid +
+		`"]},"claims":[{"path":["given_name"],"values":["Somebody Else"]}]}]}`
+	simple := `{"credentials":[{"id":"pid","format":"dc+sd-jwt","meta":{"vct_values":["` + nid + `"]},"claims":[{"path":["given_name"]}]}]}`
+	stranger := w.NewDID() // on the ledger, not a relying party
+	require.Eventually(t, func() bool { return v.View.Cache.Sync().Height >= w.LastTxHeight() }, 30*time.Second, 20*time.Millisecond)
+	for name, tc := range map[string]struct {
+		signer *chaintest.DID
+		key    *chaintest.DID
+		query  string
+		exp    time.Duration
+		want   openid4vp.Code
+		says   string
+	}{
+		"over-asking":        {w.Bank, w.Bank, overAsking, time.Minute, holder.CodeOverAsking, "birthdate"},
+		"unsatisfiable":      {w.Bank, w.Bank, unsatisfiable, time.Minute, holder.CodeNoCredential, "pid"},
+		"bad signature":      {w.Bank, stranger, simple, time.Minute, openid4vp.CodeRequestObjectSignature, ""},
+		"expired":            {w.Bank, w.Bank, simple, -time.Second, openid4vp.CodeRequestExpired, ""},
+		"unregistered":       {stranger, stranger, simple, time.Minute, holder.CodeClientNotRegistered, stranger.ID},
+		"unknown client DID": {&chaintest.DID{ID: "did:amanah:" + w.Network + ":nobody", Key: stranger.Key}, stranger, simple, time.Minute, openid4vp.CodeClientUnknown, ""},
+	} {
+		jar := signedRequestBy(t, tc.signer.ID, tc.key, v.PublicURL, tc.query, tc.exp)
+		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { _, _ = rw.Write([]byte(jar)) }))
+		uri := openid4vp.BuildURI(openid4vp.ClientIDOf(tc.signer.ID), srv.URL+"/r")
+		_, err = holder.Present(ctx, uri, Wallet(t, v.View.Cache, cred))
+		srv.Close()
+		require.Equal(t, tc.want, openid4vp.CodeOf(err), "%s: %v", name, err)
+		require.Contains(t, err.Error(), tc.says, name)
+		if name == "over-asking" {
+			require.NotContains(t, err.Error(), "given_name of", "only what the registration refuses is named")
+		}
+	}
+
+	// Every malformed response: its reason, and nothing changes.
+	t.Run("bad input", func(t *testing.T) { badInputs(t, w, v, cred) })
 
 	// A request key that is not an assertionMethod of the Bank's DID: the verifier refuses to start.
-	stranger := w.NewDID()
 	bad, err := serviceWithKey(v, w.Bank.ID, w.Bank.ID+"#key-1", stranger)
 	require.NoError(t, err)
 	require.ErrorContains(t, bad.CheckRequestKeys(ctx), "not the ledger's key")
@@ -145,14 +172,15 @@ func serviceWithKey(v *Verifier, did, kid string, signer *chaintest.DID) (*servi
 		Keys: map[string]service.RequestKey{did: {Kid: kid, Signer: jws.NewKeySigner(signer.Key)}}}})
 }
 
-// signedRequest returns a request object for query signed by the Bank's key-1.
-func signedRequest(t *testing.T, w *chaintest.World, publicURL, query string) string {
+// signedRequestBy returns a request object of client did for query, signed
+// by key's key-1 under did's kid, expiring after exp.
+func signedRequestBy(t *testing.T, did string, key *chaintest.DID, publicURL, query string, exp time.Duration) string {
 	t.Helper()
 	now := time.Now()
-	ro := &openid4vp.RequestObject{ClientID: openid4vp.ClientIDOf(w.Bank.ID), ResponseType: "vp_token", ResponseMode: "direct_post",
+	ro := &openid4vp.RequestObject{ClientID: openid4vp.ClientIDOf(did), ResponseType: "vp_token", ResponseMode: "direct_post",
 		ResponseURI: publicURL + service.PathResponse, Nonce: "n", State: "s", DCQLQuery: json.RawMessage(query),
-		IssuedAt: now.Unix(), Expires: now.Add(time.Minute).Unix(), ClientMetadata: &openid4vp.ClientMetadata{VPFormats: openid4vp.VPFormatsSupported()}}
-	jar, err := openid4vp.SignRequest(context.Background(), jws.NewKeySigner(w.Bank.Key), w.Bank.ID+KeyFrag, ro)
+		IssuedAt: now.Unix(), Expires: now.Add(exp).Unix(), ClientMetadata: &openid4vp.ClientMetadata{VPFormats: openid4vp.VPFormatsSupported()}}
+	jar, err := openid4vp.SignRequest(context.Background(), jws.NewKeySigner(key.Key), did+KeyFrag, ro)
 	require.NoError(t, err)
 	return jar
 }
