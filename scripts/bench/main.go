@@ -111,7 +111,7 @@ func main() {
 }
 
 // steps are the run's steps, in the order they run.
-var steps = []string{"gobench", "load", "proved", "mem", "chain", "resolve"}
+var steps = []string{"gobench", "load", "proved", "mem", "chain", "resolve", "oid4vp"}
 
 func stepSet(list string) map[string]bool {
 	m := map[string]bool{}
@@ -155,7 +155,9 @@ type Run struct {
 	Chain   *report.ChainLoad
 	Resolve *report.DIDResolve
 	Proved  *report.VerifierProved
-	Errors  []string
+	// OID4VP is scripts/bench/oid4vpload's output.
+	OID4VP *report.OID4VPLoad
+	Errors []string
 	// Steps are the steps the run ran.
 	Steps []string
 }
@@ -183,7 +185,8 @@ func run(ctx context.Context, o options) error {
 	// Build the tools first: their compile time is not in any step's measurement.
 	bins := map[string]string{}
 	for _, t := range []struct{ step, name, pkg string }{{"load", "verifierload", "./scripts/bench/verifierload"}, {"proved", "verifierproved", "./scripts/bench/verifierproved"},
-		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"resolve", "didresolve", "./scripts/bench/didresolve"}} {
+		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"resolve", "didresolve", "./scripts/bench/didresolve"},
+		{"oid4vp", "oid4vpload", "./scripts/bench/oid4vpload"}} {
 		if !o.runs(t.step) {
 			continue
 		}
@@ -224,6 +227,11 @@ func run(ctx context.Context, o options) error {
 		logf("DID resolution: one node, %d DIDs stored, Resolve over gRPC", o.resolveDIDs)
 		r.Resolve = runTool[report.DIDResolve](ctx, r, "DID resolution", filepath.Join(o.out, "did-resolve.json"), 25*time.Minute, os.Stderr,
 			bins["didresolve"], "-dids", strconv.Itoa(o.resolveDIDs), "-timeout", "24m")
+	}
+	if o.runs("oid4vp") && ctx.Err() == nil {
+		logf("OpenID4VP flows: -n 4000 -c 16, state in memory and in redis-server, beside bare VerifyPresentation")
+		r.OID4VP = runTool[report.OID4VPLoad](ctx, r, "OpenID4VP flows", filepath.Join(o.out, "oid4vp-load.json"), 10*time.Minute, nil,
+			bins["oid4vpload"], "-n", "4000", "-c", "16")
 	}
 	r.Finished = time.Now()
 	r.Machine.LoadAvgEnd = loadavg()
@@ -597,6 +605,11 @@ func (r *Run) flatten() map[string]any {
 		"errors":         strings.Join(append(append([]string{}, r.Errors...), r.GoBenchErrors...), "; "),
 		"bench_command":  "make bench (go run ./scripts/bench)",
 		"go_bench_count": len(r.GoBench),
+	}
+	if r.OID4VP != nil {
+		for k, v := range r.OID4VP.Figures() {
+			f[k] = round(v, 3)
+		}
 	}
 	for _, alg := range []string{"EdDSA", "ES256"} {
 		a := strings.ToLower(alg)
