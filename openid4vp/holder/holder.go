@@ -200,7 +200,9 @@ func Prepare(ctx context.Context, uri string, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	resolve := func(ctx context.Context, did, kid string) (keys.PublicKey, error) { return o.Ledger.AssertionKey(ctx, did, kid) }
+	resolve := func(ctx context.Context, did, kid string) (keys.PublicKey, error) {
+		return o.Ledger.AssertionKey(ctx, did, kid)
+	}
 	v, err := openid4vp.VerifyRequest(ctx, jar, clientID, resolve, o.now())
 	if err != nil {
 		return nil, err
