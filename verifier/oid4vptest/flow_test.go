@@ -93,6 +93,27 @@ func TestFlowOnChain(t *testing.T) {
 		require.Equal(t, got.Credentials[0].Verdict.PresentationSha256, again.Credentials[0].Verdict.PresentationSha256)
 	}
 
+	// Same device: the wallet is sent back with a response code, without which the result is not released.
+	sd, err := v.Client.CreatePresentationRequest(bank, &verifierpb.CreatePresentationRequestRequest{
+		VctValues: []string{trusttypes.NationalIDVCT}, Claims: []string{"given_name"}, RedirectUri: "https://checkout.bank.example/done"})
+	require.NoError(t, err)
+	out, err := holder.Present(ctx, sd.RequestUri, Wallet(t, v.View.Cache, cred))
+	require.NoError(t, err)
+	base, code, ok := strings.Cut(out.RedirectURI, "#response_code=")
+	require.True(t, ok, out.RedirectURI)
+	require.Equal(t, "https://checkout.bank.example/done", base)
+	for _, wrong := range []string{"", "not-the-code"} {
+		_, err = v.Client.GetPresentationResult(bank, &verifierpb.GetPresentationResultRequest{TransactionId: sd.TransactionId, ResponseCode: wrong})
+		require.Equal(t, reason.ResponseCodeInvalid, service.ReasonOfError(err), "%v", err)
+	}
+	sdRes, err := v.Client.GetPresentationResult(bank, &verifierpb.GetPresentationResultRequest{TransactionId: sd.TransactionId, ResponseCode: code})
+	require.NoError(t, err)
+	require.True(t, sdRes.Verified, sdRes.Reason)
+	// A redirect that is not https is refused.
+	_, err = v.Client.CreatePresentationRequest(bank, &verifierpb.CreatePresentationRequestRequest{
+		VctValues: []string{trusttypes.NationalIDVCT}, Claims: []string{"given_name"}, RedirectUri: "http://checkout.bank.example/done"})
+	require.Equal(t, reason.RequestInvalid, service.ReasonOfError(err), "%v", err)
+
 	// Await streams pending then the verdict.
 	req := create("")
 	stream, err := v.Client.AwaitPresentationResult(bank, &verifierpb.GetPresentationResultRequest{TransactionId: req.TransactionId})
