@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/openid4vp"
@@ -113,6 +115,36 @@ func TestFlowOnChain(t *testing.T) {
 	_, err = v.Client.CreatePresentationRequest(bank, &verifierpb.CreatePresentationRequestRequest{
 		VctValues: []string{trusttypes.NationalIDVCT}, Claims: []string{"given_name"}, RedirectUri: "http://checkout.bank.example/done"})
 	require.Equal(t, reason.RequestInvalid, service.ReasonOfError(err), "%v", err)
+
+	// The same over REST (the gateway): create, then read.
+	conn, err := grpc.NewClient(v.GRPCAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	defer conn.Close()
+	gw, err := v.Server.Gateway(ctx, conn)
+	require.NoError(t, err)
+	rest := httptest.NewServer(gw)
+	defer rest.Close()
+	restCall := func(method, path, body string) map[string]any {
+		hreq, err := http.NewRequest(method, rest.URL+path, strings.NewReader(body))
+		require.NoError(t, err)
+		hreq.Header.Set("x-api-key", APIKey)
+		hres, err := http.DefaultClient.Do(hreq)
+		require.NoError(t, err)
+		defer hres.Body.Close()
+		var m map[string]any
+		require.NoError(t, json.NewDecoder(hres.Body).Decode(&m))
+		require.Equal(t, http.StatusOK, hres.StatusCode, "%v", m)
+		return m
+	}
+	created := restCall(http.MethodPost, "/amanah/verifier/v1/presentation-requests",
+		`{"vct_values":["`+trusttypes.NationalIDVCT+`"],"claims":["given_name"],"response_mode":"direct_post"}`)
+	restURI, _ := created["request_uri"].(string)
+	restID, _ := created["transaction_id"].(string)
+	_, err = holder.Present(ctx, restURI, Wallet(t, v.View.Cache, cred))
+	require.NoError(t, err)
+	got := restCall(http.MethodGet, "/amanah/verifier/v1/presentation-requests/"+restID, "")
+	require.Equal(t, "complete", got["status"])
+	require.Equal(t, true, got["verified"])
 
 	// Await streams pending then the verdict.
 	req := create("")
