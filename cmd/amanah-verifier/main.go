@@ -250,6 +250,10 @@ func serve(cfg Config) error {
 
 	hs, err := startPublic(ctx, cfg, v, view.Cache, errc)
 	if err != nil {
+		for _, h := range https {
+			_ = h.Close()
+		}
+		srv.GRPC.Stop()
 		return err
 	}
 	if hs != nil {
