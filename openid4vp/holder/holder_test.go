@@ -75,7 +75,7 @@ func TestPrepareChoosesAndSends(t *testing.T) {
 	now := time.Now()
 	ro := &openid4vp.RequestObject{ClientID: openid4vp.ClientIDOf(rpDID), ResponseType: "vp_token", ResponseMode: "direct_post",
 		ResponseURI: srv.URL + "/response", Nonce: "n-1", State: "s-1", IssuedAt: now.Unix(), Expires: now.Add(time.Minute).Unix(),
-		DCQLQuery: json.RawMessage(`{"credentials":[{"id":"pid","format":"dc+sd-jwt","meta":{"vct_values":["` + vctID + `"]},"claims":[{"path":["age_over_18"],"values":[true]}]}]}`),
+		DCQLQuery:      json.RawMessage(`{"credentials":[{"id":"pid","format":"dc+sd-jwt","meta":{"vct_values":["` + vctID + `"]},"claims":[{"path":["age_over_18"],"values":[true]}]}]}`),
 		ClientMetadata: &openid4vp.ClientMetadata{VPFormats: openid4vp.VPFormatsSupported()}}
 	var err error
 	if jar, err = openid4vp.SignRequest(context.Background(), jws.NewKeySigner(rk), rpDID+"#key-1", ro); err != nil {
