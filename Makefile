@@ -5,7 +5,7 @@ PKGS      := ./...
 # The in-process network tests start validators; one package at a time keeps two cores calm.
 TEST_FLAGS ?= -count=1 -timeout 45m -p 1
 
-.PHONY: all build install deps test test-unit test-faults test-interop bench bench-docs bench-verifier lint vet fmt proto-gen localnet localnet-down demo demo-federation clean
+.PHONY: all build install deps test test-unit test-faults test-interop bench bench-docs bench-verifier bench-oid4vp lint vet fmt proto-gen localnet localnet-down demo demo-federation clean
 
 all: build
 
@@ -50,6 +50,10 @@ bench:
 ## whole run saved by make bench ($(BUILD_DIR)/bench/run.json); it runs nothing
 bench-docs:
 	$(GO) run ./scripts/bench -publish -out $(BUILD_DIR)/bench -docs docs
+
+## bench-oid4vp: the OpenID4VP flow benchmark alone (scripts/bench/oid4vpload), into $(BUILD_DIR)/bench
+bench-oid4vp:
+	$(GO) run ./scripts/bench -only oid4vp -out $(BUILD_DIR)/bench -no-docs
 
 ## bench-verifier: the verifier load generator alone (scripts/bench/verifierload), into $(BUILD_DIR)/bench
 bench-verifier:

@@ -171,7 +171,7 @@ func runDemo(ctx context.Context) int {
 		"revocation_visible_ms":           st.revocationLatency.Milliseconds(),
 		"revocation_submit_to_refusal_ms": st.revocationFromSubmit.Milliseconds(), "revocation_blocks": st.revocationBlocks,
 		"proofs_checked": st.proofsChecked, "accreditation_revoked_refused": st.accreditationRevokedRefused,
-		"evidence_rechecked_offline": st.evidenceRechecked}
+		"evidence_rechecked_offline": st.evidenceRechecked, "presentation_protocol": st.oid4vp.protocol}
 	for k, v := range st.oidSummary() {
 		summary[k] = v
 	}

@@ -78,6 +78,7 @@ type story struct {
 	accreditationRevokedRefused bool
 	proofsChecked               int64
 	oid                         *oidState // issuance over OpenID4VCI (oid4vci.go)
+	oid4vp                      oid4vpDemo
 }
 
 func (s *story) run(ctx context.Context) {
@@ -85,7 +86,8 @@ func (s *story) run(ctx context.Context) {
 	ok = ok && s.d.run("the department accredits an issuer and registers a bank as relying party", s.accreditIssuer)
 	ok = ok && s.d.run("the agency's amanah-issuer offers a batch; the wallet receives it over OpenID4VCI from the offer URI alone", func() (string, error) { return s.receiveBatch(ctx) })
 	ok = ok && s.d.run("start the verifier against the node", func() (string, error) { return s.startVerifier(ctx) })
-	ok = ok && s.d.run("the bank asks for a challenge; the wallet discloses only age_over_18 and given_name; verified", func() (string, error) { return s.verify(ctx) })
+	ok = ok && s.d.run("the bank asks over OpenID4VP; the wallet, given only the request URI, checks the bank on the ledger and discloses only age_over_18 and given_name; verified", func() (string, error) { return s.presentOpenID4VP(ctx) })
+	ok = ok && s.d.run("the bank asks for a challenge and keeps the verdict's evidence; verified", func() (string, error) { return s.verify(ctx) })
 	ok = ok && s.d.run("another credential of the batch goes to a second relying party; nothing links the two presentations", func() (string, error) { return s.presentToSecondParty(ctx) })
 	ok = ok && s.d.run("an auditor re-checks the saved verdict's evidence offline against the trust root", func() (string, error) { return s.recheckEvidence(ctx) })
 	ok = ok && s.d.run("the department revokes a second issuer's accreditation; the verifier refuses its credential", func() (string, error) { return s.revokeAccreditation(ctx) })
@@ -140,6 +142,7 @@ func (s *story) accreditIssuer() (string, error) {
 	if s.bank, bankKey, err = s.l.createDID(ctx, s.council); err != nil {
 		return "", fmt.Errorf("bank DID: %w", err)
 	}
+	s.oid4vp.bankKey = bankKey
 	if s.operator, err = s.l.client.NewMemSigner("issuer-operator"); err != nil {
 		return "", err
 	}
@@ -162,7 +165,7 @@ func (s *story) accreditIssuer() (string, error) {
 		Did: s.bank, LegalName: "Bank Amanah Berhad", RegistrationNumber: "199001012345", Registrar: s.nrd, Version: 1,
 		Status:      trusttypes.RELYING_PARTY_STATUS_ACTIVE,
 		Permissions: []trusttypes.ClaimPermission{{Vct: trusttypes.NationalIDVCT, Claims: disclosed}},
-		Audiences:   []string{bankAudience}}}
+		Audiences:   s.bankAudiences()}}
 	if rp.Signatures, err = s.l.didSign(rp, &rp.Payload, s.nrd+"#key-1", s.nrdKey); err != nil {
 		return "", err
 	}
@@ -263,9 +266,13 @@ func (s *story) startVerifier(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer logFile.Close()
-	s.verifierCmd = exec.Command(bin,
+	oidArgs, err := s.oid4vpVerifierArgs()
+	if err != nil {
+		return "", err
+	}
+	s.verifierCmd = exec.Command(bin, append([]string{
 		"--listen", s.verifierAddr, "--rest", "off", "--metrics", fmt.Sprintf("127.0.0.1:%d", metricsPort),
-		"--node", "node0="+nd.RPCURL(), "--allow-plaintext-nodes", "--trust-root", s.rootFile, "--reflection")
+		"--node", "node0=" + nd.RPCURL(), "--allow-plaintext-nodes", "--trust-root", s.rootFile, "--reflection"}, oidArgs...)...)
 	// The API key goes in the environment, never on the command line (ps shows that).
 	s.verifierCmd.Env = append(os.Environ(), "AMANAH_VERIFIER_API_KEYS="+s.bank+"="+s.bankAPIKey)
 	s.verifierCmd.Stdout, s.verifierCmd.Stderr = logFile, logFile

@@ -102,6 +102,11 @@ type Config struct {
 	// (docs/federation.md): the trust root comes from the recognition on the local ledger, the
 	// nodes from here (-foreign chain-id=url).
 	ForeignLedgers []ForeignLedgerConfig `json:"foreign_ledgers"`
+	// State is the state store of challenges and OpenID4VP transactions:
+	// "memory" (default, one process) or "redis://host:port/db" (replicas).
+	State string `json:"state"`
+	// OpenID4VP configures presentation requests and the public listener.
+	OpenID4VP OpenID4VPConfig `json:"openid4vp"`
 }
 
 // ForeignLedgerConfig is one foreign ledger: its chain id, nodes, and freshness bound (the

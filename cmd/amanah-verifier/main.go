@@ -70,6 +70,7 @@ func run(args []string) error {
 	keysFile := fs.String("api-keys-file", "", "file of relying-party API keys: did=key or did=sha256:<hex> per line "+
 		"(also from $"+apiKeysEnv+"; keys never go on the command line)")
 	reflect := fs.Bool("reflection", false, "serve gRPC server reflection (development)")
+	applyOID4VP := oid4vpFlags(fs)
 	var nodes, foreign listFlag
 	fs.Var(&nodes, "node", "node as name=https://rpc-host:port (repeatable; the first is the primary)")
 	fs.Var(&foreign, "foreign", "node of a recognised foreign ledger as chain-id=https://rpc-host:port (repeatable; the first of a chain is its primary)")
@@ -125,6 +126,9 @@ func run(args []string) error {
 		cfg.Reflection = true
 	}
 	set(&cfg.APIKeysFile, *keysFile)
+	if err := applyOID4VP(&cfg); err != nil {
+		return err
+	}
 	for _, n := range nodes {
 		name, rpc, ok := strings.Cut(n, "=")
 		if !ok || strings.Contains(rpc, ",") {
@@ -167,11 +171,20 @@ func serve(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	oid, err := openID4VP(cfg.OpenID4VP)
+	if err != nil {
+		return err
+	}
+	st, err := openState(cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	var (
 		view *node.View
 		fed  *federation.Federation
 	)
-	v, err := assemble.New(assemble.Config{Clients: cfg.Clients,
+	v, err := assemble.New(assemble.Config{Clients: cfg.Clients, State: st, OpenID4VP: oid,
 		RateLimit:       assemble.Limit{PerSecond: cfg.RateLimit.PerSecond, Burst: cfg.RateLimit.Burst},
 		FailedAuthLimit: assemble.Limit{PerSecond: cfg.FailedAuthLimit.PerSecond, Burst: cfg.FailedAuthLimit.Burst},
 		Reflection:      cfg.Reflection, TLS: tlsCfg, Freshness: time.Duration(cfg.Freshness),
@@ -209,7 +222,7 @@ func serve(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	go func() { errc <- srv.Serve(lis) }()
 	log.Info("gRPC listening", "addr", lis.Addr().String(), "tls", tlsCfg != nil, "reflection", cfg.Reflection)
 
@@ -251,6 +264,19 @@ func serve(cfg Config) error {
 			errc <- ignoreClosed(hs.ListenAndServe())
 		}()
 		log.Info("REST gateway listening", "addr", cfg.RESTListen)
+	}
+
+	hs, err := startPublic(ctx, cfg, v, view.Cache, errc)
+	if err != nil {
+		for _, h := range https {
+			_ = h.Close()
+		}
+		srv.GRPC.Stop()
+		return err
+	}
+	if hs != nil {
+		https = append(https, hs)
+		log.Info("OpenID4VP public endpoints listening", "addr", cfg.OpenID4VP.PublicListen, "url", cfg.OpenID4VP.PublicURL)
 	}
 
 	select {

@@ -413,11 +413,16 @@ func disclosedView(sd *sdjwt.SDJWT) map[string]any {
 func newWalletPresentCmd(e *env, wf *walletFlags) *cobra.Command {
 	var disclose, nonce, aud, out string
 	var force bool
+	var oid *oid4vpPresentFlags
 	cmd := &cobra.Command{
-		Use:   "present <name> --disclose age_over_18,given_name --nonce N --aud A [--out p.txt]",
-		Short: "Present a credential revealing only the chosen claims, bound to a verifier's nonce and audience",
-		Args:  exactArgs(1, "one credential name"),
+		Use: "present (<openid4vp-uri> --node URL --trust-root root.json [--yes] | " +
+			"<name> --disclose age_over_18,given_name --nonce N --aud A [--out p.txt])",
+		Short: "Answer an OpenID4VP request (openid4vp://...), or present a credential revealing only the chosen claims",
+		Args:  exactArgs(1, "an openid4vp:// request URI or one credential name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if isOpenID4VPURI(args[0]) {
+				return runPresentOpenID4VP(cmd, e, wf, oid, args[0])
+			}
 			if nonce == "" || aud == "" {
 				return errors.New("--nonce and --aud are required (the verifier's challenge and identifier)")
 			}
@@ -462,5 +467,6 @@ func newWalletPresentCmd(e *env, wf *walletFlags) *cobra.Command {
 	fl.StringVar(&aud, "aud", "", "verifier's audience identifier (required)")
 	fl.StringVar(&out, "out", "", "write the presentation to this file (0600) instead of stdout")
 	fl.BoolVar(&force, "force", false, "replace an existing --out file")
+	oid = addOpenID4VPFlags(cmd)
 	return cmd
 }

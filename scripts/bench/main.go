@@ -112,7 +112,7 @@ func main() {
 }
 
 // steps are the run's steps, in the order they run.
-var steps = []string{"gobench", "load", "proved", "fed", "mem", "chain", "resolve", "issuer"}
+var steps = []string{"gobench", "load", "proved", "fed", "mem", "chain", "resolve", "issuer", "oid4vp"}
 
 func stepSet(list string) map[string]bool {
 	m := map[string]bool{}
@@ -158,7 +158,9 @@ type Run struct {
 	Proved  *report.VerifierProved
 	Fed     *report.VerifierFederated
 	Issuer  *report.IssuerLoad
-	Errors  []string
+	// OID4VP is scripts/bench/oid4vpload's output.
+	OID4VP *report.OID4VPLoad
+	Errors []string
 	// Steps are the steps the run ran.
 	Steps []string
 }
@@ -188,7 +190,8 @@ func run(ctx context.Context, o options) error {
 	for _, t := range []struct{ step, name, pkg string }{{"load", "verifierload", "./scripts/bench/verifierload"}, {"proved", "verifierproved", "./scripts/bench/verifierproved"},
 		{"fed", "verifierfed", "./scripts/bench/verifierfed"},
 		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"resolve", "didresolve", "./scripts/bench/didresolve"},
-		{"issuer", "issuerload", "./scripts/bench/issuerload"}} {
+		{"issuer", "issuerload", "./scripts/bench/issuerload"},
+		{"oid4vp", "oid4vpload", "./scripts/bench/oid4vpload"}} {
 		if !o.runs(t.step) {
 			continue
 		}
@@ -239,6 +242,11 @@ func run(ctx context.Context, o options) error {
 		logf("issuer: batches of 10 through the OpenID4VCI HTTP flow at 8 callers, beside the signing floor")
 		r.Issuer = runTool[report.IssuerLoad](ctx, r, "issuer load", filepath.Join(o.out, "issuer-load.json"), 10*time.Minute, nil,
 			bins["issuerload"], "-n", "300", "-c", "8", "-batch", "10")
+	}
+	if o.runs("oid4vp") && ctx.Err() == nil {
+		logf("OpenID4VP flows: -n 4000 -c 16, state in memory and in redis-server, beside bare VerifyPresentation")
+		r.OID4VP = runTool[report.OID4VPLoad](ctx, r, "OpenID4VP flows", filepath.Join(o.out, "oid4vp-load.json"), 10*time.Minute, nil,
+			bins["oid4vpload"], "-n", "4000", "-c", "16")
 	}
 	r.Finished = time.Now()
 	r.Machine.LoadAvgEnd = loadavg()
@@ -612,6 +620,11 @@ func (r *Run) flatten() map[string]any {
 		"errors":         strings.Join(append(append([]string{}, r.Errors...), r.GoBenchErrors...), "; "),
 		"bench_command":  "make bench (go run ./scripts/bench)",
 		"go_bench_count": len(r.GoBench),
+	}
+	if r.OID4VP != nil {
+		for k, v := range r.OID4VP.Figures() {
+			f[k] = round(v, 3)
+		}
 	}
 	for _, alg := range []string{"EdDSA", "ES256"} {
 		a := strings.ToLower(alg)

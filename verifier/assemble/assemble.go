@@ -11,6 +11,7 @@ import (
 	"crypto/tls"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/amanah-id/amanah/credential/sdjwt"
@@ -21,6 +22,7 @@ import (
 	"github.com/amanah-id/amanah/verifier/metrics"
 	"github.com/amanah-id/amanah/verifier/server"
 	"github.com/amanah-id/amanah/verifier/service"
+	"github.com/amanah-id/amanah/verifier/state"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
 )
 
@@ -62,6 +64,12 @@ type Config struct {
 	// Wrap, when set, wraps the service before it is registered (tests
 	// inject faults with it).
 	Wrap func(verifierpb.VerifierServer) verifierpb.VerifierServer
+	// State keeps challenges and OpenID4VP transactions (nil: in memory,
+	// configured by Challenges). The caller closes it.
+	State state.Store
+	// OpenID4VP offers OpenID4VP presentation requests (nil: not offered).
+	// Its Transactions is set to State.
+	OpenID4VP *service.OpenID4VPConfig
 }
 
 // Ledger is the ledger view the verifier reads.
@@ -88,6 +96,11 @@ type Verifier struct {
 	Cache   *ledger.Cache
 	// Metrics is nil unless Config.Metrics.
 	Metrics *metrics.Metrics
+	// State is the state store in use.
+	State state.Store
+	// Public serves the OpenID4VP endpoints wallets call (on its own
+	// listener, no credentials); nil unless Config.OpenID4VP.
+	Public http.Handler
 }
 
 // New assembles a verifier over the ledger view open returns.
@@ -111,9 +124,19 @@ func New(cfg Config, open OpenLedger) (*Verifier, error) {
 	if auditW == nil {
 		auditW = io.Discard
 	}
-	v.Service, err = service.New(service.Config{View: l.Cache, Challenges: challenge.NewStore(cfg.Challenges),
+	v.State = cfg.State
+	if v.State == nil {
+		v.State = state.NewMemory(cfg.Challenges)
+	}
+	var oid *service.OpenID4VPConfig
+	if cfg.OpenID4VP != nil {
+		c := *cfg.OpenID4VP
+		c.Transactions = v.State
+		oid = &c
+	}
+	v.Service, err = service.New(service.Config{View: l.Cache, Challenges: v.State,
 		Audit: audit.New(auditW), Recorder: rec, Freshness: cfg.Freshness, Options: cfg.Verify, Evidence: l.Evidence,
-		Federation: l.Federation})
+		Federation: l.Federation, OpenID4VP: oid})
 	if err != nil {
 		return nil, err
 	}
@@ -133,5 +156,8 @@ func New(cfg Config, open OpenLedger) (*Verifier, error) {
 		scfg.FailedAuth = auth.NewFailureLimiter(cfg.FailedAuthLimit.PerSecond, cfg.FailedAuthLimit.Burst)
 	}
 	v.Server = server.New(scfg)
+	if oid != nil {
+		v.Public = server.PublicHandler(v.Service)
+	}
 	return v, nil
 }

@@ -57,6 +57,19 @@ type Challenge struct {
 	expired bool // no longer counted against the caps; kept one more TTL
 }
 
+// Backend is what the verifier service needs of a challenge store: Store
+// in memory, or a store shared by replicas (verifier/state). Consume must
+// take a challenge atomically (a nonce is accepted at most once, whatever
+// the number of replicas).
+type Backend interface {
+	// Create issues a challenge for party (ErrFull when over a cap).
+	Create(party, audience string, types, claims []string) (Challenge, error)
+	// Consume takes the challenge nonce for party (see Store.Consume).
+	Consume(nonce, party string) (Challenge, reason.Code)
+}
+
+var _ Backend = (*Store)(nil)
+
 // Config configures a Store.
 type Config struct {
 	// TTL is how long a challenge is valid.

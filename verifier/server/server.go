@@ -27,6 +27,7 @@ import (
 	gateway "github.com/cosmos/gogogateway"
 	gogoproto "github.com/cosmos/gogoproto/proto"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
+	grpcauth "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/auth"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"github.com/grpc-ecosystem/grpc-gateway/runtime"
@@ -157,8 +158,14 @@ func New(cfg Config) *Server {
 	if cfg.Limiter != nil {
 		chain = append(chain, selector.UnaryServerInterceptor(cfg.Limiter.UnaryServerInterceptor(), selector.MatchFunc(open)))
 	}
+	// Streams (AwaitPresentationResult): recovery and authentication, as for unary calls.
+	streamChain := []grpc.StreamServerInterceptor{
+		recovery.StreamServerInterceptor(recovery.WithRecoveryHandlerContext(onPanic)),
+		selector.StreamServerInterceptor(grpcauth.StreamServerInterceptor(cfg.Auth.AuthFunc), selector.MatchFunc(open)),
+	}
 	opts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(chain...),
+		grpc.ChainStreamInterceptor(streamChain...),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgSize),
 		grpc.ConnectionTimeout(HandshakeTimeout),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: IdleTimeout}),

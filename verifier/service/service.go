@@ -58,7 +58,7 @@ type Config struct {
 	// View is the ledger view; required.
 	View ledger.View
 	// Challenges is the challenge store; required.
-	Challenges *challenge.Store
+	Challenges challenge.Backend
 	// Audit receives one record per verification; may be nil.
 	Audit *audit.Logger
 	// Recorder receives verdicts; may be nil.
@@ -77,6 +77,8 @@ type Config struct {
 	// Federation routes credentials of recognised foreign ledgers (federation.go); nil: only
 	// the own ledger's credentials.
 	Federation Federation
+	// OpenID4VP configures OpenID4VP presentation requests (nil: not offered).
+	OpenID4VP *OpenID4VPConfig
 }
 
 // EvidenceCollector collects, with proofs, the ledger facts the rules read for
@@ -314,11 +316,18 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 	if r != "" {
 		return
 	}
-	res, err := s.vc.Verify(ctx, req.Presentation, sdjwtvc.Challenge{Nonce: ch.Nonce, Audience: ch.Audience})
+	s.check(ctx, rpDID, ch, req.Presentation, req.Policy, req.IncludeEvidence, v)
+}
+
+// check makes every check after the challenge's of presentation for ch; it
+// returns the credential's processed claims when the SD-JWT VC verified (nil otherwise).
+func (s *Service) check(ctx context.Context, rpDID string, ch challenge.Challenge, presentation string, policy *verifierpb.Policy,
+	includeEvidence bool, v *verdict) *sdjwtvc.Result {
+	res, err := s.vc.Verify(ctx, presentation, sdjwtvc.Challenge{Nonce: ch.Nonce, Audience: ch.Audience})
 	if fr := federationReason(err); fr != "" {
 		v.resp.IssuerLedger = ledger.LedgerOf(err)
 		v.add(reason.CheckIssuerLedger, fr)
-		return
+		return nil
 	}
 	if err != nil {
 		sr := sdjwt.ReasonOf(err)
@@ -326,7 +335,7 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 			sr = sdjwt.ReasonMalformed
 		}
 		v.add(reason.CheckOf(sr), reason.Code(sr))
-		return
+		return nil
 	}
 	for _, c := range []reason.Check{reason.CheckSignature, reason.CheckIssuerKey, reason.CheckKeyBinding, reason.CheckExpiry} {
 		v.add(c, "")
@@ -340,7 +349,7 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 	// issuer ledger: the own, or a recognised foreign one whose view holds the issuer's facts.
 	view, foreign, ok := s.admit(ctx, res.Issuer, res.VCT, v)
 	if !ok {
-		return
+		return nil
 	}
 
 	// schema: what Amanah requires of every credential, and the disclosed
@@ -353,7 +362,7 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 
 	// status.
 	maxAge := s.cfg.Freshness
-	if p := req.Policy; p != nil && p.MaxStatusAgeSeconds > 0 {
+	if p := policy; p != nil && p.MaxStatusAgeSeconds > 0 {
 		maxAge = time.Duration(min(p.MaxStatusAgeSeconds, math.MaxInt64/int64(time.Second))) * time.Second
 	}
 	sr, height := s.status(ctx, view, res.Status, res.Issuer, maxAge, now)
@@ -361,11 +370,11 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 	v.add(reason.CheckStatus, sr)
 
 	// policy and claims.
-	pr, claims := s.policy(ctx, rpDID, ch, req.Policy, res, foreign)
+	pr, claims := s.policy(ctx, rpDID, ch, policy, res, foreign)
 	v.add(reason.CheckPolicy, pr)
 	resp.DisclosedClaims = claims
 
-	if req.IncludeEvidence && s.cfg.Evidence != nil && foreign == nil && res.Status != nil && res.Status.Index <= math.MaxUint32 {
+	if includeEvidence && s.cfg.Evidence != nil && foreign == nil && res.Status != nil && res.Status.Index <= math.MaxUint32 {
 		subj := &verifierpb.EvidenceSubject{Issuer: res.Issuer, Kid: res.KeyID, IssuedAtUnix: res.IssuedAt.Unix(), Vct: res.VCT,
 			StatusUri: res.Status.URI, StatusIndex: uint32(res.Status.Index), RelyingParty: rpDID, CheckedAtUnix: now.Unix()}
 		if ev, err := s.cfg.Evidence.Collect(ctx, subj); err == nil {
@@ -374,6 +383,7 @@ func (s *Service) verify(ctx context.Context, rpDID string, req *verifierpb.Veri
 			slog.WarnContext(ctx, "verifier: evidence not collected", "err", err)
 		}
 	}
+	return res
 }
 
 // schema checks what Amanah requires of every credential, then each

@@ -1171,6 +1171,389 @@ func (m *CheckStatusResponse) GetLedgerHeight() int64 {
 	return 0
 }
 
+// CreatePresentationRequestRequest asks for an OpenID4VP 1.0 authorization
+// request. Give either dcql_query or the simple form (vct_values + claims).
+type CreatePresentationRequestRequest struct {
+	// dcql_query is a DCQL query (JSON text, OpenID4VP 1.0 section 6); at most
+	// 16 KiB. Only format "dc+sd-jwt" is supported.
+	DcqlQuery string `protobuf:"bytes,1,opt,name=dcql_query,json=dcqlQuery,proto3" json:"dcql_query,omitempty"`
+	// vct_values (simple form): one credential query "credential" of format
+	// dc+sd-jwt accepting these credential types. At most 64.
+	VctValues []string `protobuf:"bytes,2,rep,name=vct_values,json=vctValues,proto3" json:"vct_values,omitempty"`
+	// claims (simple form): top-level claim names the credential must disclose.
+	Claims []string `protobuf:"bytes,3,rep,name=claims,proto3" json:"claims,omitempty"`
+	// response_mode is "direct_post" or "direct_post.jwt" (encrypted to the
+	// verifier's ephemeral key); empty means direct_post.jwt.
+	ResponseMode string `protobuf:"bytes,4,opt,name=response_mode,json=responseMode,proto3" json:"response_mode,omitempty"`
+	// redirect_uri (same-device flow, optional): where the wallet sends the
+	// user after answering; the verifier appends "#response_code=...". An
+	// https URL, or http on localhost; at most 2048 bytes.
+	RedirectUri string `protobuf:"bytes,5,opt,name=redirect_uri,json=redirectUri,proto3" json:"redirect_uri,omitempty"`
+}
+
+func (m *CreatePresentationRequestRequest) Reset()         { *m = CreatePresentationRequestRequest{} }
+func (m *CreatePresentationRequestRequest) String() string { return proto.CompactTextString(m) }
+func (*CreatePresentationRequestRequest) ProtoMessage()    {}
+func (*CreatePresentationRequestRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{15}
+}
+func (m *CreatePresentationRequestRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CreatePresentationRequestRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CreatePresentationRequestRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CreatePresentationRequestRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CreatePresentationRequestRequest.Merge(m, src)
+}
+func (m *CreatePresentationRequestRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *CreatePresentationRequestRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_CreatePresentationRequestRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CreatePresentationRequestRequest proto.InternalMessageInfo
+
+func (m *CreatePresentationRequestRequest) GetDcqlQuery() string {
+	if m != nil {
+		return m.DcqlQuery
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestRequest) GetVctValues() []string {
+	if m != nil {
+		return m.VctValues
+	}
+	return nil
+}
+
+func (m *CreatePresentationRequestRequest) GetClaims() []string {
+	if m != nil {
+		return m.Claims
+	}
+	return nil
+}
+
+func (m *CreatePresentationRequestRequest) GetResponseMode() string {
+	if m != nil {
+		return m.ResponseMode
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestRequest) GetRedirectUri() string {
+	if m != nil {
+		return m.RedirectUri
+	}
+	return ""
+}
+
+// CreatePresentationRequestResponse is a new transaction.
+type CreatePresentationRequestResponse struct {
+	// transaction_id names the transaction for GetPresentationResult.
+	TransactionId string `protobuf:"bytes,1,opt,name=transaction_id,json=transactionId,proto3" json:"transaction_id,omitempty"`
+	// request_uri is the openid4vp:// authorization request (by reference:
+	// client_id and request_uri) to show as a QR code or a link.
+	RequestUri string `protobuf:"bytes,2,opt,name=request_uri,json=requestUri,proto3" json:"request_uri,omitempty"`
+	// qr_png is request_uri as a QR code (PNG).
+	QrPng []byte `protobuf:"bytes,3,opt,name=qr_png,json=qrPng,proto3" json:"qr_png,omitempty"`
+	// expires_at_unix is when the request stops being answerable.
+	ExpiresAtUnix int64 `protobuf:"varint,4,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expires_at_unix,omitempty"`
+	// client_id is the relying party's client id
+	// ("decentralized_identifier:<did>"), the KB-JWT aud.
+	ClientId string `protobuf:"bytes,5,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	// nonce is the request's nonce, the KB-JWT nonce.
+	Nonce string `protobuf:"bytes,6,opt,name=nonce,proto3" json:"nonce,omitempty"`
+}
+
+func (m *CreatePresentationRequestResponse) Reset()         { *m = CreatePresentationRequestResponse{} }
+func (m *CreatePresentationRequestResponse) String() string { return proto.CompactTextString(m) }
+func (*CreatePresentationRequestResponse) ProtoMessage()    {}
+func (*CreatePresentationRequestResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{16}
+}
+func (m *CreatePresentationRequestResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CreatePresentationRequestResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CreatePresentationRequestResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CreatePresentationRequestResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CreatePresentationRequestResponse.Merge(m, src)
+}
+func (m *CreatePresentationRequestResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *CreatePresentationRequestResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_CreatePresentationRequestResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CreatePresentationRequestResponse proto.InternalMessageInfo
+
+func (m *CreatePresentationRequestResponse) GetTransactionId() string {
+	if m != nil {
+		return m.TransactionId
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestResponse) GetRequestUri() string {
+	if m != nil {
+		return m.RequestUri
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestResponse) GetQrPng() []byte {
+	if m != nil {
+		return m.QrPng
+	}
+	return nil
+}
+
+func (m *CreatePresentationRequestResponse) GetExpiresAtUnix() int64 {
+	if m != nil {
+		return m.ExpiresAtUnix
+	}
+	return 0
+}
+
+func (m *CreatePresentationRequestResponse) GetClientId() string {
+	if m != nil {
+		return m.ClientId
+	}
+	return ""
+}
+
+func (m *CreatePresentationRequestResponse) GetNonce() string {
+	if m != nil {
+		return m.Nonce
+	}
+	return ""
+}
+
+// GetPresentationResultRequest names a transaction.
+type GetPresentationResultRequest struct {
+	// transaction_id from CreatePresentationRequest; required.
+	TransactionId string `protobuf:"bytes,1,opt,name=transaction_id,json=transactionId,proto3" json:"transaction_id,omitempty"`
+	// response_code is the code the wallet's redirect carried (same-device
+	// flow); required then, ignored otherwise.
+	ResponseCode string `protobuf:"bytes,2,opt,name=response_code,json=responseCode,proto3" json:"response_code,omitempty"`
+}
+
+func (m *GetPresentationResultRequest) Reset()         { *m = GetPresentationResultRequest{} }
+func (m *GetPresentationResultRequest) String() string { return proto.CompactTextString(m) }
+func (*GetPresentationResultRequest) ProtoMessage()    {}
+func (*GetPresentationResultRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{17}
+}
+func (m *GetPresentationResultRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GetPresentationResultRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GetPresentationResultRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GetPresentationResultRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GetPresentationResultRequest.Merge(m, src)
+}
+func (m *GetPresentationResultRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *GetPresentationResultRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_GetPresentationResultRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GetPresentationResultRequest proto.InternalMessageInfo
+
+func (m *GetPresentationResultRequest) GetTransactionId() string {
+	if m != nil {
+		return m.TransactionId
+	}
+	return ""
+}
+
+func (m *GetPresentationResultRequest) GetResponseCode() string {
+	if m != nil {
+		return m.ResponseCode
+	}
+	return ""
+}
+
+// CredentialVerdict is the verdict on one presented credential.
+type CredentialVerdict struct {
+	// credential_query_id is the DCQL credential query the credential met.
+	CredentialQueryId string `protobuf:"bytes,1,opt,name=credential_query_id,json=credentialQueryId,proto3" json:"credential_query_id,omitempty"`
+	// verdict is what VerifyPresentation gives for it.
+	Verdict *VerifyPresentationResponse `protobuf:"bytes,2,opt,name=verdict,proto3" json:"verdict,omitempty"`
+}
+
+func (m *CredentialVerdict) Reset()         { *m = CredentialVerdict{} }
+func (m *CredentialVerdict) String() string { return proto.CompactTextString(m) }
+func (*CredentialVerdict) ProtoMessage()    {}
+func (*CredentialVerdict) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{18}
+}
+func (m *CredentialVerdict) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CredentialVerdict) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CredentialVerdict.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CredentialVerdict) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CredentialVerdict.Merge(m, src)
+}
+func (m *CredentialVerdict) XXX_Size() int {
+	return m.Size()
+}
+func (m *CredentialVerdict) XXX_DiscardUnknown() {
+	xxx_messageInfo_CredentialVerdict.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CredentialVerdict proto.InternalMessageInfo
+
+func (m *CredentialVerdict) GetCredentialQueryId() string {
+	if m != nil {
+		return m.CredentialQueryId
+	}
+	return ""
+}
+
+func (m *CredentialVerdict) GetVerdict() *VerifyPresentationResponse {
+	if m != nil {
+		return m.Verdict
+	}
+	return nil
+}
+
+// GetPresentationResultResponse is a transaction's state.
+type GetPresentationResultResponse struct {
+	// status is "pending" (not yet answered), "complete" or "expired".
+	Status string `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	// verified is true when complete and every credential verified.
+	Verified bool `protobuf:"varint,2,opt,name=verified,proto3" json:"verified,omitempty"`
+	// reason is the first failed credential's reason; empty when verified.
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// credentials are the verdicts, one per presented credential.
+	Credentials []*CredentialVerdict `protobuf:"bytes,4,rep,name=credentials,proto3" json:"credentials,omitempty"`
+	// transaction_id echoes the request.
+	TransactionId string `protobuf:"bytes,5,opt,name=transaction_id,json=transactionId,proto3" json:"transaction_id,omitempty"`
+	// expires_at_unix is the transaction's expiry.
+	ExpiresAtUnix int64 `protobuf:"varint,6,opt,name=expires_at_unix,json=expiresAtUnix,proto3" json:"expires_at_unix,omitempty"`
+}
+
+func (m *GetPresentationResultResponse) Reset()         { *m = GetPresentationResultResponse{} }
+func (m *GetPresentationResultResponse) String() string { return proto.CompactTextString(m) }
+func (*GetPresentationResultResponse) ProtoMessage()    {}
+func (*GetPresentationResultResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f00e1e56911134d2, []int{19}
+}
+func (m *GetPresentationResultResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *GetPresentationResultResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_GetPresentationResultResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *GetPresentationResultResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_GetPresentationResultResponse.Merge(m, src)
+}
+func (m *GetPresentationResultResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *GetPresentationResultResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_GetPresentationResultResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_GetPresentationResultResponse proto.InternalMessageInfo
+
+func (m *GetPresentationResultResponse) GetStatus() string {
+	if m != nil {
+		return m.Status
+	}
+	return ""
+}
+
+func (m *GetPresentationResultResponse) GetVerified() bool {
+	if m != nil {
+		return m.Verified
+	}
+	return false
+}
+
+func (m *GetPresentationResultResponse) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *GetPresentationResultResponse) GetCredentials() []*CredentialVerdict {
+	if m != nil {
+		return m.Credentials
+	}
+	return nil
+}
+
+func (m *GetPresentationResultResponse) GetTransactionId() string {
+	if m != nil {
+		return m.TransactionId
+	}
+	return ""
+}
+
+func (m *GetPresentationResultResponse) GetExpiresAtUnix() int64 {
+	if m != nil {
+		return m.ExpiresAtUnix
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*CreateChallengeRequest)(nil), "amanah.verifier.v1.CreateChallengeRequest")
 	proto.RegisterType((*CreateChallengeResponse)(nil), "amanah.verifier.v1.CreateChallengeResponse")
@@ -1188,97 +1571,126 @@ func init() {
 	proto.RegisterType((*ResolveDidResponse)(nil), "amanah.verifier.v1.ResolveDidResponse")
 	proto.RegisterType((*CheckStatusRequest)(nil), "amanah.verifier.v1.CheckStatusRequest")
 	proto.RegisterType((*CheckStatusResponse)(nil), "amanah.verifier.v1.CheckStatusResponse")
+	proto.RegisterType((*CreatePresentationRequestRequest)(nil), "amanah.verifier.v1.CreatePresentationRequestRequest")
+	proto.RegisterType((*CreatePresentationRequestResponse)(nil), "amanah.verifier.v1.CreatePresentationRequestResponse")
+	proto.RegisterType((*GetPresentationResultRequest)(nil), "amanah.verifier.v1.GetPresentationResultRequest")
+	proto.RegisterType((*CredentialVerdict)(nil), "amanah.verifier.v1.CredentialVerdict")
+	proto.RegisterType((*GetPresentationResultResponse)(nil), "amanah.verifier.v1.GetPresentationResultResponse")
 }
 
 func init() { proto.RegisterFile("amanah/verifier/v1/verifier.proto", fileDescriptor_f00e1e56911134d2) }
 
 var fileDescriptor_f00e1e56911134d2 = []byte{
-	// 1346 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x57, 0xcd, 0x6e, 0xdb, 0x46,
-	0x10, 0x0e, 0x25, 0x5b, 0x96, 0x46, 0x92, 0xe5, 0x6e, 0x52, 0x47, 0x51, 0x53, 0xc5, 0xa1, 0x1b,
-	0xc7, 0x49, 0x11, 0x09, 0x71, 0xfa, 0x13, 0x04, 0x68, 0x81, 0xc4, 0x49, 0xd1, 0xc4, 0x05, 0x1a,
-	0xac, 0x13, 0x1f, 0x0a, 0x14, 0xc4, 0x8a, 0x5c, 0x4b, 0x1b, 0xd1, 0x24, 0xcb, 0x25, 0x15, 0x13,
-	0x45, 0x2f, 0xe9, 0xad, 0xbd, 0x14, 0x28, 0x8a, 0x02, 0x7d, 0x8a, 0x1e, 0xfa, 0x10, 0x45, 0x4f,
-	0x01, 0x72, 0xe9, 0xb1, 0x48, 0xfa, 0x20, 0xc5, 0xfe, 0x90, 0xa2, 0x2c, 0x3a, 0x71, 0x6f, 0x3b,
-	0x1f, 0x77, 0x87, 0xdf, 0xce, 0x7c, 0x33, 0x43, 0xc2, 0x45, 0x72, 0x40, 0x3c, 0x32, 0xea, 0x4f,
-	0x68, 0xc8, 0xf6, 0x19, 0x0d, 0xfb, 0x93, 0xeb, 0xd9, 0xba, 0x17, 0x84, 0x7e, 0xe4, 0x23, 0xa4,
-	0xb6, 0xf4, 0x32, 0x78, 0x72, 0xbd, 0x73, 0x7e, 0xe8, 0xfb, 0x43, 0x97, 0xf6, 0x49, 0xc0, 0xfa,
-	0xc4, 0xf3, 0xfc, 0x88, 0x44, 0xcc, 0xf7, 0xb8, 0x3a, 0x61, 0xfe, 0x60, 0xc0, 0xea, 0x76, 0x48,
-	0x49, 0x44, 0xb7, 0x47, 0xc4, 0x75, 0xa9, 0x37, 0xa4, 0x98, 0x7e, 0x13, 0x53, 0x1e, 0xa1, 0x0e,
-	0x54, 0x49, 0xec, 0x30, 0xea, 0xd9, 0xb4, 0x6d, 0xac, 0x19, 0x9b, 0x35, 0x9c, 0xd9, 0xe8, 0x0a,
-	0xac, 0xd8, 0x21, 0x75, 0xa8, 0x17, 0x31, 0xe2, 0x5a, 0x51, 0x12, 0x50, 0xde, 0x2e, 0xad, 0x95,
-	0x37, 0x6b, 0xb8, 0x35, 0xc5, 0x1f, 0x09, 0x58, 0x6c, 0x0d, 0x95, 0x47, 0xea, 0x58, 0xb6, 0x4b,
-	0xd8, 0x01, 0x6f, 0x97, 0xd5, 0xd6, 0x0c, 0xdf, 0x96, 0xb0, 0xc9, 0xe1, 0xec, 0x1c, 0x17, 0x1e,
-	0xf8, 0x1e, 0xa7, 0xe8, 0x0c, 0x2c, 0x7a, 0xfe, 0x94, 0x89, 0x32, 0xd0, 0x06, 0xb4, 0xe8, 0x61,
-	0xc0, 0x42, 0xca, 0x2d, 0x12, 0x59, 0xb1, 0xc7, 0x0e, 0xdb, 0xa5, 0x35, 0x63, 0xb3, 0x8c, 0x9b,
-	0x1a, 0xbe, 0x1d, 0x3d, 0xf6, 0xd8, 0xe1, 0xcc, 0x55, 0xca, 0xb3, 0x57, 0x31, 0x7f, 0x34, 0xa0,
-	0xf2, 0xd0, 0x77, 0x99, 0x9d, 0xa0, 0x75, 0x68, 0x12, 0xdb, 0xa6, 0x81, 0x60, 0x3a, 0xb1, 0x23,
-	0xde, 0x36, 0x24, 0xcf, 0x46, 0x0a, 0xee, 0xd9, 0x11, 0x47, 0x97, 0x41, 0xf2, 0x66, 0xe1, 0xf4,
-	0x3a, 0xea, 0xe6, 0xcb, 0x29, 0xac, 0x6e, 0x83, 0x6e, 0xc0, 0xea, 0x01, 0x39, 0xb4, 0x78, 0x44,
-	0xa2, 0x98, 0x5b, 0x64, 0x48, 0x2d, 0x4e, 0x6d, 0xdf, 0x73, 0xb8, 0xa4, 0x50, 0xc6, 0xa7, 0x0f,
-	0xc8, 0xe1, 0xae, 0x7c, 0x78, 0x7b, 0x48, 0x77, 0xd5, 0x23, 0xf3, 0x0f, 0x03, 0xce, 0xed, 0x89,
-	0xec, 0x25, 0x0f, 0x43, 0xca, 0xa9, 0xa7, 0xb2, 0x95, 0xa6, 0xc4, 0x84, 0x46, 0x90, 0x83, 0x75,
-	0x30, 0x66, 0xb0, 0x69, 0xa4, 0x4a, 0xf9, 0x48, 0x6d, 0x41, 0x25, 0x90, 0x97, 0x94, 0x2f, 0xaf,
-	0x6f, 0x75, 0x7a, 0xf3, 0x52, 0xe9, 0xa9, 0x30, 0x60, 0xbd, 0x53, 0x64, 0x8e, 0x79, 0xb6, 0x1b,
-	0x3b, 0xd4, 0xa2, 0x13, 0xe6, 0xc8, 0xe8, 0x2d, 0xac, 0x19, 0x9b, 0x55, 0xdc, 0xd2, 0xf8, 0x3d,
-	0x0d, 0x9b, 0x3b, 0x50, 0xdf, 0x1e, 0x51, 0x7b, 0x8c, 0x29, 0x8f, 0xdd, 0x48, 0x70, 0xb0, 0x85,
-	0x99, 0x66, 0x4b, 0x1a, 0x68, 0x19, 0x4a, 0xfe, 0x58, 0xd2, 0xaa, 0xe2, 0x92, 0x3f, 0x46, 0xab,
-	0x50, 0x09, 0x29, 0xe1, 0xbe, 0xa7, 0x73, 0xa2, 0x2d, 0xf3, 0xf7, 0x45, 0xe8, 0x14, 0xc5, 0x40,
-	0x4b, 0xa1, 0x03, 0x55, 0x4d, 0xda, 0x91, 0xfe, 0xab, 0x38, 0xb3, 0x73, 0x2e, 0x4b, 0x79, 0x97,
-	0xc8, 0x83, 0x15, 0x87, 0x71, 0xdb, 0xf5, 0xf9, 0xac, 0x08, 0xeb, 0x5b, 0xdb, 0x45, 0x81, 0x38,
-	0xfe, 0xed, 0xbd, 0xbb, 0xa9, 0x1b, 0x95, 0xe5, 0x7b, 0x5e, 0x14, 0x26, 0xb8, 0xe5, 0xcc, 0xa2,
-	0x82, 0x07, 0xe3, 0x3c, 0xa6, 0xa1, 0x0c, 0x58, 0x0d, 0x6b, 0x0b, 0xad, 0x40, 0x79, 0x62, 0x47,
-	0xed, 0x45, 0x09, 0x8a, 0x25, 0x7a, 0x0f, 0x96, 0xe5, 0x33, 0x27, 0x53, 0x70, 0x45, 0xaa, 0xa3,
-	0xa1, 0x50, 0x2d, 0xe0, 0x02, 0xa1, 0x2f, 0x15, 0x09, 0x7d, 0x1d, 0x9a, 0x2e, 0x75, 0x86, 0x34,
-	0xb4, 0x46, 0x94, 0x0d, 0x47, 0x51, 0xbb, 0xaa, 0x9c, 0x29, 0xf0, 0x73, 0x89, 0xa1, 0x8f, 0xa1,
-	0x22, 0x13, 0xc2, 0xdb, 0x35, 0x19, 0x82, 0x0b, 0x45, 0x21, 0xc8, 0xa5, 0x13, 0xeb, 0xed, 0xa8,
-	0x0f, 0xa7, 0xf3, 0x52, 0xb3, 0xf8, 0x88, 0x6c, 0x7d, 0xf8, 0x51, 0x1b, 0xe4, 0x6d, 0x50, 0xfe,
-	0xd1, 0xae, 0x7c, 0x82, 0x6e, 0x42, 0x35, 0x53, 0x4e, 0x5d, 0xea, 0xee, 0x7c, 0xd1, 0xbb, 0x52,
-	0x19, 0xe1, 0x6c, 0xb7, 0xb8, 0x88, 0x0a, 0x99, 0xa5, 0xa8, 0xb7, 0xcf, 0x28, 0xa9, 0x2b, 0xf0,
-	0x0b, 0x89, 0xa1, 0xbb, 0x50, 0x0f, 0xa9, 0xed, 0x0f, 0x3d, 0x26, 0xab, 0xe1, 0x6d, 0xf9, 0x06,
-	0xb3, 0xe8, 0x0d, 0x78, 0xba, 0x0d, 0xd3, 0x7d, 0x9c, 0x3f, 0xd6, 0xb9, 0x03, 0x67, 0x8a, 0x92,
-	0x2a, 0x72, 0x35, 0xa6, 0x89, 0x96, 0xb0, 0x58, 0x0a, 0x59, 0x4f, 0x88, 0x1b, 0x67, 0xa5, 0x25,
-	0x8d, 0x5b, 0xa5, 0x9b, 0x86, 0x39, 0x80, 0xe5, 0xd9, 0x57, 0xa0, 0x73, 0x50, 0xb5, 0x47, 0x84,
-	0x79, 0x16, 0x73, 0xb4, 0x8b, 0x25, 0x69, 0xdf, 0x77, 0x50, 0x1b, 0x96, 0x26, 0x34, 0xe4, 0x4c,
-	0xab, 0xb4, 0x89, 0x53, 0x13, 0xbd, 0x03, 0x35, 0xd7, 0xb7, 0x89, 0x2b, 0xba, 0x4f, 0xda, 0xa8,
-	0x24, 0xb0, 0x67, 0x47, 0xe6, 0x0b, 0x03, 0xaa, 0x69, 0xa4, 0x5e, 0xe7, 0x7e, 0x15, 0x2a, 0x3a,
-	0xf9, 0xaa, 0x17, 0x6a, 0x0b, 0x5d, 0x80, 0xba, 0x2b, 0x16, 0xd6, 0xc0, 0xf5, 0xed, 0xb1, 0x74,
-	0xdf, 0xc0, 0x20, 0xa1, 0x3b, 0x02, 0x41, 0x1f, 0xc0, 0xe2, 0x3e, 0x11, 0x6d, 0x6f, 0x41, 0xca,
-	0xa2, 0x5b, 0xd8, 0x22, 0x42, 0x7f, 0x42, 0x9d, 0xcf, 0x88, 0x1d, 0x61, 0xb5, 0x19, 0x7d, 0x02,
-	0x4b, 0x3c, 0x1e, 0x3c, 0xa1, 0x5a, 0xd6, 0xf5, 0xad, 0xf5, 0xd7, 0xa5, 0x78, 0x57, 0x6d, 0xc5,
-	0xe9, 0x19, 0x73, 0x08, 0x30, 0xf5, 0x29, 0x22, 0xcc, 0x23, 0x3f, 0xcc, 0xda, 0xbc, 0x34, 0xd2,
-	0x4c, 0x94, 0x24, 0xe3, 0xd9, 0x4c, 0xa8, 0x5b, 0x28, 0x43, 0x84, 0x2f, 0x08, 0x7d, 0x7f, 0xdf,
-	0xf2, 0x03, 0x2e, 0x0b, 0xaf, 0x81, 0xab, 0x12, 0xf8, 0x32, 0xe0, 0xe6, 0xb3, 0x12, 0xb4, 0x8e,
-	0xb0, 0xc8, 0x95, 0xa9, 0x71, 0xb4, 0x4c, 0xc7, 0xcc, 0xd1, 0x69, 0x16, 0xcb, 0x82, 0x32, 0x2d,
-	0x17, 0x94, 0xa9, 0x2e, 0xef, 0x85, 0x69, 0x79, 0xbf, 0x0b, 0xa0, 0x07, 0x40, 0x1c, 0x32, 0x5d,
-	0xf7, 0x35, 0x85, 0x3c, 0x0e, 0x19, 0xba, 0x08, 0x0d, 0xfd, 0x98, 0x79, 0x0e, 0x55, 0xb5, 0xdf,
-	0xc4, 0x75, 0x85, 0xdd, 0x17, 0x90, 0xa8, 0x84, 0x90, 0xba, 0x09, 0xf3, 0x86, 0x56, 0x40, 0xc2,
-	0x28, 0x91, 0x85, 0x5f, 0xc3, 0x0d, 0x0d, 0x3e, 0x14, 0x98, 0xe8, 0x0f, 0xb2, 0x46, 0x73, 0xfc,
-	0x54, 0xe5, 0x37, 0x35, 0xac, 0x08, 0x9a, 0x9f, 0xc2, 0x5b, 0x98, 0x72, 0xdf, 0x9d, 0xd0, 0xbb,
-	0xcc, 0x49, 0xa7, 0xca, 0x0a, 0x94, 0x9d, 0x4c, 0x46, 0x62, 0x89, 0xce, 0xc2, 0xd2, 0xec, 0x3c,
-	0xad, 0x10, 0x75, 0xfe, 0x6b, 0x68, 0xc9, 0xde, 0xc8, 0x6c, 0x59, 0xe6, 0x3b, 0x34, 0x11, 0x5d,
-	0x3d, 0x3b, 0x5c, 0x62, 0x8e, 0xec, 0xfd, 0x71, 0x38, 0xc9, 0x8a, 0x44, 0x1a, 0x22, 0x7e, 0x41,
-	0x3c, 0x70, 0x99, 0x6d, 0x8d, 0x69, 0x62, 0x3d, 0x79, 0x3a, 0xd6, 0xf2, 0x6e, 0x28, 0x74, 0x87,
-	0x26, 0x0f, 0x9e, 0x8e, 0xcd, 0x5f, 0x0d, 0x40, 0x79, 0x7e, 0xba, 0xe3, 0xcf, 0x13, 0x7c, 0x00,
-	0xcb, 0x84, 0x73, 0x1a, 0xca, 0x36, 0x34, 0xa6, 0x89, 0x9a, 0xc1, 0xc7, 0x68, 0xef, 0x08, 0x63,
-	0xdc, 0xcc, 0x8e, 0xee, 0xd0, 0x84, 0xcf, 0xf7, 0xcc, 0xf2, 0x7c, 0xcf, 0x34, 0x1f, 0x01, 0x92,
-	0x1d, 0x51, 0x0d, 0xec, 0x5c, 0xe4, 0x44, 0x5a, 0x35, 0xb1, 0x38, 0x64, 0xe2, 0xf6, 0x2a, 0x93,
-	0xaa, 0xb2, 0x95, 0x91, 0xd3, 0x59, 0x39, 0xaf, 0x33, 0x73, 0x04, 0xa7, 0x67, 0xbc, 0x4e, 0x3f,
-	0x76, 0x94, 0xba, 0x0d, 0xe5, 0x44, 0xa9, 0x7b, 0x15, 0x2a, 0x4a, 0x17, 0xe9, 0x6c, 0x53, 0xd6,
-	0x89, 0xf8, 0x6f, 0xfd, 0xb5, 0x00, 0xd5, 0x3d, 0x1d, 0x13, 0xf4, 0x8b, 0x01, 0xad, 0x23, 0x1f,
-	0x5a, 0xe8, 0x6a, 0xe1, 0x10, 0x28, 0xfc, 0x32, 0xec, 0xbc, 0x7f, 0xa2, 0xbd, 0xea, 0x32, 0xe6,
-	0x95, 0x67, 0x2f, 0xfe, 0xfd, 0xb9, 0xb4, 0x7e, 0xcb, 0xb8, 0x6a, 0x76, 0xfb, 0x05, 0x9f, 0xb0,
-	0x76, 0x7a, 0x82, 0xa3, 0xdf, 0x0c, 0x40, 0xf3, 0xa3, 0x17, 0x5d, 0x3b, 0xe9, 0x88, 0x56, 0xec,
-	0x7a, 0xff, 0x6f, 0xa2, 0x9b, 0x97, 0x24, 0xc1, 0x0b, 0x82, 0x60, 0xa7, 0x7f, 0xdc, 0x37, 0x76,
-	0x82, 0xbe, 0x37, 0x00, 0xa6, 0xda, 0x44, 0x97, 0x8a, 0xc7, 0xcc, 0x91, 0xda, 0xea, 0x6c, 0xbc,
-	0x69, 0x9b, 0x26, 0xb1, 0x21, 0x49, 0xac, 0xa1, 0xc2, 0x10, 0x39, 0xcc, 0xe1, 0xfd, 0x6f, 0x1d,
-	0xe6, 0x7c, 0x87, 0x9e, 0x19, 0xfa, 0x4b, 0x4b, 0x49, 0x06, 0x6d, 0x1c, 0x3b, 0xbb, 0x67, 0x94,
-	0xda, 0xb9, 0xfc, 0xc6, 0x7d, 0x9a, 0x88, 0x29, 0x89, 0x9c, 0x47, 0x85, 0xa1, 0x50, 0x8a, 0xbb,
-	0x73, 0xff, 0xcf, 0x97, 0x5d, 0xe3, 0xf9, 0xcb, 0xae, 0xf1, 0xcf, 0xcb, 0xae, 0xf1, 0xd3, 0xab,
-	0xee, 0xa9, 0xe7, 0xaf, 0xba, 0xa7, 0xfe, 0x7e, 0xd5, 0x3d, 0xf5, 0x55, 0x7f, 0xc8, 0xa2, 0x51,
-	0x3c, 0xe8, 0xd9, 0xfe, 0x81, 0x3e, 0x7f, 0x8d, 0x39, 0xf3, 0x9e, 0xf4, 0x22, 0x18, 0x0c, 0x2a,
-	0xf2, 0x37, 0xe4, 0xc6, 0x7f, 0x01, 0x00, 0x00, 0xff, 0xff, 0xd3, 0xb7, 0x1c, 0x6c, 0xdd, 0x0c,
-	0x00, 0x00,
+	// 1737 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x58, 0xdf, 0x6f, 0x1b, 0x59,
+	0x15, 0xee, 0xd8, 0x89, 0x63, 0x1f, 0xdb, 0x49, 0x7a, 0xd3, 0xa6, 0xae, 0x37, 0x75, 0xd3, 0x09,
+	0xc9, 0xa6, 0x8b, 0x6a, 0x6f, 0xb3, 0x5d, 0x58, 0x55, 0x80, 0x68, 0xd2, 0x65, 0x9b, 0x0d, 0x88,
+	0x30, 0xd9, 0xe6, 0x01, 0x09, 0x8d, 0x26, 0xf7, 0xde, 0xd8, 0xb7, 0x9e, 0xcc, 0x38, 0xf7, 0x8e,
+	0xdd, 0x58, 0xab, 0xbe, 0xb4, 0x6f, 0x20, 0x24, 0x24, 0x84, 0x90, 0xe0, 0x9f, 0xe0, 0x81, 0x67,
+	0xd4, 0x47, 0xc4, 0x53, 0xa5, 0xbe, 0xf0, 0x82, 0x84, 0x5a, 0xfe, 0x10, 0x74, 0x7f, 0xcc, 0x78,
+	0x9c, 0x8c, 0xd3, 0x84, 0x17, 0xde, 0xe6, 0x7e, 0xf7, 0xd7, 0x77, 0xce, 0xf9, 0xce, 0xb9, 0xc7,
+	0x86, 0x3b, 0xde, 0x91, 0x17, 0x78, 0x9d, 0xd6, 0x80, 0x72, 0x76, 0xc8, 0x28, 0x6f, 0x0d, 0xee,
+	0x27, 0xdf, 0xcd, 0x1e, 0x0f, 0xa3, 0x10, 0x21, 0xbd, 0xa4, 0x99, 0xc0, 0x83, 0xfb, 0xf5, 0xa5,
+	0x76, 0x18, 0xb6, 0x7d, 0xda, 0xf2, 0x7a, 0xac, 0xe5, 0x05, 0x41, 0x18, 0x79, 0x11, 0x0b, 0x03,
+	0xa1, 0x77, 0xd8, 0xbf, 0xb6, 0x60, 0x71, 0x8b, 0x53, 0x2f, 0xa2, 0x5b, 0x1d, 0xcf, 0xf7, 0x69,
+	0xd0, 0xa6, 0x0e, 0x3d, 0xee, 0x53, 0x11, 0xa1, 0x3a, 0x14, 0xbd, 0x3e, 0x61, 0x34, 0xc0, 0xb4,
+	0x66, 0x2d, 0x5b, 0xeb, 0x25, 0x27, 0x19, 0xa3, 0xbb, 0x30, 0x8f, 0x39, 0x25, 0x34, 0x88, 0x98,
+	0xe7, 0xbb, 0xd1, 0xb0, 0x47, 0x45, 0x2d, 0xb7, 0x9c, 0x5f, 0x2f, 0x39, 0x73, 0x23, 0xfc, 0x1b,
+	0x09, 0xcb, 0xa5, 0x5c, 0x9f, 0x48, 0x89, 0x8b, 0x7d, 0x8f, 0x1d, 0x89, 0x5a, 0x5e, 0x2f, 0x4d,
+	0xf0, 0x2d, 0x05, 0xdb, 0x02, 0x6e, 0x9c, 0xe1, 0x22, 0x7a, 0x61, 0x20, 0x28, 0xba, 0x06, 0xd3,
+	0x41, 0x38, 0x62, 0xa2, 0x07, 0x68, 0x0d, 0xe6, 0xe8, 0x49, 0x8f, 0x71, 0x2a, 0x5c, 0x2f, 0x72,
+	0xfb, 0x01, 0x3b, 0xa9, 0xe5, 0x96, 0xad, 0xf5, 0xbc, 0x53, 0x35, 0xf0, 0xa3, 0xe8, 0x69, 0xc0,
+	0x4e, 0xc6, 0x4c, 0xc9, 0x8f, 0x9b, 0x62, 0xff, 0xc6, 0x82, 0xc2, 0x6e, 0xe8, 0x33, 0x3c, 0x44,
+	0x2b, 0x50, 0xf5, 0x30, 0xa6, 0x3d, 0xc9, 0x74, 0x80, 0x23, 0x51, 0xb3, 0x14, 0xcf, 0x4a, 0x0c,
+	0xee, 0xe3, 0x48, 0xa0, 0x8f, 0x41, 0xf1, 0x66, 0x7c, 0x64, 0x8e, 0xb6, 0x7c, 0x36, 0x86, 0xb5,
+	0x35, 0xe8, 0x33, 0x58, 0x3c, 0xf2, 0x4e, 0x5c, 0x11, 0x79, 0x51, 0x5f, 0xb8, 0x5e, 0x9b, 0xba,
+	0x82, 0xe2, 0x30, 0x20, 0x42, 0x51, 0xc8, 0x3b, 0x0b, 0x47, 0xde, 0xc9, 0x9e, 0x9a, 0x7c, 0xd4,
+	0xa6, 0x7b, 0x7a, 0xca, 0xfe, 0xab, 0x05, 0x37, 0xf7, 0x65, 0xf4, 0x86, 0xbb, 0x9c, 0x0a, 0x1a,
+	0xe8, 0x68, 0xc5, 0x21, 0xb1, 0xa1, 0xd2, 0x4b, 0xc1, 0xc6, 0x19, 0x63, 0xd8, 0xc8, 0x53, 0xb9,
+	0xb4, 0xa7, 0x36, 0xa0, 0xd0, 0x53, 0x46, 0xaa, 0xcb, 0xcb, 0x1b, 0xf5, 0xe6, 0x59, 0xa9, 0x34,
+	0xb5, 0x1b, 0x1c, 0xb3, 0x52, 0x46, 0x8e, 0x05, 0xd8, 0xef, 0x13, 0xea, 0xd2, 0x01, 0x23, 0xca,
+	0x7b, 0x53, 0xcb, 0xd6, 0x7a, 0xd1, 0x99, 0x33, 0xf8, 0x97, 0x06, 0xb6, 0x77, 0xa0, 0xbc, 0xd5,
+	0xa1, 0xb8, 0xeb, 0x50, 0xd1, 0xf7, 0x23, 0xc9, 0x01, 0xcb, 0x61, 0x1c, 0x2d, 0x35, 0x40, 0xb3,
+	0x90, 0x0b, 0xbb, 0x8a, 0x56, 0xd1, 0xc9, 0x85, 0x5d, 0xb4, 0x08, 0x05, 0x4e, 0x3d, 0x11, 0x06,
+	0x26, 0x26, 0x66, 0x64, 0xff, 0x65, 0x1a, 0xea, 0x59, 0x3e, 0x30, 0x52, 0xa8, 0x43, 0xd1, 0x90,
+	0x26, 0xea, 0xfc, 0xa2, 0x93, 0x8c, 0x53, 0x47, 0xe6, 0xd2, 0x47, 0xa2, 0x00, 0xe6, 0x09, 0x13,
+	0xd8, 0x0f, 0xc5, 0xb8, 0x08, 0xcb, 0x1b, 0x5b, 0x59, 0x8e, 0x98, 0x7c, 0x7b, 0xf3, 0x71, 0x7c,
+	0x8c, 0x8e, 0xf2, 0x97, 0x41, 0xc4, 0x87, 0xce, 0x1c, 0x19, 0x47, 0x25, 0x0f, 0x26, 0x44, 0x9f,
+	0x72, 0xe5, 0xb0, 0x92, 0x63, 0x46, 0x68, 0x1e, 0xf2, 0x03, 0x1c, 0xd5, 0xa6, 0x15, 0x28, 0x3f,
+	0xd1, 0x77, 0x60, 0x56, 0xcd, 0x91, 0x44, 0xc1, 0x05, 0xa5, 0x8e, 0x8a, 0x46, 0x8d, 0x80, 0x33,
+	0x84, 0x3e, 0x93, 0x25, 0xf4, 0x15, 0xa8, 0xfa, 0x94, 0xb4, 0x29, 0x77, 0x3b, 0x94, 0xb5, 0x3b,
+	0x51, 0xad, 0xa8, 0x0f, 0xd3, 0xe0, 0x13, 0x85, 0xa1, 0xef, 0x43, 0x41, 0x05, 0x44, 0xd4, 0x4a,
+	0xca, 0x05, 0xb7, 0xb3, 0x5c, 0x90, 0x0a, 0xa7, 0x63, 0x96, 0xa3, 0x16, 0x2c, 0xa4, 0xa5, 0xe6,
+	0x8a, 0x8e, 0xb7, 0xf1, 0xf9, 0xf7, 0x6a, 0xa0, 0xac, 0x41, 0xe9, 0xa9, 0x3d, 0x35, 0x83, 0xbe,
+	0x80, 0x62, 0xa2, 0x9c, 0xb2, 0xd2, 0xdd, 0x52, 0xd6, 0x5d, 0xb1, 0x8c, 0x9c, 0x64, 0xb5, 0x34,
+	0x44, 0xbb, 0xcc, 0xd5, 0xd4, 0x6b, 0xd7, 0xb4, 0xd4, 0x35, 0xf8, 0x53, 0x85, 0xa1, 0xc7, 0x50,
+	0xe6, 0x14, 0x87, 0xed, 0x80, 0xa9, 0x6c, 0xb8, 0xae, 0x6e, 0xb0, 0xb3, 0x6e, 0x70, 0x46, 0xcb,
+	0x1c, 0x7a, 0xe8, 0xa4, 0xb7, 0xd5, 0x37, 0xe1, 0x5a, 0x56, 0x50, 0x65, 0xac, 0xba, 0x74, 0x68,
+	0x24, 0x2c, 0x3f, 0xa5, 0xac, 0x07, 0x9e, 0xdf, 0x4f, 0x52, 0x4b, 0x0d, 0x1e, 0xe6, 0xbe, 0xb0,
+	0xec, 0x03, 0x98, 0x1d, 0xbf, 0x02, 0xdd, 0x84, 0x22, 0xee, 0x78, 0x2c, 0x70, 0x19, 0x31, 0x47,
+	0xcc, 0xa8, 0xf1, 0x36, 0x41, 0x35, 0x98, 0x19, 0x50, 0x2e, 0x98, 0x51, 0x69, 0xd5, 0x89, 0x87,
+	0xe8, 0x23, 0x28, 0xf9, 0x21, 0xf6, 0x7c, 0x59, 0x7d, 0xe2, 0x42, 0xa5, 0x80, 0x7d, 0x1c, 0xd9,
+	0x6f, 0x2d, 0x28, 0xc6, 0x9e, 0x3a, 0xef, 0xf8, 0x45, 0x28, 0x98, 0xe0, 0xeb, 0x5a, 0x68, 0x46,
+	0xe8, 0x36, 0x94, 0x7d, 0xf9, 0xe1, 0x1e, 0xf8, 0x21, 0xee, 0xaa, 0xe3, 0x2b, 0x0e, 0x28, 0x68,
+	0x53, 0x22, 0xe8, 0x01, 0x4c, 0x1f, 0x7a, 0xb2, 0xec, 0x4d, 0x29, 0x59, 0x34, 0x32, 0x4b, 0x04,
+	0x0f, 0x07, 0x94, 0xfc, 0xc4, 0xc3, 0x91, 0xa3, 0x17, 0xa3, 0x1f, 0xc2, 0x8c, 0xe8, 0x1f, 0x3c,
+	0xa3, 0x46, 0xd6, 0xe5, 0x8d, 0x95, 0xf3, 0x42, 0xbc, 0xa7, 0x97, 0x3a, 0xf1, 0x1e, 0xbb, 0x0d,
+	0x30, 0x3a, 0x53, 0x7a, 0x58, 0x44, 0x21, 0x4f, 0xca, 0xbc, 0x1a, 0xc4, 0x91, 0xc8, 0x29, 0xc6,
+	0xe3, 0x91, 0xd0, 0x56, 0xe8, 0x81, 0x74, 0x5f, 0x8f, 0x87, 0xe1, 0xa1, 0x1b, 0xf6, 0x84, 0x4a,
+	0xbc, 0x8a, 0x53, 0x54, 0xc0, 0xcf, 0x7b, 0xc2, 0x7e, 0x99, 0x83, 0xb9, 0x53, 0x2c, 0x52, 0x69,
+	0x6a, 0x9d, 0x4e, 0xd3, 0x2e, 0x23, 0x26, 0xcc, 0xf2, 0x33, 0x23, 0x4d, 0xf3, 0x19, 0x69, 0x6a,
+	0xd2, 0x7b, 0x6a, 0x94, 0xde, 0xb7, 0x00, 0xcc, 0x03, 0xd0, 0xe7, 0xcc, 0xe4, 0x7d, 0x49, 0x23,
+	0x4f, 0x39, 0x43, 0x77, 0xa0, 0x62, 0xa6, 0x59, 0x40, 0xa8, 0xce, 0xfd, 0xaa, 0x53, 0xd6, 0xd8,
+	0xb6, 0x84, 0x64, 0x26, 0x70, 0xea, 0x0f, 0x59, 0xd0, 0x76, 0x7b, 0x1e, 0x8f, 0x86, 0x2a, 0xf1,
+	0x4b, 0x4e, 0xc5, 0x80, 0xbb, 0x12, 0x93, 0xf5, 0x41, 0xe5, 0x68, 0x8a, 0x9f, 0xce, 0xfc, 0xaa,
+	0x81, 0x35, 0x41, 0xfb, 0x47, 0x70, 0xd5, 0xa1, 0x22, 0xf4, 0x07, 0xf4, 0x31, 0x23, 0xf1, 0xab,
+	0x32, 0x0f, 0x79, 0x92, 0xc8, 0x48, 0x7e, 0xa2, 0x1b, 0x30, 0x33, 0xfe, 0x9e, 0x16, 0x3c, 0xbd,
+	0xff, 0x57, 0x30, 0xa7, 0x6a, 0x23, 0xc3, 0x2a, 0xcd, 0x77, 0xe8, 0x50, 0x56, 0xf5, 0x64, 0x73,
+	0x8e, 0x11, 0x55, 0xfb, 0xfb, 0x7c, 0x90, 0x24, 0x89, 0x1a, 0x48, 0xff, 0xf5, 0xfa, 0x07, 0x3e,
+	0xc3, 0x6e, 0x97, 0x0e, 0xdd, 0x67, 0xcf, 0xbb, 0x46, 0xde, 0x15, 0x8d, 0xee, 0xd0, 0xe1, 0xd7,
+	0xcf, 0xbb, 0xf6, 0x1f, 0x2d, 0x40, 0x69, 0x7e, 0xa6, 0xe2, 0x9f, 0x25, 0xf8, 0x35, 0xcc, 0x7a,
+	0x42, 0x50, 0xae, 0xca, 0x50, 0x97, 0x0e, 0xf5, 0x1b, 0x3c, 0x41, 0x7b, 0xa7, 0x18, 0x3b, 0xd5,
+	0x64, 0xeb, 0x0e, 0x1d, 0x8a, 0xb3, 0x35, 0x33, 0x7f, 0xb6, 0x66, 0xda, 0xdf, 0x00, 0x52, 0x15,
+	0x51, 0x3f, 0xd8, 0x29, 0xcf, 0xc9, 0xb0, 0x1a, 0x62, 0x7d, 0xce, 0xa4, 0xf5, 0x3a, 0x92, 0x3a,
+	0xb3, 0xf5, 0x20, 0xa5, 0xb3, 0x7c, 0x5a, 0x67, 0x76, 0x07, 0x16, 0xc6, 0x4e, 0x1d, 0x35, 0x3b,
+	0x5a, 0xdd, 0x96, 0x3e, 0x44, 0xab, 0x7b, 0x11, 0x0a, 0x5a, 0x17, 0xf1, 0xdb, 0xa6, 0x47, 0x17,
+	0xe3, 0xff, 0xda, 0x82, 0x65, 0xdd, 0x5b, 0x65, 0xf4, 0x15, 0xb1, 0x39, 0xb7, 0x00, 0x08, 0x3e,
+	0xf6, 0xdd, 0xe3, 0x3e, 0xe5, 0x71, 0xe1, 0x2b, 0x49, 0xe4, 0x17, 0x12, 0x90, 0xd3, 0x03, 0x1c,
+	0xb9, 0x8a, 0x4d, 0xdc, 0xf4, 0x94, 0x06, 0x38, 0xda, 0x57, 0x80, 0xe4, 0x37, 0xd6, 0xde, 0x99,
+	0x91, 0x16, 0xb0, 0xb6, 0xcc, 0x3d, 0x0a, 0x09, 0x35, 0xe9, 0x51, 0x89, 0xc1, 0x9f, 0x85, 0x84,
+	0xca, 0x44, 0xe0, 0x94, 0x30, 0x4e, 0x71, 0x94, 0xca, 0x94, 0x72, 0x8c, 0x3d, 0xe5, 0xcc, 0xfe,
+	0x97, 0x05, 0x77, 0xce, 0x31, 0xc1, 0xf8, 0x6e, 0x15, 0x66, 0x23, 0xee, 0x05, 0xc2, 0xc3, 0x4a,
+	0x1b, 0x89, 0x6c, 0xaa, 0x29, 0x74, 0x9b, 0xc8, 0x62, 0x68, 0xba, 0x4f, 0x75, 0x9d, 0xf6, 0x28,
+	0x18, 0x48, 0x66, 0xe6, 0x75, 0x28, 0x1c, 0x73, 0xb7, 0x17, 0xb4, 0xe3, 0x12, 0x73, 0xcc, 0x77,
+	0x83, 0x76, 0xd6, 0x43, 0x3c, 0x95, 0xf5, 0x10, 0x7f, 0x04, 0x25, 0xec, 0x33, 0x1a, 0x44, 0x92,
+	0x81, 0x36, 0xa6, 0xa8, 0x81, 0x6d, 0x32, 0x6a, 0xd1, 0x0a, 0xa9, 0x16, 0xcd, 0x7e, 0x06, 0x4b,
+	0x5f, 0xd1, 0xe8, 0x54, 0xd3, 0x21, 0x9f, 0x5f, 0x13, 0x9d, 0x0b, 0x5a, 0x96, 0x76, 0x37, 0x96,
+	0xee, 0xce, 0x8d, 0xbb, 0x7b, 0x2b, 0x24, 0xd4, 0xfe, 0xad, 0x05, 0x57, 0xb7, 0x92, 0x46, 0x7d,
+	0x9f, 0x72, 0xc2, 0x70, 0x84, 0x9a, 0xb0, 0x90, 0xea, 0xea, 0x95, 0x0a, 0x46, 0xd7, 0x5c, 0x1d,
+	0x4d, 0x29, 0x39, 0x6c, 0x13, 0xf4, 0x44, 0x3d, 0x64, 0x72, 0xab, 0xba, 0xa4, 0xbc, 0xd1, 0xbc,
+	0x5c, 0x33, 0xe5, 0xc4, 0xdb, 0xed, 0x57, 0x39, 0xb8, 0x35, 0xc1, 0x78, 0x13, 0xd7, 0x91, 0xfa,
+	0xad, 0x31, 0xf5, 0xa7, 0xbb, 0xc1, 0xdc, 0xc4, 0x6e, 0x70, 0xac, 0xc1, 0x44, 0x5f, 0x41, 0x79,
+	0x64, 0x4c, 0xfc, 0xdc, 0xad, 0x66, 0x76, 0x41, 0xa7, 0x7d, 0xe4, 0xa4, 0x77, 0x66, 0x84, 0x64,
+	0x3a, 0x2b, 0x24, 0x19, 0xa2, 0x29, 0x64, 0x88, 0x66, 0xe3, 0xcf, 0x25, 0x28, 0xee, 0x9b, 0xdb,
+	0xd1, 0x1f, 0x2c, 0x98, 0x3b, 0xf5, 0x6b, 0x08, 0x7d, 0x32, 0x81, 0x63, 0xc6, 0xcf, 0xb7, 0xfa,
+	0x77, 0x2f, 0xb4, 0x56, 0x7b, 0xd7, 0xbe, 0xfb, 0xf2, 0xed, 0x7f, 0x7e, 0x9f, 0x5b, 0x79, 0x68,
+	0x7d, 0x62, 0x37, 0x5a, 0x19, 0xbf, 0x33, 0x71, 0xbc, 0x43, 0xa0, 0x3f, 0x59, 0x80, 0xce, 0x86,
+	0x14, 0xdd, 0xbb, 0x68, 0xe8, 0x35, 0xbb, 0x4b, 0x2a, 0xc5, 0x5e, 0x55, 0x04, 0x6f, 0x4b, 0x82,
+	0xf5, 0xd6, 0xa4, 0x1f, 0xc2, 0x43, 0xf4, 0xca, 0x02, 0x18, 0x3d, 0x20, 0x68, 0x35, 0xbb, 0x17,
+	0x3c, 0xf5, 0x00, 0xd6, 0xd7, 0x3e, 0xb4, 0xcc, 0x90, 0x58, 0x53, 0x24, 0x96, 0x51, 0xa6, 0x8b,
+	0x08, 0x23, 0xa2, 0xf5, 0x2d, 0x61, 0xe4, 0x05, 0x7a, 0x69, 0x99, 0x9f, 0x43, 0xba, 0xae, 0xa3,
+	0xb5, 0x89, 0x0d, 0xf6, 0xd8, 0x73, 0x52, 0xff, 0xf8, 0x83, 0xeb, 0x0c, 0x11, 0x5b, 0x11, 0x59,
+	0x42, 0x99, 0xae, 0x30, 0x89, 0xf1, 0x37, 0x0b, 0x6e, 0x4e, 0x2c, 0x97, 0xe8, 0xc1, 0x64, 0x75,
+	0x4c, 0x7e, 0x20, 0xea, 0x9f, 0x5f, 0x72, 0x97, 0xa1, 0xfb, 0x40, 0xd1, 0x6d, 0xca, 0xe0, 0xdd,
+	0xcd, 0x62, 0x9c, 0xfe, 0xe5, 0x70, 0xcf, 0xd4, 0x60, 0x81, 0x5e, 0x5b, 0x70, 0x3d, 0xb3, 0x26,
+	0xa0, 0x4f, 0xb3, 0x68, 0x9c, 0x57, 0x3b, 0xeb, 0xf7, 0x2f, 0xb1, 0xc3, 0x90, 0xde, 0x54, 0xa4,
+	0x7f, 0x80, 0x1e, 0x5e, 0x98, 0x71, 0xeb, 0xdb, 0xf1, 0x62, 0xf0, 0x02, 0xfd, 0xc3, 0x82, 0x1b,
+	0x8f, 0x9e, 0x7b, 0xec, 0xff, 0x66, 0xc4, 0x13, 0x65, 0xc4, 0x26, 0xfa, 0xf1, 0xff, 0x6e, 0x44,
+	0xcb, 0x93, 0x06, 0x7c, 0x6a, 0x6d, 0x6e, 0xff, 0xfd, 0x5d, 0xc3, 0x7a, 0xf3, 0xae, 0x61, 0xfd,
+	0xfb, 0x5d, 0xc3, 0xfa, 0xdd, 0xfb, 0xc6, 0x95, 0x37, 0xef, 0x1b, 0x57, 0xfe, 0xf9, 0xbe, 0x71,
+	0xe5, 0x97, 0xad, 0x36, 0x8b, 0x3a, 0xfd, 0x83, 0x26, 0x0e, 0x8f, 0xcc, 0x3d, 0xf7, 0x18, 0x39,
+	0x7b, 0xa3, 0xf9, 0xe8, 0x1d, 0x1c, 0x14, 0xd4, 0x9f, 0x4f, 0x9f, 0xfd, 0x37, 0x00, 0x00, 0xff,
+	0xff, 0x1e, 0x05, 0x58, 0xe6, 0xd3, 0x12, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1303,6 +1715,17 @@ type VerifierClient interface {
 	ResolveDid(ctx context.Context, in *ResolveDidRequest, opts ...grpc.CallOption) (*ResolveDidResponse, error)
 	// CheckStatus returns one status-list entry as the ledger view holds it.
 	CheckStatus(ctx context.Context, in *CheckStatusRequest, opts ...grpc.CallOption) (*CheckStatusResponse, error)
+	// CreatePresentationRequest starts an OpenID4VP 1.0 presentation: a signed
+	// authorization request (DCQL query) the wallet fetches by reference from
+	// the verifier's public endpoint; see openid4vp.proto.
+	CreatePresentationRequest(ctx context.Context, in *CreatePresentationRequestRequest, opts ...grpc.CallOption) (*CreatePresentationRequestResponse, error)
+	// GetPresentationResult returns an OpenID4VP transaction's state and, once
+	// the wallet has answered, its verdict (only to the relying party that
+	// created it).
+	GetPresentationResult(ctx context.Context, in *GetPresentationResultRequest, opts ...grpc.CallOption) (*GetPresentationResultResponse, error)
+	// AwaitPresentationResult streams the transaction's state: the current one
+	// at once, then the final one (answered or expired), and ends.
+	AwaitPresentationResult(ctx context.Context, in *GetPresentationResultRequest, opts ...grpc.CallOption) (Verifier_AwaitPresentationResultClient, error)
 }
 
 type verifierClient struct {
@@ -1349,6 +1772,56 @@ func (c *verifierClient) CheckStatus(ctx context.Context, in *CheckStatusRequest
 	return out, nil
 }
 
+func (c *verifierClient) CreatePresentationRequest(ctx context.Context, in *CreatePresentationRequestRequest, opts ...grpc.CallOption) (*CreatePresentationRequestResponse, error) {
+	out := new(CreatePresentationRequestResponse)
+	err := c.cc.Invoke(ctx, "/amanah.verifier.v1.Verifier/CreatePresentationRequest", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *verifierClient) GetPresentationResult(ctx context.Context, in *GetPresentationResultRequest, opts ...grpc.CallOption) (*GetPresentationResultResponse, error) {
+	out := new(GetPresentationResultResponse)
+	err := c.cc.Invoke(ctx, "/amanah.verifier.v1.Verifier/GetPresentationResult", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *verifierClient) AwaitPresentationResult(ctx context.Context, in *GetPresentationResultRequest, opts ...grpc.CallOption) (Verifier_AwaitPresentationResultClient, error) {
+	stream, err := c.cc.NewStream(ctx, &_Verifier_serviceDesc.Streams[0], "/amanah.verifier.v1.Verifier/AwaitPresentationResult", opts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &verifierAwaitPresentationResultClient{stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+type Verifier_AwaitPresentationResultClient interface {
+	Recv() (*GetPresentationResultResponse, error)
+	grpc.ClientStream
+}
+
+type verifierAwaitPresentationResultClient struct {
+	grpc.ClientStream
+}
+
+func (x *verifierAwaitPresentationResultClient) Recv() (*GetPresentationResultResponse, error) {
+	m := new(GetPresentationResultResponse)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // VerifierServer is the server API for Verifier service.
 type VerifierServer interface {
 	// CreateChallenge issues a single-use nonce bound to the calling relying
@@ -1361,6 +1834,17 @@ type VerifierServer interface {
 	ResolveDid(context.Context, *ResolveDidRequest) (*ResolveDidResponse, error)
 	// CheckStatus returns one status-list entry as the ledger view holds it.
 	CheckStatus(context.Context, *CheckStatusRequest) (*CheckStatusResponse, error)
+	// CreatePresentationRequest starts an OpenID4VP 1.0 presentation: a signed
+	// authorization request (DCQL query) the wallet fetches by reference from
+	// the verifier's public endpoint; see openid4vp.proto.
+	CreatePresentationRequest(context.Context, *CreatePresentationRequestRequest) (*CreatePresentationRequestResponse, error)
+	// GetPresentationResult returns an OpenID4VP transaction's state and, once
+	// the wallet has answered, its verdict (only to the relying party that
+	// created it).
+	GetPresentationResult(context.Context, *GetPresentationResultRequest) (*GetPresentationResultResponse, error)
+	// AwaitPresentationResult streams the transaction's state: the current one
+	// at once, then the final one (answered or expired), and ends.
+	AwaitPresentationResult(*GetPresentationResultRequest, Verifier_AwaitPresentationResultServer) error
 }
 
 // UnimplementedVerifierServer can be embedded to have forward compatible implementations.
@@ -1378,6 +1862,15 @@ func (*UnimplementedVerifierServer) ResolveDid(ctx context.Context, req *Resolve
 }
 func (*UnimplementedVerifierServer) CheckStatus(ctx context.Context, req *CheckStatusRequest) (*CheckStatusResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method CheckStatus not implemented")
+}
+func (*UnimplementedVerifierServer) CreatePresentationRequest(ctx context.Context, req *CreatePresentationRequestRequest) (*CreatePresentationRequestResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CreatePresentationRequest not implemented")
+}
+func (*UnimplementedVerifierServer) GetPresentationResult(ctx context.Context, req *GetPresentationResultRequest) (*GetPresentationResultResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetPresentationResult not implemented")
+}
+func (*UnimplementedVerifierServer) AwaitPresentationResult(req *GetPresentationResultRequest, srv Verifier_AwaitPresentationResultServer) error {
+	return status.Errorf(codes.Unimplemented, "method AwaitPresentationResult not implemented")
 }
 
 func RegisterVerifierServer(s grpc1.Server, srv VerifierServer) {
@@ -1456,6 +1949,63 @@ func _Verifier_CheckStatus_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Verifier_CreatePresentationRequest_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePresentationRequestRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VerifierServer).CreatePresentationRequest(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/amanah.verifier.v1.Verifier/CreatePresentationRequest",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VerifierServer).CreatePresentationRequest(ctx, req.(*CreatePresentationRequestRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Verifier_GetPresentationResult_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPresentationResultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VerifierServer).GetPresentationResult(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/amanah.verifier.v1.Verifier/GetPresentationResult",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VerifierServer).GetPresentationResult(ctx, req.(*GetPresentationResultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Verifier_AwaitPresentationResult_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(GetPresentationResultRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(VerifierServer).AwaitPresentationResult(m, &verifierAwaitPresentationResultServer{stream})
+}
+
+type Verifier_AwaitPresentationResultServer interface {
+	Send(*GetPresentationResultResponse) error
+	grpc.ServerStream
+}
+
+type verifierAwaitPresentationResultServer struct {
+	grpc.ServerStream
+}
+
+func (x *verifierAwaitPresentationResultServer) Send(m *GetPresentationResultResponse) error {
+	return x.ServerStream.SendMsg(m)
+}
+
 var Verifier_serviceDesc = _Verifier_serviceDesc
 var _Verifier_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "amanah.verifier.v1.Verifier",
@@ -1477,8 +2027,22 @@ var _Verifier_serviceDesc = grpc.ServiceDesc{
 			MethodName: "CheckStatus",
 			Handler:    _Verifier_CheckStatus_Handler,
 		},
+		{
+			MethodName: "CreatePresentationRequest",
+			Handler:    _Verifier_CreatePresentationRequest_Handler,
+		},
+		{
+			MethodName: "GetPresentationResult",
+			Handler:    _Verifier_GetPresentationResult_Handler,
+		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "AwaitPresentationResult",
+			Handler:       _Verifier_AwaitPresentationResult_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "amanah/verifier/v1/verifier.proto",
 }
 
@@ -2312,6 +2876,283 @@ func (m *CheckStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *CreatePresentationRequestRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CreatePresentationRequestRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CreatePresentationRequestRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.RedirectUri) > 0 {
+		i -= len(m.RedirectUri)
+		copy(dAtA[i:], m.RedirectUri)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.RedirectUri)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.ResponseMode) > 0 {
+		i -= len(m.ResponseMode)
+		copy(dAtA[i:], m.ResponseMode)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.ResponseMode)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Claims) > 0 {
+		for iNdEx := len(m.Claims) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Claims[iNdEx])
+			copy(dAtA[i:], m.Claims[iNdEx])
+			i = encodeVarintVerifier(dAtA, i, uint64(len(m.Claims[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.VctValues) > 0 {
+		for iNdEx := len(m.VctValues) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.VctValues[iNdEx])
+			copy(dAtA[i:], m.VctValues[iNdEx])
+			i = encodeVarintVerifier(dAtA, i, uint64(len(m.VctValues[iNdEx])))
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.DcqlQuery) > 0 {
+		i -= len(m.DcqlQuery)
+		copy(dAtA[i:], m.DcqlQuery)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.DcqlQuery)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CreatePresentationRequestResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CreatePresentationRequestResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CreatePresentationRequestResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Nonce) > 0 {
+		i -= len(m.Nonce)
+		copy(dAtA[i:], m.Nonce)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Nonce)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.ClientId) > 0 {
+		i -= len(m.ClientId)
+		copy(dAtA[i:], m.ClientId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.ClientId)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.ExpiresAtUnix != 0 {
+		i = encodeVarintVerifier(dAtA, i, uint64(m.ExpiresAtUnix))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.QrPng) > 0 {
+		i -= len(m.QrPng)
+		copy(dAtA[i:], m.QrPng)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.QrPng)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.RequestUri) > 0 {
+		i -= len(m.RequestUri)
+		copy(dAtA[i:], m.RequestUri)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.RequestUri)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.TransactionId) > 0 {
+		i -= len(m.TransactionId)
+		copy(dAtA[i:], m.TransactionId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.TransactionId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GetPresentationResultRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GetPresentationResultRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GetPresentationResultRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ResponseCode) > 0 {
+		i -= len(m.ResponseCode)
+		copy(dAtA[i:], m.ResponseCode)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.ResponseCode)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.TransactionId) > 0 {
+		i -= len(m.TransactionId)
+		copy(dAtA[i:], m.TransactionId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.TransactionId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CredentialVerdict) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CredentialVerdict) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CredentialVerdict) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Verdict != nil {
+		{
+			size, err := m.Verdict.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintVerifier(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.CredentialQueryId) > 0 {
+		i -= len(m.CredentialQueryId)
+		copy(dAtA[i:], m.CredentialQueryId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.CredentialQueryId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *GetPresentationResultResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *GetPresentationResultResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *GetPresentationResultResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ExpiresAtUnix != 0 {
+		i = encodeVarintVerifier(dAtA, i, uint64(m.ExpiresAtUnix))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.TransactionId) > 0 {
+		i -= len(m.TransactionId)
+		copy(dAtA[i:], m.TransactionId)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.TransactionId)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Credentials) > 0 {
+		for iNdEx := len(m.Credentials) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Credentials[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintVerifier(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Verified {
+		i--
+		if m.Verified {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Status) > 0 {
+		i -= len(m.Status)
+		copy(dAtA[i:], m.Status)
+		i = encodeVarintVerifier(dAtA, i, uint64(len(m.Status)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintVerifier(dAtA []byte, offset int, v uint64) int {
 	offset -= sovVerifier(v)
 	base := offset
@@ -2706,6 +3547,138 @@ func (m *CheckStatusResponse) Size() (n int) {
 	}
 	if m.LedgerHeight != 0 {
 		n += 1 + sovVerifier(uint64(m.LedgerHeight))
+	}
+	return n
+}
+
+func (m *CreatePresentationRequestRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.DcqlQuery)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if len(m.VctValues) > 0 {
+		for _, s := range m.VctValues {
+			l = len(s)
+			n += 1 + l + sovVerifier(uint64(l))
+		}
+	}
+	if len(m.Claims) > 0 {
+		for _, s := range m.Claims {
+			l = len(s)
+			n += 1 + l + sovVerifier(uint64(l))
+		}
+	}
+	l = len(m.ResponseMode)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.RedirectUri)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *CreatePresentationRequestResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.TransactionId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.RequestUri)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.QrPng)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.ExpiresAtUnix != 0 {
+		n += 1 + sovVerifier(uint64(m.ExpiresAtUnix))
+	}
+	l = len(m.ClientId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.Nonce)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *GetPresentationResultRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.TransactionId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	l = len(m.ResponseCode)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *CredentialVerdict) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.CredentialQueryId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.Verdict != nil {
+		l = m.Verdict.Size()
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	return n
+}
+
+func (m *GetPresentationResultResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Status)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.Verified {
+		n += 2
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if len(m.Credentials) > 0 {
+		for _, e := range m.Credentials {
+			l = e.Size()
+			n += 1 + l + sovVerifier(uint64(l))
+		}
+	}
+	l = len(m.TransactionId)
+	if l > 0 {
+		n += 1 + l + sovVerifier(uint64(l))
+	}
+	if m.ExpiresAtUnix != 0 {
+		n += 1 + sovVerifier(uint64(m.ExpiresAtUnix))
 	}
 	return n
 }
@@ -5351,6 +6324,898 @@ func (m *CheckStatusResponse) Unmarshal(dAtA []byte) error {
 				b := dAtA[iNdEx]
 				iNdEx++
 				m.LedgerHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CreatePresentationRequestRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CreatePresentationRequestRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CreatePresentationRequestRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DcqlQuery", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DcqlQuery = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VctValues", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VctValues = append(m.VctValues, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Claims", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Claims = append(m.Claims, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ResponseMode", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ResponseMode = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RedirectUri", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RedirectUri = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CreatePresentationRequestResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CreatePresentationRequestResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CreatePresentationRequestResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransactionId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TransactionId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RequestUri", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RequestUri = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field QrPng", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.QrPng = append(m.QrPng[:0], dAtA[iNdEx:postIndex]...)
+			if m.QrPng == nil {
+				m.QrPng = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresAtUnix", wireType)
+			}
+			m.ExpiresAtUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ExpiresAtUnix |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClientId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ClientId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Nonce", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Nonce = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GetPresentationResultRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GetPresentationResultRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GetPresentationResultRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransactionId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TransactionId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ResponseCode", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ResponseCode = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CredentialVerdict) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CredentialVerdict: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CredentialVerdict: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CredentialQueryId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CredentialQueryId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Verdict", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Verdict == nil {
+				m.Verdict = &VerifyPresentationResponse{}
+			}
+			if err := m.Verdict.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipVerifier(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *GetPresentationResultResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowVerifier
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: GetPresentationResultResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: GetPresentationResultResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Status = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Verified", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Verified = bool(v != 0)
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Credentials", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Credentials = append(m.Credentials, &CredentialVerdict{})
+			if err := m.Credentials[len(m.Credentials)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TransactionId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthVerifier
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.TransactionId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresAtUnix", wireType)
+			}
+			m.ExpiresAtUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowVerifier
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ExpiresAtUnix |= int64(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}

@@ -1,0 +1,252 @@
+package openid4vp
+
+import (
+	"bytes"
+
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+
+	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/amanah-id/amanah/jsonstrict"
+)
+
+// MaxPresentations bounds the presentations of one vp_token.
+const MaxPresentations = 16
+
+// Response is the wallet's authorization response.
+type Response struct {
+	// VPToken maps each credential query id to its presentations.
+	VPToken map[string][]string `json:"vp_token"`
+	// State echoes the request's state.
+	State string `json:"state"`
+}
+
+// EncryptionKey is a verifier's ephemeral ECDH-ES P-256 key pair.
+type EncryptionKey struct {
+	// Private is the private JWK (kept by the verifier, in its state store).
+	Private jose.JSONWebKey
+}
+
+// NewEncryptionKey generates an ephemeral P-256 key whose JWK carries kid.
+func NewEncryptionKey(kid string) (*EncryptionKey, error) {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return &EncryptionKey{Private: jose.JSONWebKey{Key: k, KeyID: kid, Algorithm: AlgECDHES, Use: "enc"}}, nil
+}
+
+// PublicJWK returns the public JWK (for client_metadata.jwks).
+func (k *EncryptionKey) PublicJWK() (json.RawMessage, error) {
+	return k.Private.Public().MarshalJSON()
+}
+
+// MarshalPrivate returns the private JWK's JSON (for a state store).
+func (k *EncryptionKey) MarshalPrivate() ([]byte, error) { return k.Private.MarshalJSON() }
+
+// ParseEncryptionKey reads a private JWK written by MarshalPrivate.
+func ParseEncryptionKey(b []byte) (*EncryptionKey, error) {
+	var j jose.JSONWebKey
+	if err := j.UnmarshalJSON(b); err != nil {
+		return nil, err
+	}
+	if _, ok := j.Key.(*ecdsa.PrivateKey); !ok {
+		return nil, Errorf(CodeRequestInvalid, "not an EC private key")
+	}
+	return &EncryptionKey{Private: j}, nil
+}
+
+// EncryptionKey returns the request's encryption key (the first P-256 key
+// of client_metadata.jwks usable for ECDH-ES) and the content encryption
+// the wallet should use (A128GCM if offered, else A256GCM).
+func (ro *RequestObject) EncryptionKey() (*jose.JSONWebKey, string, error) {
+	md := ro.ClientMetadata
+	if md == nil || md.JWKS == nil || len(md.JWKS.Keys) == 0 {
+		return nil, "", Errorf(CodeRequestInvalid, "direct_post.jwt without client_metadata.jwks")
+	}
+	var enc string
+	for _, e := range []string{EncA128GCM, EncA256GCM} {
+		if slices.Contains(md.EncValues, e) || (len(md.EncValues) == 0 && e == EncA128GCM) {
+			enc = e
+			break
+		}
+	}
+	if enc == "" {
+		return nil, "", Errorf(CodeRequestInvalid, "encrypted_response_enc_values_supported %v: none of A128GCM, A256GCM", md.EncValues)
+	}
+	for _, raw := range md.JWKS.Keys {
+		var j jose.JSONWebKey
+		if err := j.UnmarshalJSON(raw); err != nil || !j.IsPublic() {
+			continue
+		}
+		pk, ok := j.Key.(*ecdsa.PublicKey)
+		if !ok || pk.Curve != elliptic.P256() || (j.Use != "" && j.Use != "enc") || (j.Algorithm != "" && j.Algorithm != AlgECDHES) {
+			continue
+		}
+		if _, err := pk.ECDH(); err != nil {
+			continue
+		}
+		return &j, enc, nil
+	}
+	return nil, "", Errorf(CodeRequestInvalid, "client_metadata.jwks: no P-256 key for ECDH-ES")
+}
+
+// Encrypt returns the JWE (compact) of resp for the request's encryption key.
+func (ro *RequestObject) Encrypt(resp *Response) (string, error) {
+	key, enc, err := ro.EncryptionKey()
+	if err != nil {
+		return "", err
+	}
+	return EncryptResponse(key, enc, resp)
+}
+
+// EncryptResponse returns the JWE (compact, ECDH-ES) of resp for key.
+func EncryptResponse(key *jose.JSONWebKey, enc string, resp *Response) (string, error) {
+	e, err := jose.NewEncrypter(jose.ContentEncryption(enc),
+		jose.Recipient{Algorithm: jose.ECDH_ES, Key: key.Key, KeyID: key.KeyID}, nil)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(resp)
+	if err != nil {
+		return "", err
+	}
+	obj, err := e.Encrypt(b)
+	if err != nil {
+		return "", err
+	}
+	return obj.CompactSerialize()
+}
+
+// JWEKeyID parses a compact JWE (ECDH-ES, A128GCM or A256GCM) and returns
+// its kid (the verifier's key, which names the transaction).
+func JWEKeyID(compact string) (string, error) {
+	if len(compact) > MaxResponseLen {
+		return "", Errorf(CodeResponseTooLarge, "response of %d bytes (max %d)", len(compact), MaxResponseLen)
+	}
+	obj, err := parseJWE(compact)
+	if err != nil {
+		return "", err
+	}
+	if obj.Header.KeyID == "" {
+		return "", Errorf(CodeResponseMalformed, "JWE without kid")
+	}
+	return obj.Header.KeyID, nil
+}
+
+func parseJWE(compact string) (*jose.JSONWebEncryption, error) {
+	if strings.Count(compact, ".") != 4 {
+		return nil, Errorf(CodeResponseMalformed, "not a compact JWE")
+	}
+	obj, err := jose.ParseEncryptedCompact(compact, []jose.KeyAlgorithm{jose.ECDH_ES}, []jose.ContentEncryption{jose.A128GCM, jose.A256GCM})
+	if err != nil {
+		return nil, Errorf(CodeResponseMalformed, "JWE: %v", err)
+	}
+	return obj, nil
+}
+
+// DecryptResponse decrypts a compact JWE response with key and parses it.
+func DecryptResponse(compact string, key *EncryptionKey) (*Response, error) {
+	obj, err := parseJWE(compact)
+	if err != nil {
+		return nil, err
+	}
+	if obj.Header.KeyID != key.Private.KeyID {
+		return nil, Errorf(CodeResponseDecryptFailed, "JWE for key %q, not %q", obj.Header.KeyID, key.Private.KeyID)
+	}
+	priv := key.Private.Key.(*ecdsa.PrivateKey)
+	if _, err := priv.ECDH(); err != nil {
+		return nil, Errorf(CodeResponseDecryptFailed, "%v", err)
+	}
+	pt, err := obj.Decrypt(priv)
+	if err != nil {
+		return nil, Errorf(CodeResponseDecryptFailed, "%v", err)
+	}
+	return ParseResponseJSON(pt)
+}
+
+// ParseResponseJSON reads a decrypted response: {"vp_token": {...}, "state": "..."}.
+func ParseResponseJSON(b []byte) (*Response, error) {
+	m, err := jsonstrict.DecodeObject(b, jsonstrict.Limits{MaxBytes: MaxResponseLen})
+	if err != nil {
+		return nil, Errorf(CodeResponseMalformed, "%v", err)
+	}
+	st, _ := m["state"].(string)
+	vp, ok := m["vp_token"]
+	if !ok {
+		return nil, Errorf(CodeVPTokenInvalid, "vp_token missing")
+	}
+	raw, _ := json.Marshal(vp)
+	return parseResponse(raw, st)
+}
+
+// ParseDirectPost reads a direct_post form: vp_token (JSON) and state. A
+// form carrying "response" (an encrypted response) is refused here.
+func ParseDirectPost(form url.Values) (*Response, error) {
+	for k, v := range form {
+		if len(v) != 1 {
+			return nil, Errorf(CodeResponseMalformed, "parameter %q given %d times", k, len(v))
+		}
+	}
+	if form.Has("response") {
+		return nil, Errorf(CodeResponseMalformed, "an encrypted response in a direct_post form")
+	}
+	if form.Has("error") {
+		return nil, Errorf(CodeResponseMalformed, "wallet error %q: %s", form.Get("error"), form.Get("error_description"))
+	}
+	return parseResponse([]byte(form.Get("vp_token")), form.Get("state"))
+}
+
+func parseResponse(vp []byte, state string) (*Response, error) {
+	if state == "" {
+		return nil, Errorf(CodeStateMissing, "state missing")
+	}
+	if len(state) > MaxStateLen {
+		return nil, Errorf(CodeStateUnknown, "state longer than %d bytes", MaxStateLen)
+	}
+	if len(bytes.TrimSpace(vp)) == 0 {
+		return nil, Errorf(CodeVPTokenInvalid, "vp_token missing")
+	}
+	m, err := jsonstrict.DecodeObject(vp, jsonstrict.Limits{MaxBytes: MaxResponseLen, MaxDepth: 3})
+	if err != nil {
+		return nil, Errorf(CodeVPTokenInvalid, "vp_token is not a JSON object: %v", err)
+	}
+	if len(m) == 0 || len(m) > MaxPresentations {
+		return nil, Errorf(CodeVPTokenInvalid, "vp_token: 1 to %d credential query ids", MaxPresentations)
+	}
+	out := &Response{VPToken: make(map[string][]string, len(m)), State: state}
+	n := 0
+	for id, v := range m {
+		arr, ok := v.([]any)
+		if !ok || len(arr) == 0 {
+			return nil, Errorf(CodeVPTokenInvalid, "vp_token[%q]: a non-empty array of presentations", id)
+		}
+		for _, x := range arr {
+			s, ok := x.(string)
+			if !ok || s == "" {
+				return nil, Errorf(CodeVPTokenInvalid, "vp_token[%q]: presentations are non-empty strings", id)
+			}
+			n++
+			out.VPToken[id] = append(out.VPToken[id], s)
+		}
+	}
+	if n > MaxPresentations {
+		return nil, Errorf(CodeVPTokenInvalid, "vp_token: %d presentations (max %d)", n, MaxPresentations)
+	}
+	return out, nil
+}
+
+// Form returns the direct_post form of resp.
+func (r *Response) Form() (url.Values, error) {
+	b, err := json.Marshal(r.VPToken)
+	if err != nil {
+		return nil, err
+	}
+	return url.Values{"vp_token": {string(b)}, "state": {r.State}}, nil
+}
