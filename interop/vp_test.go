@@ -90,6 +90,7 @@ func TestOpenID4VPInterop(t *testing.T) {
 			require.Equal(t, "decentralized_identifier", got.ClientIDPrefix)
 			require.Equal(t, req.ClientId, got.ClientID)
 			require.Equal(t, kid, got.SignerDIDURL)
+			require.Equal(t, 100, got.Version, "the library reads our request as OpenID4VP 1.0 final")
 			require.Equal(t, mode, got.ResponseMode)
 			require.Equal(t, mode == openid4vp.ModeDirectPostJWT, got.Encrypted)
 			require.True(t, got.DCQLSatisfied)
