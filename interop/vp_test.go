@@ -5,6 +5,7 @@ package interop
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,19 +39,20 @@ type holderResult struct {
 
 // verifierResult is what vp_verifier.mjs prints.
 type verifierResult struct {
-	ResponseMode  string            `json:"response_mode"`
-	Encrypted     bool              `json:"encrypted"`
-	StateMatched  bool              `json:"state_matched"`
-	QueryIDs      []string          `json:"query_ids"`
-	SDJWTVerified bool              `json:"sd_jwt_verified"`
-	KBNonce       string            `json:"kb_nonce"`
-	KBAud         string            `json:"kb_aud"`
-	Nonce         string            `json:"nonce"`
-	ClientID      string            `json:"client_id"`
-	DCQLSatisfied bool              `json:"dcql_satisfied"`
-	Claims        map[string]any    `json:"claims"`
-	Error         string            `json:"error"`
-	Extra         map[string]string `json:"extra"`
+	ResponseMode  string         `json:"response_mode"`
+	Encrypted     bool           `json:"encrypted"`
+	StateMatched  bool           `json:"state_matched"`
+	QueryIDs      []string       `json:"query_ids"`
+	SDJWTVerified bool           `json:"sd_jwt_verified"`
+	KBNonce       string         `json:"kb_nonce"`
+	KBAud         string         `json:"kb_aud"`
+	Nonce         string         `json:"nonce"`
+	ClientID      string         `json:"client_id"`
+	DCQLSatisfied bool           `json:"dcql_satisfied"`
+	Claims        map[string]any `json:"claims"`
+	Error         string         `json:"error"`
+	Aborted       bool           `json:"aborted"`
+	Fetched       bool           `json:"request_fetched"`
 }
 
 // TestOpenID4VPInterop runs OpenID4VP 1.0 both ways against the OpenWallet Foundation
@@ -59,7 +61,7 @@ type verifierResult struct {
 // direct_post, and our verifier says verified (a KB-JWT with a wrong nonce or aud is refused);
 // then our wallet (openid4vp/holder, what `amanah wallet present` runs) answers a request
 // their verifier-side API created, signed and served, and their API validates our response and
-// its DCQL result.
+// its DCQL result; a request of theirs carrying transaction_data is refused by our wallet.
 func TestOpenID4VPInterop(t *testing.T) {
 	w := chaintest.New(t)
 	issuer := w.NewDID()
@@ -126,35 +128,55 @@ func TestOpenID4VPInterop(t *testing.T) {
 		bankJWK := mustJWK(t, w.Bank.Key.JWK)
 		issuerKey, err := ledger.HolderLedger{View: v.View.Cache}.AssertionKey(ctx, issuer.ID, issuer.ID+"#key-1")
 		require.NoError(t, err)
-		for _, mode := range []string{openid4vp.ModeDirectPostJWT, openid4vp.ModeDirectPost} {
+		for _, c := range []struct {
+			mode   string
+			txData bool // a transaction_data entry: our wallet refuses the request
+		}{{openid4vp.ModeDirectPostJWT, false}, {openid4vp.ModeDirectPost, false}, {openid4vp.ModeDirectPost, true}} {
 			uriFile := filepath.Join(t.TempDir(), "request-uri")
-			type outcome struct {
-				out *holder.Outcome
-				err error
-			}
-			done := make(chan outcome, 1)
+			done := make(chan error, 1)
 			go func() {
-				// Our wallet waits for their verifier to publish its request URI, then answers it.
+				// Our wallet waits for their verifier to publish its request URI, then answers it
+				// (or, refusing, tells the script to stop waiting).
 				deadline := time.Now().Add(90 * time.Second)
 				for time.Now().Before(deadline) {
-					if b, err := os.ReadFile(uriFile); err == nil && strings.HasSuffix(string(b), "\n") {
-						out, err := holder.Present(ctx, strings.TrimSpace(string(b)), oid4vptest.Wallet(t, v.View.Cache, cred))
-						done <- outcome{out, err}
-						return
+					b, err := os.ReadFile(uriFile)
+					if err != nil || !strings.HasSuffix(string(b), "\n") {
+						time.Sleep(50 * time.Millisecond)
+						continue
 					}
-					time.Sleep(50 * time.Millisecond)
+					uri := strings.TrimSpace(string(b))
+					_, err = holder.Present(ctx, uri, oid4vptest.Wallet(t, v.View.Cache, cred))
+					if err != nil {
+						_, requestURI, _ := openid4vp.ParseURI(uri)
+						if resp, perr := http.Post(strings.TrimSuffix(requestURI, "/request")+"/abort", "text/plain", nil); perr == nil {
+							_ = resp.Body.Close()
+						}
+					}
+					done <- err
+					return
 				}
-				done <- outcome{err: os.ErrDeadlineExceeded}
+				done <- os.ErrDeadlineExceeded
 			}()
-			var got verifierResult
-			runNode(t, "vp_verifier.mjs", map[string]string{"RP_DID": w.Bank.ID, "RP_KID": kid, "RP_PRIVATE_JWK": bankJWK,
+			env := map[string]string{"RP_DID": w.Bank.ID, "RP_KID": kid, "RP_PRIVATE_JWK": bankJWK,
 				"ISSUER_KID": issuer.ID + "#key-1", "ISSUER_JWK": mustJWK(t, issuerKey.JWK), "VCT": trusttypes.NationalIDVCT,
-				"RESPONSE_MODE": mode, "URI_FILE": uriFile}, &got)
-			o := <-done
-			require.NoError(t, o.err, mode)
+				"RESPONSE_MODE": c.mode, "URI_FILE": uriFile}
+			if c.txData {
+				env["TX_DATA"] = "1"
+			}
+			var got verifierResult
+			runNode(t, "vp_verifier.mjs", env, &got)
+			err := <-done
+			if c.txData {
+				require.Equal(t, openid4vp.CodeRequestInvalid, openid4vp.CodeOf(err), "%v", err)
+				require.ErrorContains(t, err, "transaction_data")
+				require.True(t, got.Aborted)
+				require.True(t, got.Fetched)
+				continue
+			}
+			require.NoError(t, err, c.mode)
 			require.Empty(t, got.Error)
-			require.Equal(t, mode, got.ResponseMode)
-			require.Equal(t, mode == openid4vp.ModeDirectPostJWT, got.Encrypted)
+			require.Equal(t, c.mode, got.ResponseMode)
+			require.Equal(t, c.mode == openid4vp.ModeDirectPostJWT, got.Encrypted)
 			require.True(t, got.StateMatched)
 			require.Equal(t, []string{"pid"}, got.QueryIDs)
 			require.True(t, got.SDJWTVerified)

@@ -9,7 +9,8 @@
 // verifier does that; direction (a)).
 //
 // Environment: RP_DID, RP_KID, RP_PRIVATE_JWK (the relying party's request-signing key),
-// ISSUER_KID + ISSUER_JWK (the issuer key, from the ledger), VCT, RESPONSE_MODE, URI_FILE.
+// ISSUER_KID + ISSUER_JWK (the issuer key, from the ledger), VCT, RESPONSE_MODE, URI_FILE,
+// TX_DATA (optional: add transaction_data). POST /abort ends the wait (the wallet refused).
 // Prints one JSON line with what it checked.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -56,6 +57,8 @@ const created = await verifier.createOpenId4vpAuthorizationRequest({
     nonce,
     state,
     dcql_query: dcqlQuery,
+    // TX_DATA: a transaction_data entry (OpenID4VP 1.0 §8.4), which an Amanah wallet must refuse.
+    ...(process.env.TX_DATA ? { transaction_data: [Buffer.from(JSON.stringify({ type: 'payment_confirmation', credential_ids: ['pid'], amount: '389.00' })).toString('base64url')] } : {}),
     client_metadata: {
       vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['EdDSA', 'ES256'], 'kb-jwt_alg_values': ['EdDSA', 'ES256'] } },
       ...(mode === 'direct_post.jwt' ? { jwks: { keys: [encJwk] }, encrypted_response_enc_values_supported: ['A128GCM'] } : {}),
@@ -70,10 +73,17 @@ const created = await verifier.createOpenId4vpAuthorizationRequest({
 });
 const request = created.authorizationRequestPayload;
 
+let requestFetched = false;
 const result = await new Promise((resolve) => {
   server.on('request', async (req, res) => {
     try {
+      if (req.method === 'POST' && req.url === '/abort') { // the test: the wallet refused, no response will come
+        res.writeHead(204).end();
+        resolve({ aborted: true, request_fetched: requestFetched });
+        return;
+      }
       if (req.method === 'GET' && req.url === '/request') {
+        requestFetched = true;
         res.writeHead(200, { 'Content-Type': 'application/oauth-authz-req+jwt' });
         res.end(created.jar.authorizationRequestJwt);
         return;
