@@ -108,6 +108,25 @@ func TestOpenID4VPInterop(t *testing.T) {
 			require.Equal(t, map[string]string{"age_over_18": "true", "given_name": `"Aminah"`}, res.Credentials[0].Verdict.DisclosedClaims)
 			require.Equal(t, issuer.ID, res.Credentials[0].Verdict.Issuer)
 		}
+		// Same-device: our verifier answers their holder with the redirect and its response_code,
+		// which the result needs.
+		req, err := v.Client.CreatePresentationRequest(bank, &verifierpb.CreatePresentationRequestRequest{
+			VctValues: []string{trusttypes.NationalIDVCT}, Claims: []string{"age_over_18"}, RedirectUri: "http://127.0.0.1:8090/done"})
+		require.NoError(t, err)
+		var got holderResult
+		runNode(t, "vp_holder.mjs", map[string]string{"REQUEST_URI": req.RequestUri, "CREDENTIAL": credential,
+			"HOLDER_JWK": holderJWK, "RP_KID": kid, "RP_JWK": rpJWK}, &got)
+		require.Equal(t, 200, got.Status, "%s", got.Body)
+		var answer struct {
+			RedirectURI string `json:"redirect_uri"`
+		}
+		require.NoError(t, json.Unmarshal(got.Body, &answer), "%s", got.Body)
+		code, ok := strings.CutPrefix(answer.RedirectURI, "http://127.0.0.1:8090/done#response_code=")
+		require.True(t, ok, answer.RedirectURI)
+		res, err := v.Client.GetPresentationResult(bank, &verifierpb.GetPresentationResultRequest{TransactionId: req.TransactionId, ResponseCode: code})
+		require.NoError(t, err)
+		require.True(t, res.Verified, res.Reason)
+
 		// Their holder with a KB-JWT bound to another nonce or audience: our verifier refuses.
 		for tamper, want := range map[string]string{"nonce": "nonce", "aud": "aud"} {
 			req, err := v.Client.CreatePresentationRequest(bank, &verifierpb.CreatePresentationRequestRequest{
