@@ -51,6 +51,9 @@ type RequestObject struct {
 	ClientMetadata *ClientMetadata `json:"client_metadata,omitempty"`
 	IssuedAt       int64           `json:"iat"`
 	Expires        int64           `json:"exp"`
+	// TransactionData is never sent by Amanah; a wallet refuses a request
+	// carrying any (OpenID4VP 1.0: an unrecognized type is an error).
+	TransactionData []string `json:"transaction_data,omitempty"`
 }
 
 // ClientIDOf returns the client id of a relying party DID.
@@ -147,6 +150,8 @@ func (ro *RequestObject) check() error {
 		return Errorf(CodeRequestInvalid, "state: required, at most %d bytes", MaxStateLen)
 	case len(ro.DCQLQuery) == 0:
 		return Errorf(CodeRequestInvalid, "dcql_query: required")
+	case len(ro.TransactionData) > 0:
+		return Errorf(CodeRequestInvalid, "transaction_data: this wallet supports no transaction data type")
 	}
 	if err := CheckHTTPURL(ro.ResponseURI); err != nil {
 		return Errorf(CodeRequestInvalid, "response_uri: %v", err)

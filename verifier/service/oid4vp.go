@@ -221,7 +221,7 @@ func (s *Service) CreatePresentationRequest(ctx context.Context, req *verifierpb
 	now := s.now()
 	tx := &state.Transaction{ID: ids[0], State: ids[1], Nonce: ids[2], Party: rpDID, ClientID: clientID, Query: qb,
 		ResponseMode: mode, RedirectURI: req.RedirectUri, Expires: now.Add(c.ttl()).Truncate(time.Second)}
-	ro := &openid4vp.RequestObject{Iss: clientID, Aud: openid4vp.AudSelfIssued, ClientID: clientID,
+	ro := &openid4vp.RequestObject{Aud: openid4vp.AudSelfIssued, ClientID: clientID,
 		ResponseType: openid4vp.ResponseTypeVPToken, ResponseMode: mode, ResponseURI: c.PublicURL + PathResponse,
 		Nonce: tx.Nonce, State: tx.State, DCQLQuery: qb, IssuedAt: now.Unix(), Expires: tx.Expires.Unix(),
 		ClientMetadata: &openid4vp.ClientMetadata{VPFormats: openid4vp.VPFormatsSupported()}}

@@ -1,108 +1,58 @@
-// Command checkout is a bank's checkout calling the Amanah verifier: it asks
-// for a challenge, hands it to the citizen's wallet, and verifies the
-// presentation that comes back, learning only "over 18" and the name.
+// Command checkout is a bank's checkout page for an age-restricted purchase:
+// "Prove you are over 18 with Amanah". It asks the Amanah verifier for an
+// OpenID4VP presentation request (CreatePresentationRequest), shows it as a
+// QR code (the citizen's phone) and as a link (a wallet on this device),
+// waits for the wallet's answer by polling its own /status endpoint (which
+// calls GetPresentationResult), and shows the verdict and the claims the
+// wallet disclosed: only age_over_18 and given_name ever reach the bank.
 //
-// With -verifier it calls a running amanah-verifier (and reads the
-// presentation from -presentation); without it, it starts an in-process
-// verifier over an in-memory ledger and plays the wallet itself:
+// It authenticates to the verifier as the bank with its API key, read from
+// the environment (never a flag: ps shows flags):
 //
-//	go run ./verifier/examples/checkout
+//	AMANAH_API_KEY=... go run ./verifier/examples/checkout -verifier verifier.bank.example:9090
+//
+// Copy it: shop.go holds the handlers, page.html the page (plain JS, no framework).
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
+	"log"
 	"net"
+	"net/http"
 	"os"
+	"strings"
 	"time"
 
-	"github.com/amanah-id/amanah/keys"
 	"github.com/amanah-id/amanah/verifier/client"
-	"github.com/amanah-id/amanah/verifier/verifiertest"
 )
 
 func main() {
-	addr := flag.String("verifier", "", "verifier gRPC address (empty: start an in-process demo verifier)")
-	vct := flag.String("vct", verifiertest.VCT, "credential type to ask for")
+	listen := flag.String("listen", "127.0.0.1:8090", "address the checkout page listens on")
+	baseURL := flag.String("base-url", "", "the checkout's public URL, for the wallet's same-device redirect (default http://<listen>)")
+	addr := flag.String("verifier", "", "the Amanah verifier's gRPC address (required)")
 	insecure := flag.Bool("insecure", false, "plaintext to a loopback -verifier (local development)")
+	vct := flag.String("vct", NationalIDVCT, "credential type to ask for")
 	flag.Parse()
-	apiKey := os.Getenv("AMANAH_API_KEY") // the bank's API key: from the environment, never a flag (ps shows flags)
-	if apiKey == "" {
-		apiKey = verifiertest.RPKey
+	apiKey := os.Getenv("AMANAH_API_KEY")
+	if *addr == "" || apiKey == "" {
+		fmt.Fprintln(os.Stderr, "checkout: -verifier and AMANAH_API_KEY (the bank's API key) are required")
+		os.Exit(2)
 	}
-	if err := run(*addr, apiKey, *vct, *insecure); err != nil {
-		fmt.Fprintln(os.Stderr, "checkout:", err)
-		os.Exit(1)
-	}
-}
-
-func run(addr, apiKey, vct string, insecure bool) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var wallet func(nonce, aud string) (string, error)
-	if addr == "" {
-		env, err := verifiertest.New(keys.Ed25519)
-		if err != nil {
-			return err
-		}
-		lis, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		if _, err := env.Serve(ctx, lis, os.Stderr); err != nil {
-			return err
-		}
-		go env.KeepFresh(ctx, time.Second)
-		addr = lis.Addr().String()
-		holder, err := env.Issue(vct, 17, keys.Ed25519)
-		if err != nil {
-			return err
-		}
-		wallet = func(nonce, aud string) (string, error) {
-			return holder.Present(nonce, aud, "given_name", "age_over_18")
-		}
-		fmt.Printf("demo verifier on %s, issuer %s\n", addr, env.IssuerDID)
-		insecure = true // the in-process demo verifier listens on loopback without TLS
-	} else {
-		wallet = func(nonce, aud string) (string, error) {
-			fmt.Printf("give the wallet nonce=%s aud=%s, then paste the presentation:\n", nonce, aud)
-			var p string
-			_, err := fmt.Scanln(&p)
-			return p, err
-		}
-	}
-
-	v, err := client.Dial(addr, client.Options{APIKey: apiKey, Insecure: insecure})
+	v, err := client.Dial(*addr, client.Options{Insecure: *insecure})
 	if err != nil {
-		return err
+		log.Fatalf("checkout: %v", err)
 	}
 	defer v.Close()
-
-	// 1. The checkout asks for a challenge naming what it needs.
-	ch, err := v.CreateChallenge(ctx, verifiertest.Audience, []string{vct}, []string{"given_name", "age_over_18"})
+	lis, err := net.Listen("tcp", *listen)
 	if err != nil {
-		return fmt.Errorf("challenge: %w", err)
+		log.Fatalf("checkout: %v", err)
 	}
-	// 2. The wallet answers with a presentation bound to the nonce.
-	pres, err := wallet(ch.Nonce, ch.Audience)
-	if err != nil {
-		return err
+	if *baseURL == "" {
+		*baseURL = "http://" + lis.Addr().String()
 	}
-	// 3. The checkout verifies it and decides.
-	start := time.Now()
-	res, err := v.Verify(ctx, pres, ch.Nonce, client.Policy{RequiredClaims: []string{"age_over_18"}, MaxStatusAge: 30 * time.Second})
-	if err != nil {
-		return fmt.Errorf("verify: %w", err)
-	}
-	fmt.Printf("verified=%v reason=%q in %s at ledger height %d\n", res.Verified, res.Reason, time.Since(start).Round(time.Microsecond), res.Height)
-	if !res.Verified {
-		return fmt.Errorf("payment refused: %s", res.Reason)
-	}
-	if res.Claims["age_over_18"] != true {
-		fmt.Println("payment refused: customer is not over 18")
-		return nil
-	}
-	fmt.Printf("payment accepted for %v (over 18, credential %s from %s)\n", res.Claims["given_name"], res.VCT, res.Issuer)
-	return nil
+	shop := NewShop(v.RPC(), apiKey, strings.TrimSuffix(*baseURL, "/"), *vct)
+	log.Printf("checkout on %s", *baseURL)
+	srv := &http.Server{Handler: shop, ReadHeaderTimeout: 10 * time.Second}
+	log.Fatal(srv.Serve(lis))
 }
