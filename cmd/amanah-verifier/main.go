@@ -176,7 +176,8 @@ func serve(cfg Config) error {
 		if view, err = node.Open(opts); err != nil {
 			return assemble.Ledger{}, err
 		}
-		return assemble.Ledger{Cache: view.Cache, Evidence: view.Evidence, Proved: view.Source.Proved}, nil
+		return assemble.Ledger{Cache: view.Cache, Evidence: view.Evidence, Proved: view.Source.Proved,
+			Drops: view.Client.Drops, Usable: view.Client.Usable}, nil
 	})
 	if err != nil {
 		return err
