@@ -32,8 +32,14 @@ type ChainLoad struct {
 	RevocationSubmit  float64    `json:"revocation_submit_to_visible_ms"`
 	RevocationSamples []float64  `json:"revocation_visible_ms_samples"`
 	RevocationMethod  string     `json:"revocation_method"`
-	LoadAvg           string     `json:"loadavg_at_start"`
-	LoadAvgEnd        string     `json:"loadavg_at_end"`
+	// RevocationListSize is the revocation list's entries; RevocationUnderLoad reports that
+	// the revocations ran during the did_create phase's load (chainload -revoke-under-load).
+	RevocationListSize  int  `json:"revocation_list_size,omitempty"`
+	RevocationUnderLoad bool `json:"revocation_under_load,omitempty"`
+	// Settings states the block and mempool settings (benchnet.Net.Settings) and the senders.
+	Settings   string `json:"settings,omitempty"`
+	LoadAvg    string `json:"loadavg_at_start"`
+	LoadAvgEnd string `json:"loadavg_at_end"`
 }
 
 // ChainPhase is the measured result of one transaction kind in ChainLoad.
