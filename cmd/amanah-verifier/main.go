@@ -24,6 +24,7 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/amanah-id/amanah/buildinfo"
 	"github.com/amanah-id/amanah/verifier/assemble"
 	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
@@ -69,6 +70,7 @@ func run(args []string) error {
 	keysFile := fs.String("api-keys-file", "", "file of relying-party API keys: did=key or did=sha256:<hex> per line "+
 		"(also from $"+apiKeysEnv+"; keys never go on the command line)")
 	reflect := fs.Bool("reflection", false, "serve gRPC server reflection (development)")
+	showVersion := fs.Bool("version", false, "print the version and commit, and exit")
 	var nodes listFlag
 	fs.Var(&nodes, "node", "node as name=https://rpc-host:port (repeatable; the first is the primary)")
 	for _, a := range args {
@@ -78,6 +80,10 @@ func run(args []string) error {
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *showVersion {
+		fmt.Println(buildinfo.String("amanah-verifier"))
+		return nil
 	}
 	if *path != "" {
 		if err := loadConfig(*path, &cfg); err != nil {
@@ -141,6 +147,8 @@ func run(args []string) error {
 
 func serve(cfg Config) error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	version, commit := buildinfo.Get()
+	log.Info("amanah-verifier starting", "version", version, "commit", commit)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
