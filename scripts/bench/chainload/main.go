@@ -180,7 +180,7 @@ func run(ctx context.Context, cfg config) (res report.ChainLoad, err error) {
 	res.RevocationMaxMS = slices.Max(samples)
 	res.RevocationSubmit = benchenv.Median(submit)
 	res.RevocationMethod = "time from the commit of the block holding a MsgUpdateStatusList (revoke one index; commit = the " +
-		"validator's precommit timestamp for that block, from the next block's last commit) to the first poll (every 2 ms) of the " +
+		"precommit timestamp at which the precommits for that block, in the next block's last commit, first held more than 2/3 of the power) to the first poll (every 2 ms) of the " +
 		"node's x/status Entry query (ABCI query at the latest height, through CometBFT RPC) returning the revoked status; median of " +
 		"the samples. revocation_submit_to_visible_ms is from broadcast (just after a block) to readable"
 	if cfg.underLoad {
@@ -344,6 +344,12 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 		blocks = append(blocks, b)
 		p.Committed += b.Txs()
 		p.Failed += b.Failed
+		for c, n := range b.FailedCodes {
+			if p.FailedCodes == nil {
+				p.FailedCodes, p.FailedLog = map[string]int{}, b.FailedLog
+			}
+			p.FailedCodes[c] += n
+		}
 	}
 	// The steady window: from the first block with transactions (its time starts the clock,
 	// its transactions do not count) to the last block proposed before submission stopped
@@ -368,8 +374,11 @@ func (t *lt) phase(ctx context.Context, name string, gasUsed uint64, mk func(i, 
 	p.WindowBlocks = last - first
 	p.WindowSeconds = blocks[last].Time.Sub(blocks[first].Time).Seconds()
 	p.TPS = float64(p.WindowTxs) / p.WindowSeconds
-	logf("%s: %.1f committed tx/s (%d txs in %d blocks over %.2fs, heights %d..%d, fullest block %d, mean backlog %.0f, %d failed, load %s)",
-		name, p.TPS, p.WindowTxs, p.WindowBlocks, p.WindowSeconds, p.FirstHeight+1, p.LastHeight, p.MaxTxsPerBlock, p.MeanBacklog, p.Failed, benchenv.LoadAvg())
+	logf("%s: %.1f committed tx/s (%d txs in %d blocks over %.2fs, heights %d..%d, fullest block %d, mean backlog %.0f, %d failed %v, load %s)",
+		name, p.TPS, p.WindowTxs, p.WindowBlocks, p.WindowSeconds, p.FirstHeight+1, p.LastHeight, p.MaxTxsPerBlock, p.MeanBacklog, p.Failed, p.FailedCodes, benchenv.LoadAvg())
+	if p.FailedLog != "" {
+		logf("%s: a failure's log: %s", name, p.FailedLog)
+	}
 	return p, nil
 }
 

@@ -63,6 +63,9 @@ type ChainPhase struct {
 	Submitted int `json:"submitted"`
 	Committed int `json:"committed"`
 	Failed    int `json:"failed"`
+	// FailedCodes counts the failed by "codespace/code"; FailedLog is one failure's log.
+	FailedCodes map[string]int `json:"failed_codes,omitempty"`
+	FailedLog   string         `json:"failed_log,omitempty"`
 	// MeanBacklog is the mean mempool size seen while submitting (the node was saturated
 	// when it stays well above zero).
 	MeanBacklog float64 `json:"mean_mempool_backlog"`
