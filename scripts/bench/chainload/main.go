@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -403,6 +404,9 @@ type list struct {
 	value  byte
 	signer string
 	sign   func(msg sdk.Msg, payload proto.Message) ([]didtypes.DidSignature, error)
+	// accNum and seq are the agency's account number and next sequence, read once before
+	// any load (the revocations are signed locally: no account query while node 0 is loaded).
+	accNum, seq uint64
 }
 
 // revocationList creates an issuer DID and a revocation list of cfg.listSize entries.
@@ -437,6 +441,9 @@ func (t *lt) revocationList(ctx context.Context) (*list, error) {
 	if l.value, err = statustypes.StatusPurpose_STATUS_PURPOSE_REVOCATION.ValueFor(statustypes.OpRevoke); err != nil {
 		return nil, err
 	}
+	if l.accNum, l.seq, err = t.ch.Client.Account(ctx, t.ch.RPC, t.agency.Address); err != nil {
+		return nil, err
+	}
 	logf("revocation list %d: %d entries", l.id, t.cfg.listSize)
 	return l, nil
 }
@@ -468,18 +475,29 @@ func (t *lt) revoke(ctx, load context.Context, l *list) ([]revocationSample, err
 		if upd.Signatures, err = l.sign(upd, upd.Payload); err != nil {
 			return nil, err
 		}
-		tx, err := t.ch.SignNext(ctx, t.agency, upd)
+		gas := t.ch.Gas
+		if gas == 0 {
+			gas = txclient.DefaultGas
+		}
+		tx, err := t.ch.Client.SignGas(t.agency, l.accNum, l.seq, gas, "", upd)
 		if err != nil {
 			return nil, err
 		}
 		// Start just after a block so that the wait for inclusion is about one block.
-		if err := t.ch.Advance(ctx, 1); err != nil {
+		if err := retry(ctx, "advance", func() error { return t.ch.Advance(ctx, 1) }); err != nil {
 			return nil, err
 		}
 		tSubmit := time.Now()
-		if err := t.ch.Broadcast(ctx, tx); err != nil {
+		if err := retry(ctx, "broadcast", func() error {
+			err := t.ch.Broadcast(ctx, tx)
+			if err != nil && strings.Contains(err.Error(), "already exists") {
+				return nil // an earlier attempt arrived
+			}
+			return err
+		}); err != nil {
 			return nil, fmt.Errorf("revocation %d: %w", k, err)
 		}
+		l.seq++
 		qreq, err := (&statustypes.QueryEntryRequest{ListId: l.id, Index: idx}).Marshal()
 		if err != nil {
 			return nil, err
@@ -500,12 +518,12 @@ func (t *lt) revoke(ctx, load context.Context, l *list) ([]revocationSample, err
 		if tVisible.IsZero() {
 			return nil, fmt.Errorf("revocation %d not readable within 60s", k)
 		}
-		r, err := txclient.WaitTx(ctx, t.ch.RPC, tx.Hash)
-		if err != nil {
+		var r localnet.TxResult
+		if err := retry(ctx, "wait tx", func() (err error) { r, err = txclient.WaitTx(ctx, t.ch.RPC, tx.Hash); return err }); err != nil {
 			return nil, err
 		}
-		tCommit, err := t.ch.CommitTime(ctx, r.Height)
-		if err != nil {
+		var tCommit time.Time
+		if err := retry(ctx, "commit time", func() (err error) { tCommit, err = t.ch.CommitTime(ctx, r.Height); return err }); err != nil {
 			return nil, err
 		}
 		s := revocationSample{height: r.Height, visibleMS: float64(tVisible.Sub(tCommit).Microseconds()) / 1000,
@@ -515,4 +533,18 @@ func (t *lt) revoke(ctx, load context.Context, l *list) ([]revocationSample, err
 			k, idx, r.Height, s.visibleMS, s.submitMS)
 	}
 	return out, nil
+}
+
+// retry runs f up to 5 times, 500 ms apart, while it fails and ctx lasts: node 0's RPC times
+// out now and then while it takes the load (3 s bound per call).
+func retry(ctx context.Context, what string, f func() error) error {
+	var err error
+	for attempt := 1; attempt <= 5; attempt++ {
+		if err = f(); err == nil || ctx.Err() != nil {
+			return err
+		}
+		logf("%s: %v (attempt %d of 5)", what, err, attempt)
+		benchenv.Pause(ctx, 500*time.Millisecond)
+	}
+	return err
 }
