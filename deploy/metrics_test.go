@@ -345,7 +345,7 @@ func TestQueriesNameServedMetrics(t *testing.T) {
 	defer cancel()
 	e := &env{t: t, ctx: ctx}
 	served := map[string]map[string]bool{} // binary -> series names
-	any := map[string]bool{}
+	anyServed := map[string]bool{}
 	for _, b := range binaries {
 		if b.start == nil {
 			if _, err := os.Stat(filepath.Join("..", "cmd", b.name)); err == nil {
@@ -362,7 +362,7 @@ func TestQueriesNameServedMetrics(t *testing.T) {
 		}
 		served[b.name] = seriesNames(fams)
 		for n := range served[b.name] {
-			any[n] = true
+			anyServed[n] = true
 		}
 		if os.Getenv("AMANAH_DUMP_METRICS") != "" {
 			names := make([]string, 0, len(served[b.name]))
@@ -387,7 +387,7 @@ func TestQueriesNameServedMetrics(t *testing.T) {
 			b := owner(n)
 			switch {
 			case b == nil:
-				if !any[n] {
+				if !anyServed[n] {
 					t.Errorf("%s: %s is served by no binary (query %q)", q.where, n, q.expr)
 				}
 			case served[b.name] != nil:
