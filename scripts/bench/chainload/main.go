@@ -463,10 +463,8 @@ func (t *lt) revoke(ctx, load context.Context, l *list) ([]revocationSample, err
 	if load != nil {
 		poll = 10 * time.Millisecond // lighter on node 0 while it takes the load
 	}
-	for k := 1; k <= t.cfg.revocations; k++ {
-		if load != nil && load.Err() != nil {
-			break
-		}
+	// With load, no new revocation starts once the load is over.
+	for k := 1; k <= t.cfg.revocations && (load == nil || load.Err() == nil); k++ {
 		// Indices spread over the list (the last page of a 16M list too).
 		idx := uint32(uint64(k) * uint64(t.cfg.listSize-1) / uint64(t.cfg.revocations))
 		upd := &statustypes.MsgUpdateStatusList{Signer: l.signer, Payload: &statustypes.UpdateStatusListPayload{
