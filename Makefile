@@ -5,15 +5,24 @@ PKGS      := ./...
 # The in-process network tests start validators; one package at a time keeps two cores calm.
 TEST_FLAGS ?= -count=1 -timeout 45m -p 1
 
+.PHONY: release
 .PHONY: all build install deps test test-unit test-faults test-interop bench bench-docs bench-verifier bench-oid4vp lint vet fmt proto-gen localnet localnet-down demo demo-federation clean
 
 all: build
 
+# The version and commit stamped into the binaries (amanahd version, amanah-verifier --version).
+GO_LDFLAGS ?= $(shell ./scripts/ldflags.sh)
+
 build:
-	$(GO) build -o $(BUILD_DIR)/ ./cmd/...
+	$(GO) build -ldflags '$(GO_LDFLAGS)' -o $(BUILD_DIR)/ ./cmd/...
 
 install:
-	$(GO) install ./cmd/...
+	$(GO) install -ldflags '$(GO_LDFLAGS)' ./cmd/...
+
+## release: static binaries (CGO_ENABLED=0) of amanahd, amanah-verifier (and amanah-issuer)
+## for linux/amd64 and linux/arm64, version-stamped, with SHA256SUMS, in $(BUILD_DIR)/release
+release:
+	./scripts/release.sh $(BUILD_DIR)/release
 
 ## deps: the programs the tests need beyond Go (Debian packages, installed when absent)
 deps:

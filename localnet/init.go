@@ -227,6 +227,11 @@ func (n *Net) configure(nd *Node) error {
 	if nd.Ports.PProf != 0 {
 		pprof = fmt.Sprintf("127.0.0.1:%d", nd.Ports.PProf)
 	}
+	// CometBFT metrics (amanahd init turns them on) at the node's own port, or off.
+	prom, promAddr := "false", fmt.Sprintf("127.0.0.1:%d", nd.Ports.ABCI+2)
+	if nd.Ports.Prometheus != 0 {
+		prom, promAddr = "true", fmt.Sprintf("127.0.0.1:%d", nd.Ports.Prometheus)
+	}
 	bt := n.Config.BlockTime.String()
 	cfgDir := filepath.Join(nd.Home, "config")
 	if err := editTOML(filepath.Join(cfgDir, "config.toml"), []tomlEdit{
@@ -241,8 +246,8 @@ func (n *Net) configure(nd *Node) error {
 		{"p2p", "allow_duplicate_ip", "true"},
 		{"p2p", "pex", "false"},
 		{"consensus", "timeout_commit", tomlString(bt)},
-		{"instrumentation", "prometheus", "false"},
-		{"instrumentation", "prometheus_listen_addr", tomlString(fmt.Sprintf("127.0.0.1:%d", nd.Ports.ABCI+2))},
+		{"instrumentation", "prometheus", prom},
+		{"instrumentation", "prometheus_listen_addr", tomlString(promAddr)},
 	}); err != nil {
 		return err
 	}

@@ -41,13 +41,15 @@ const (
 	stateFile = "localnet.json"
 )
 
-// Ports are the base ports of node 0; node i adds 10*i to each.
+// Ports are the base ports of node 0; node i adds 10*i to each. Prometheus is CometBFT's
+// metrics listener (0: metrics off).
 type Ports struct {
-	P2P, RPC, GRPC, REST, ABCI, PProf int
+	P2P, RPC, GRPC, REST, ABCI, PProf, Prometheus int
 }
 
-// DefaultPorts are the ports the operations guide documents.
-var DefaultPorts = Ports{P2P: 26656, RPC: 26657, GRPC: 9090, REST: 1317, ABCI: 26658, PProf: 0}
+// DefaultPorts are the ports the operations guide documents (Prometheus: amanahd init's
+// default, docs/monitoring.md).
+var DefaultPorts = Ports{P2P: 26656, RPC: 26657, GRPC: 9090, REST: 1317, ABCI: 26658, PProf: 0, Prometheus: 26660}
 
 // Config describes a local network.
 type Config struct {
@@ -121,6 +123,14 @@ func (n *Node) RPC() RPC { return RPC{URL: n.RPCURL()} }
 // PIDFile returns <home>/pid.
 func (n *Node) PIDFile() string { return filepath.Join(n.Home, "pid") }
 
+// MetricsURL returns the node's CometBFT Prometheus metrics URL ("" when metrics are off).
+func (n *Node) MetricsURL() string {
+	if n.Ports.Prometheus == 0 {
+		return ""
+	}
+	return fmt.Sprintf("http://127.0.0.1:%d/metrics", n.Ports.Prometheus)
+}
+
 // LogFile returns <home>/log.
 func (n *Node) LogFile() string { return filepath.Join(n.Home, "log") }
 
@@ -162,6 +172,9 @@ func (c Config) portsOf(i int) Ports {
 	pp := Ports{P2P: p.P2P + d, RPC: p.RPC + d, GRPC: p.GRPC + d, REST: p.REST + d, ABCI: p.ABCI + d}
 	if p.PProf != 0 {
 		pp.PProf = p.PProf + d
+	}
+	if p.Prometheus != 0 {
+		pp.Prometheus = p.Prometheus + d
 	}
 	return pp
 }

@@ -66,7 +66,7 @@ func BuildCommand(ctx context.Context, name string) (string, error) {
 func FreeBasePorts(n int) (Ports, error) {
 	for attempt := 0; attempt < 200; attempt++ {
 		base := 30000 + (os.Getpid()*7+attempt*97)%300*100 // 30000..59900, step 100
-		p := Ports{P2P: base + 6, RPC: base + 7, GRPC: base + 0, REST: base + 1, ABCI: base + 8}
+		p := Ports{P2P: base + 6, RPC: base + 7, GRPC: base + 0, REST: base + 1, ABCI: base + 8, Prometheus: base + 2}
 		if allFree(p, n) {
 			return p, nil
 		}
@@ -78,7 +78,7 @@ func allFree(p Ports, n int) bool {
 	c := Config{BasePorts: p}
 	for i := 0; i < n; i++ {
 		q := c.portsOf(i)
-		for _, port := range []int{q.P2P, q.RPC, q.GRPC, q.REST, q.ABCI, q.ABCI + 2} {
+		for _, port := range []int{q.P2P, q.RPC, q.GRPC, q.REST, q.ABCI, q.Prometheus} {
 			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 			if err != nil {
 				return false

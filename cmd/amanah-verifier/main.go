@@ -24,6 +24,7 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/amanah-id/amanah/buildinfo"
 	"github.com/amanah-id/amanah/verifier/assemble"
 	"github.com/amanah-id/amanah/verifier/challenge"
 	"github.com/amanah-id/amanah/verifier/ledger"
@@ -70,6 +71,7 @@ func run(args []string) error {
 	keysFile := fs.String("api-keys-file", "", "file of relying-party API keys: did=key or did=sha256:<hex> per line "+
 		"(also from $"+apiKeysEnv+"; keys never go on the command line)")
 	reflect := fs.Bool("reflection", false, "serve gRPC server reflection (development)")
+	showVersion := fs.Bool("version", false, "print the version and commit, and exit")
 	applyOID4VP := oid4vpFlags(fs)
 	var nodes, foreign listFlag
 	fs.Var(&nodes, "node", "node as name=https://rpc-host:port (repeatable; the first is the primary)")
@@ -81,6 +83,10 @@ func run(args []string) error {
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *showVersion {
+		fmt.Println(buildinfo.String("amanah-verifier"))
+		return nil
 	}
 	if *path != "" {
 		if err := loadConfig(*path, &cfg); err != nil {
@@ -150,6 +156,8 @@ func run(args []string) error {
 
 func serve(cfg Config) error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	version, commit := buildinfo.Get()
+	log.Info("amanah-verifier starting", "version", version, "commit", commit)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
@@ -197,7 +205,8 @@ func serve(cfg Config) error {
 		if view, err = node.Open(opts); err != nil {
 			return assemble.Ledger{}, err
 		}
-		l := assemble.Ledger{Cache: view.Cache, Evidence: view.Evidence, Proved: view.Source.Proved}
+		l := assemble.Ledger{Cache: view.Cache, Evidence: view.Evidence, Proved: view.Source.Proved,
+			Drops: view.Client.Drops, Usable: view.Client.Usable}
 		if fed, err = federate(view, cfg, opts); err != nil {
 			return assemble.Ledger{}, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -36,6 +37,9 @@ type BlockOutcome struct {
 	Time   time.Time
 	// OK counts the transactions with code 0 in block_results, Failed the others.
 	OK, Failed int
+	// FailedCodes counts the failed ones by "codespace/code"; FailedLog is the first one's log.
+	FailedCodes map[string]int
+	FailedLog   string
 }
 
 // Txs is the number of transactions in the block.
@@ -62,7 +66,9 @@ func (ch *Chain) Block(ctx context.Context, h int64) (BlockOutcome, error) {
 	}
 	var r struct {
 		TxsResults []struct {
-			Code uint32 `json:"code"`
+			Code      uint32 `json:"code"`
+			Codespace string `json:"codespace"`
+			Log       string `json:"log"`
 		} `json:"txs_results"`
 	}
 	if err := ch.RPC.Call(ctx, "block_results", map[string]any{"height": strconv.FormatInt(h, 10)}, &r); err != nil {
@@ -74,13 +80,20 @@ func (ch *Chain) Block(ctx context.Context, h int64) (BlockOutcome, error) {
 			b.OK++
 		} else {
 			b.Failed++
+			if b.FailedCodes == nil {
+				b.FailedCodes, b.FailedLog = map[string]int{}, x.Log
+			}
+			b.FailedCodes[fmt.Sprintf("%s/%d", x.Codespace, x.Code)]++
 		}
 	}
 	return b, nil
 }
 
-// CommitTime returns when block h was committed: the latest precommit timestamp for h, as
-// recorded in block h+1's last commit (it waits up to 15 s for block h+1).
+// CommitTime returns when block h was committed: the precommit timestamp, in block h+1's
+// last commit, at which the precommits for h first held more than 2/3 of the voting power
+// (sorted by time; with one validator, its precommit). The latest precommit is not it: with
+// several validators, a late vote arrives after the block was already committed. It waits up
+// to 15 s for block h+1.
 func (ch *Chain) CommitTime(ctx context.Context, h int64) (time.Time, error) {
 	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -92,6 +105,8 @@ func (ch *Chain) CommitTime(ctx context.Context, h int64) (time.Time, error) {
 			LastCommit struct {
 				Height     string `json:"height"`
 				Signatures []struct {
+					Flag      int       `json:"block_id_flag"`
+					Address   string    `json:"validator_address"`
 					Timestamp time.Time `json:"timestamp"`
 				} `json:"signatures"`
 			} `json:"last_commit"`
@@ -100,16 +115,46 @@ func (ch *Chain) CommitTime(ctx context.Context, h int64) (time.Time, error) {
 	if err := ch.RPC.Call(ctx, "block", map[string]any{"height": strconv.FormatInt(h+1, 10)}, &b); err != nil {
 		return time.Time{}, err
 	}
-	var latest time.Time
+	if b.Block.LastCommit.Height != strconv.FormatInt(h, 10) {
+		return time.Time{}, fmt.Errorf("block %d: last commit is for %s, not %d", h+1, b.Block.LastCommit.Height, h)
+	}
+	var vs struct {
+		Validators []struct {
+			Address string `json:"address"`
+			Power   string `json:"voting_power"`
+		} `json:"validators"`
+	}
+	if err := ch.RPC.Call(ctx, "validators", map[string]any{"height": strconv.FormatInt(h, 10), "per_page": "100"}, &vs); err != nil {
+		return time.Time{}, err
+	}
+	power := map[string]int64{}
+	var total int64
+	for _, v := range vs.Validators {
+		p, err := strconv.ParseInt(v.Power, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("validator %s power %q: %w", v.Address, v.Power, err)
+		}
+		power[v.Address] = p
+		total += p
+	}
+	type vote struct {
+		t time.Time
+		p int64
+	}
+	var votes []vote
 	for _, s := range b.Block.LastCommit.Signatures {
-		if s.Timestamp.After(latest) {
-			latest = s.Timestamp
+		if s.Flag == 2 { // BlockIDFlagCommit: a precommit for the block
+			votes = append(votes, vote{s.Timestamp, power[s.Address]})
 		}
 	}
-	if latest.IsZero() || b.Block.LastCommit.Height != strconv.FormatInt(h, 10) {
-		return time.Time{}, fmt.Errorf("block %d: no precommit timestamp for %d", h+1, h)
+	sort.Slice(votes, func(i, j int) bool { return votes[i].t.Before(votes[j].t) })
+	var sum int64
+	for _, v := range votes {
+		if sum += v.p; 3*sum > 2*total {
+			return v.t, nil
+		}
 	}
-	return latest, nil
+	return time.Time{}, fmt.Errorf("block %d: the precommits for %d hold %d of %d voting power", h+1, h, sum, total)
 }
 
 // MempoolSize returns the number of transactions in node 0's mempool.

@@ -285,6 +285,15 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 		w("| DID creations committed per second, one node (`did_create_tps`) | %s/s (%s of bank sends) | bank sends %s/s (`bank_send_tps`) | ≥ 200/s and ≥ 70%% of bank sends | %s | `go run ./scripts/bench/chainload -duration %s` |\n",
 			fmtNum(d), fmt.Sprintf("%.2f%%", ratio*100), fmtNum(bk), verdict(d >= 200 && ratio >= 0.7), r.Chain.Duration)
 	}
+	if d, ok := num(f, "did_create_tps_4v"); ok {
+		bk, _ := num(f, "bank_send_tps_4v")
+		w("| DID creations committed per second, 4 validators (`did_create_tps_4v`; bank sends `bank_send_tps_4v`) | %s/s; bank sends %s/s | one node in the same run: %s/s and %s/s (ratios %s, %s) | (report) | n/a | `go run ./scripts/bench/chainload -validators 4 -list-size 16777216 -revoke-under-load -duration %s` |\n",
+			fmtNum(d), fmtNum(bk), get(f, "did_create_tps"), get(f, "bank_send_tps"), get(f, "did_create_tps_4v_over_1v"), get(f, "bank_send_tps_4v_over_1v"), r.Chain4v.Duration)
+	}
+	if v, ok := num(f, "revocation_visible_ms_4v"); ok {
+		w("| Revocation readable after its block's commit, 4 validators, 16,777,216-entry list, under the DID load (`revocation_visible_ms_4v`, median; max %s) | %s ms | one node after the load: %s ms (`revocation_visible_ms`); submission to readable %s ms | within one block | %s | chainload -validators 4 (see below) |\n",
+			get(f, "revocation_visible_ms_4v_max"), fmtNum(v), get(f, "revocation_visible_ms"), get(f, "revocation_submit_to_visible_ms_4v"), verdict(v < 1000))
+	}
 	if g1, ok := num(f, "status_gas_131k"); ok {
 		g2, _ := num(f, "status_gas_16m")
 		w("| Gas of one revocation, 16,777,216-entry list (`status_gas_16m`) | %s | 131,072-entry list %s (`status_gas_131k`) | within 10%% | %s | `go test -run '^$' -bench RevokeOne -benchtime 20x ./x/status/keeper` |\n",
@@ -376,6 +385,21 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 		w("- Load average during the chain test: %s at start, %s at end.\n\n", c.LoadAvg, c.LoadAvgEnd)
 	}
 
+	if c := r.Chain4v; c != nil {
+		w("## Chain load test, 4 validators\n\n")
+		w("`scripts/bench/chainload -validators 4`: the same load as above on four `amanahd` validator processes (each its own home, equal power, peers on loopback, the load sent to node 0), in the same run. Settings: %s.\n\n", c.Settings)
+		w("| Phase | Committed tx/s | Window txs | Window blocks | Window s | Fullest block | Mean mempool backlog | Failed |\n|---|---|---|---|---|---|---|---|\n")
+		for _, p := range []struct {
+			n string
+			p report.ChainPhase
+		}{{"bank send", c.Bank}, {"DID create", c.DID}} {
+			w("| %s | %s | %s | %d (heights %d-%d) | %.2f | %d | %.0f | %d |\n", p.n, fmtNum(p.p.TPS), addCommas(fmt.Sprint(p.p.WindowTxs)), p.p.WindowBlocks,
+				p.p.FirstHeight+1, p.p.LastHeight, p.p.WindowSeconds, p.p.MaxTxsPerBlock, p.p.MeanBacklog, p.p.Failed)
+		}
+		w("\n- **revocation_visible_ms_4v** (median %s ms, max %s ms, samples %v): %s.\n", fmtNum(c.RevocationMS), fmtNum(c.RevocationMaxMS), c.RevocationSamples, c.RevocationMethod)
+		w("- Load average during the 4-validator test: %s at start, %s at end.\n\n", c.LoadAvg, c.LoadAvgEnd)
+	}
+
 	if d := r.Resolve; d != nil && d.Full.ResolveConc != nil {
 		w("## DID resolution with %s DIDs stored\n\n", addCommas(fmt.Sprint(d.DIDsStored)))
 		w("`scripts/bench/didresolve`: a second one-node network (localnet, as above) filled with %s DIDs, ", addCommas(fmt.Sprint(d.DIDsStored)))
@@ -446,7 +470,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 			w("\n")
 		}
 	}
-	w("## How to reproduce\n\n```\nmake bench                                  # everything; writes build/bench/ only (results.json, run.json, raw outputs, this page and its plots)\nmake bench-docs                             # this page and docs/bench/*.png from the run in build/bench/run.json (a whole run)\ngo run ./scripts/bench -skip chain,mem      # a subset (steps: gobench, load, proved, mem, chain, resolve)\ngo run ./scripts/bench -only proved         # one step (make bench-verifier: -only load)\ngo run ./scripts/bench/chainload -duration 30s\ngo run ./scripts/bench/didresolve -dids 100000\ngo run ./scripts/bench/verifiermem -n 1000000\ngo run ./scripts/bench/verifierload -n 20000 -c 1,16,64\ngo run ./scripts/bench/verifierproved -n 20000\n```\n")
+	w("## How to reproduce\n\n```\nmake bench                                  # everything; writes build/bench/ only (results.json, run.json, raw outputs, this page and its plots)\nmake bench-docs                             # this page and docs/bench/*.png from the run in build/bench/run.json (a whole run)\ngo run ./scripts/bench -skip chain,mem      # a subset (steps: gobench, load, proved, mem, chain, chain4v, resolve)\ngo run ./scripts/bench -only proved         # one step (make bench-verifier: -only load)\ngo run ./scripts/bench/chainload -duration 30s\ngo run ./scripts/bench/chainload -validators 4 -list-size 16777216 -revoke-under-load\ngo run ./scripts/bench/didresolve -dids 100000\ngo run ./scripts/bench/verifiermem -n 1000000\ngo run ./scripts/bench/verifierload -n 20000 -c 1,16,64\ngo run ./scripts/bench/verifierproved -n 20000\n```\n")
 	return b.String()
 }
 

@@ -47,6 +47,7 @@ import (
 
 	"github.com/amanah-id/amanah/scripts/bench/benchenv"
 	"github.com/amanah-id/amanah/scripts/bench/report"
+	"github.com/amanah-id/amanah/statuslist"
 )
 
 // options are the command line.
@@ -112,7 +113,7 @@ func main() {
 }
 
 // steps are the run's steps, in the order they run.
-var steps = []string{"gobench", "load", "proved", "fed", "mem", "chain", "resolve", "issuer", "oid4vp"}
+var steps = []string{"gobench", "load", "proved", "fed", "mem", "chain", "chain4v", "resolve", "issuer", "oid4vp"}
 
 func stepSet(list string) map[string]bool {
 	m := map[string]bool{}
@@ -151,9 +152,11 @@ type Run struct {
 	GoBench           []GoBench
 	GoBenchErrors     []string
 	// The tools' outputs (scripts/bench/report), nil when not run or failed.
-	Load    *report.VerifierLoad
-	Mem     *report.VerifierMem
-	Chain   *report.ChainLoad
+	Load  *report.VerifierLoad
+	Mem   *report.VerifierMem
+	Chain *report.ChainLoad
+	// Chain4v is chainload on 4 validators (revocations on a 16M-entry list under load).
+	Chain4v *report.ChainLoad `json:",omitempty"`
 	Resolve *report.DIDResolve
 	Proved  *report.VerifierProved
 	Fed     *report.VerifierFederated
@@ -189,10 +192,11 @@ func run(ctx context.Context, o options) error {
 	bins := map[string]string{}
 	for _, t := range []struct{ step, name, pkg string }{{"load", "verifierload", "./scripts/bench/verifierload"}, {"proved", "verifierproved", "./scripts/bench/verifierproved"},
 		{"fed", "verifierfed", "./scripts/bench/verifierfed"},
-		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"resolve", "didresolve", "./scripts/bench/didresolve"},
+		{"mem", "verifiermem", "./scripts/bench/verifiermem"}, {"chain", "chainload", "./scripts/bench/chainload"}, {"chain4v", "chainload", "./scripts/bench/chainload"},
+		{"resolve", "didresolve", "./scripts/bench/didresolve"},
 		{"issuer", "issuerload", "./scripts/bench/issuerload"},
 		{"oid4vp", "oid4vpload", "./scripts/bench/oid4vpload"}} {
-		if !o.runs(t.step) {
+		if _, built := bins[t.name]; built || !o.runs(t.step) {
 			continue
 		}
 		name, pkg := t.name, t.pkg
@@ -232,6 +236,12 @@ func run(ctx context.Context, o options) error {
 		logf("chain load test: one node, 1 s blocks, %s per phase", o.chainDur)
 		r.Chain = runTool[report.ChainLoad](ctx, r, "chain load", filepath.Join(o.out, "chain-load.json"), 20*time.Minute, os.Stderr,
 			bins["chainload"], "-duration", o.chainDur.String(), "-timeout", "19m")
+	}
+	if o.runs("chain4v") && ctx.Err() == nil {
+		logf("chain load test: 4 validators (real processes on loopback), 1 s blocks, %s per phase; revocations on a 16,777,216-entry list during the DID load", o.chainDur)
+		r.Chain4v = runTool[report.ChainLoad](ctx, r, "chain load 4 validators", filepath.Join(o.out, "chain-load-4v.json"), 20*time.Minute, os.Stderr,
+			bins["chainload"], "-validators", "4", "-list-size", strconv.Itoa(statuslist.MaxSize), "-revoke-under-load",
+			"-duration", o.chainDur.String(), "-timeout", "19m")
 	}
 	if o.runs("resolve") && ctx.Err() == nil {
 		logf("DID resolution: one node, %d DIDs stored, Resolve over gRPC", o.resolveDIDs)
@@ -692,6 +702,18 @@ func (r *Run) flatten() map[string]any {
 		f["revocation_visible_ms"] = round(c.RevocationMS, 1)
 		f["revocation_visible_ms_max"] = round(c.RevocationMaxMS, 1)
 		f["revocation_submit_to_visible_ms"] = round(c.RevocationSubmit, 1)
+	}
+	if c := r.Chain4v; c != nil {
+		f["did_create_tps_4v"] = round(c.DIDCreateTPS, 1)
+		f["bank_send_tps_4v"] = round(c.BankSendTPS, 1)
+		f["revocation_visible_ms_4v"] = round(c.RevocationMS, 1)
+		f["revocation_visible_ms_4v_max"] = round(c.RevocationMaxMS, 1)
+		f["revocation_submit_to_visible_ms_4v"] = round(c.RevocationSubmit, 1)
+		f["revocation_samples_4v"] = len(c.RevocationSamples)
+		if one := r.Chain; one != nil && one.DIDCreateTPS > 0 && one.BankSendTPS > 0 {
+			f["did_create_tps_4v_over_1v"] = round(c.DIDCreateTPS/one.DIDCreateTPS, 4)
+			f["bank_send_tps_4v_over_1v"] = round(c.BankSendTPS/one.BankSendTPS, 4)
+		}
 	}
 	if d := r.Resolve; d != nil && d.Full.ResolveConc != nil && d.Full.BalanceConc != nil {
 		sz, c := sizeKey(d.DIDsStored), d.ConcCallers

@@ -82,6 +82,10 @@ type Ledger struct {
 	Proved func() int64
 	// Federation routes credentials of recognised foreign ledgers (nil: own ledger only).
 	Federation service.Federation
+	// Drops counts nodes set aside for unproved answers and Usable counts the
+	// nodes read from now (both nil: not exported).
+	Drops  func() int64
+	Usable func() int
 }
 
 // OpenLedger opens the ledger view with obs (the metrics, or nil) as its
@@ -119,6 +123,12 @@ func New(cfg Config, open OpenLedger) (*Verifier, error) {
 	v.Cache = l.Cache
 	if v.Metrics != nil && l.Proved != nil {
 		v.Metrics.Proved(l.Proved)
+	}
+	if v.Metrics != nil {
+		v.Metrics.Fresh(l.Cache.Fresh)
+		if l.Drops != nil && l.Usable != nil {
+			v.Metrics.Nodes(l.Drops, l.Usable)
+		}
 	}
 	auditW := cfg.Audit
 	if auditW == nil {

@@ -23,7 +23,8 @@ func TestNew(t *testing.T) {
 	open := func(obs ledger.Observer) (assemble.Ledger, error) {
 		got = obs
 		c, err := env.NewCache(ledger.Config{Observer: obs})
-		return assemble.Ledger{Cache: c, Proved: func() int64 { return 7 }}, err
+		return assemble.Ledger{Cache: c, Proved: func() int64 { return 7 },
+			Drops: func() int64 { return 2 }, Usable: func() int { return 3 }}, err
 	}
 	v, err := assemble.New(assemble.Config{Clients: verifiertest.Clients(), Metrics: true}, open)
 	if err != nil {
@@ -37,12 +38,27 @@ func TestNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := map[string]bool{}
+	values := map[string]float64{}
 	for _, mf := range mfs {
 		names[mf.GetName()] = true
+		if m := mf.GetMetric(); len(m) == 1 && len(m[0].GetLabel()) == 0 {
+			values[mf.GetName()] = m[0].GetGauge().GetValue() + m[0].GetCounter().GetValue()
+		}
 	}
-	for _, n := range []string{"amanah_verifier_ledger_height", "amanah_verifier_ledger_lag_seconds", "amanah_verifier_ledger_facts_proved_total"} {
+	for _, n := range []string{"amanah_verifier_ledger_height", "amanah_verifier_ledger_lag_seconds", "amanah_verifier_ledger_facts_proved_total",
+		"amanah_verifier_fresh", "amanah_verifier_node_drops_total", "amanah_verifier_nodes_usable",
+		// The standard gRPC server metrics, with a series per method before any call.
+		"grpc_server_started_total", "grpc_server_handled_total", "grpc_server_handling_seconds",
+		// Vectors with their zero series from the start.
+		"amanah_verifier_verifications_total", "amanah_verifier_ledger_cache_lookups_total", "amanah_verifier_rejected_total"} {
 		if !names[n] {
 			t.Errorf("metric %s not registered (have %v)", n, names)
+		}
+	}
+	// The cache has never synced: not fresh.
+	for n, want := range map[string]float64{"amanah_verifier_fresh": 0, "amanah_verifier_node_drops_total": 2, "amanah_verifier_nodes_usable": 3} {
+		if got, ok := values[n]; !ok || got != want {
+			t.Errorf("%s = %v (present %v), want %v", n, got, ok, want)
 		}
 	}
 

@@ -1,6 +1,9 @@
-// Package metrics holds the verifier's Prometheus metrics: requests by method
-// and code, latency histograms, verification verdicts by reason, ledger cache
-// hits and misses, and ledger height and lag.
+// Package metrics holds the verifier's Prometheus metrics: the standard gRPC
+// server metrics (grpc_server_*, go-grpc-middleware's Prometheus provider),
+// the verifier's own requests by method and code and latency histograms (kept
+// for existing dashboards), verification verdicts by reason, ledger cache hits
+// and misses, ledger height, lag and freshness, and the ledger facts proved and
+// proofs rejected. docs/monitoring.md lists them with the alerts built on them.
 package metrics
 
 import (
@@ -8,10 +11,12 @@ import (
 	"net/http"
 	"time"
 
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
 
 	"github.com/amanah-id/amanah/verifier/ledger"
@@ -25,7 +30,11 @@ type Metrics struct {
 	verifications *prometheus.CounterVec
 	cache         *prometheus.CounterVec
 	rejected      *prometheus.CounterVec
+	grpc          *grpcprom.ServerMetrics
 }
+
+// Buckets are the latency buckets of both request histograms (50 µs to 1 s).
+var Buckets = []float64{50e-6, 100e-6, 200e-6, 400e-6, 800e-6, 1.6e-3, 3.2e-3, 6.4e-3, 12.8e-3, 25.6e-3, 51.2e-3, 0.1, 0.5, 1}
 
 // Causes of Rejected.
 const (
@@ -43,7 +52,7 @@ func New(sync func() ledger.Sync) *Metrics {
 	}, []string{"method", "code"})
 	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: "amanah_verifier", Name: "request_duration_seconds", Help: "gRPC request latency by method.",
-		Buckets: []float64{50e-6, 100e-6, 200e-6, 400e-6, 800e-6, 1.6e-3, 3.2e-3, 6.4e-3, 12.8e-3, 25.6e-3, 51.2e-3, 0.1, 0.5, 1},
+		Buckets: Buckets,
 	}, []string{"method"})
 	m.verifications = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "amanah_verifier", Name: "verifications_total", Help: "Verification verdicts by result and reason.",
@@ -57,7 +66,15 @@ func New(sync func() ledger.Sync) *Metrics {
 	}, []string{"cause"})
 	m.rejected.WithLabelValues(RejectedBodyTooLarge)
 	m.rejected.WithLabelValues(RejectedAuthFailures)
-	m.reg.MustRegister(m.requests, m.latency, m.verifications, m.cache, m.rejected,
+	// Series that exist from the start (zero), so that dashboards and alert rules
+	// find them before the first verification or lookup.
+	m.verifications.WithLabelValues("verified", "")
+	for _, k := range []ledger.Kind{ledger.KindDID, ledger.KindTrust, ledger.KindStatus} {
+		m.cache.WithLabelValues(k.String(), "hit")
+		m.cache.WithLabelValues(k.String(), "miss")
+	}
+	m.grpc = grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram(grpcprom.WithHistogramBuckets(Buckets)))
+	m.reg.MustRegister(m.requests, m.latency, m.verifications, m.cache, m.rejected, m.grpc,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if sync != nil {
 		m.reg.MustRegister(
@@ -82,6 +99,39 @@ func (m *Metrics) Proved(n func() int64) {
 		Help: "Ledger facts (values and absences) read with a Merkle proof checked against a light-client-verified header."},
 		func() float64 { return float64(n()) }))
 }
+
+// Fresh registers amanah_verifier_fresh: 1 while fresh returns nil (the ledger
+// view is synced and its block time within the freshness bound: health is
+// SERVING and verifications are answered), 0 otherwise.
+func (m *Metrics) Fresh(fresh func() error) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "amanah_verifier", Name: "fresh",
+		Help: "1 while the ledger view is synced and within the freshness bound (health SERVING), 0 while verifications are refused as stale."},
+		func() float64 {
+			if fresh() != nil {
+				return 0
+			}
+			return 1
+		}))
+}
+
+// Nodes registers the node metrics: amanah_verifier_node_drops_total, nodes
+// set aside for an answer that did not prove against a light-client-verified
+// header (or a bad header: a faulty or lying node), and
+// amanah_verifier_nodes_usable, the nodes not set aside now.
+func (m *Metrics) Nodes(drops func() int64, usable func() int) {
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "amanah_verifier", Name: "node_drops_total",
+			Help: "Nodes set aside for an answer that did not prove against a light-client-verified header, or a bad header."},
+			func() float64 { return float64(drops()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "amanah_verifier", Name: "nodes_usable",
+			Help: "Nodes the verifier reads from now (configured nodes not set aside)."},
+			func() float64 { return float64(usable()) }),
+	)
+}
+
+// InitializeGRPC creates the grpc_server_* series (zero) of every method srv
+// serves; call it once the services are registered.
+func (m *Metrics) InitializeGRPC(srv reflection.ServiceInfoProvider) { m.grpc.InitializeMetrics(srv) }
 
 // Registry returns the registry (for tests and extra collectors).
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
@@ -112,11 +162,14 @@ func (m *Metrics) Verification(verified bool, reason string) {
 // Rejected counts one request refused before authentication.
 func (m *Metrics) Rejected(cause string) { m.rejected.WithLabelValues(cause).Inc() }
 
-// UnaryServerInterceptor counts requests and observes their latency.
+// UnaryServerInterceptor counts requests and observes their latency, both as
+// the standard grpc_server_* metrics and as amanah_verifier_requests_total and
+// amanah_verifier_request_duration_seconds.
 func (m *Metrics) UnaryServerInterceptor() grpc.UnaryServerInterceptor {
+	std := m.grpc.UnaryServerInterceptor()
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		start := time.Now()
-		resp, err := h(ctx, req)
+		resp, err := std(ctx, req, info, h)
 		m.latency.WithLabelValues(info.FullMethod).Observe(time.Since(start).Seconds())
 		m.requests.WithLabelValues(info.FullMethod, status.Code(err).String()).Inc()
 		return resp, err

@@ -182,6 +182,9 @@ func New(cfg Config) *Server {
 	s.GRPC = grpc.NewServer(opts...)
 	verifierpb.RegisterVerifierServer(s.GRPC, cfg.Service)
 	healthpb.RegisterHealthServer(s.GRPC, s.health)
+	if cfg.Metrics != nil {
+		cfg.Metrics.InitializeGRPC(s.GRPC)
+	}
 	if cfg.Reflection {
 		// Descriptors of gogoproto-generated services live in gogoproto's registry.
 		ropts := reflection.ServerOptions{Services: s.GRPC, DescriptorResolver: gogoproto.HybridResolver}

@@ -106,10 +106,12 @@ func tempDir() string {
 	return dir
 }
 
-// initCometConfig sets CometBFT defaults for an Amanah node: one-second blocks.
+// initCometConfig sets CometBFT defaults for an Amanah node: one-second blocks, and
+// CometBFT's Prometheus metrics on (MetricsPort; docs/monitoring.md).
 func initCometConfig() *cmtcfg.Config {
 	cfg := cmtcfg.DefaultConfig()
 	cfg.Consensus.TimeoutCommit = time.Second
+	enableMetrics(cfg)
 	return cfg
 }
 

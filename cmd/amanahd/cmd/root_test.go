@@ -62,6 +62,12 @@ func TestInitWritesAmanahDefaults(t *testing.T) {
 	if !strings.Contains(string(cfg), `timeout_commit = "1s"`) {
 		t.Errorf("config.toml does not set one-second blocks")
 	}
+	// CometBFT's Prometheus metrics on, at the documented port (docs/monitoring.md).
+	for _, want := range []string{"prometheus = true", `prometheus_listen_addr = ":` + strconv.Itoa(cmd.MetricsPort) + `"`, `namespace = "cometbft"`} {
+		if !strings.Contains(string(cfg), "\n"+want+"\n") {
+			t.Errorf("config.toml does not set %s", want)
+		}
+	}
 	bz, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,6 @@
-// Package benchnet is the one-node chain a bench tool measures: a real amanahd started by
-// localnet (free loopback ports, a temporary directory, 1 s blocks), a
+// Package benchnet is the chain a bench tool measures: real amanahd processes started by
+// localnet (one validator unless Options.Validators; free loopback ports, each node its own
+// home in a temporary directory, 1 s blocks), a
 // txclient.Chain on it, writer accounts funded and authorised by the agency, and the
 // submission of load paced by the node's mempool backlog. chainload, didresolve and
 // verifierproved start their network with it.
@@ -22,7 +23,7 @@ import (
 	counciltypes "github.com/amanah-id/amanah/x/council/types"
 )
 
-// Net is a started one-node network and the chain client on its node.
+// Net is a started network and the chain client on its node 0.
 type Net struct {
 	*localnet.Net
 	Chain *txclient.Chain
@@ -46,6 +47,8 @@ type Options struct {
 	VotingPeriod time.Duration
 	// Logf receives progress.
 	Logf func(format string, args ...any)
+	// Validators is the number of validator processes, 1 (default) to localnet.MaxNodes.
+	Validators int
 }
 
 // LiftedWriterQuota is far above what a bench tool's writers can submit: the tools measure the
@@ -53,8 +56,8 @@ type Options struct {
 // docs/block-space.md) would cap at the writers' share.
 const LiftedWriterQuota = 1_000_000_000_000_000
 
-// Start builds amanahd (bounded by 10 minutes), starts one validator with 1 s blocks, waits for
-// block 2 and dials node 0. The caller calls Close.
+// Start builds amanahd (bounded by 10 minutes), starts Options.Validators validators (one by
+// default) with 1 s blocks, waits for block 2 and dials node 0. The caller calls Close.
 func Start(ctx context.Context, o Options) (*Net, error) {
 	bctx, bcancel := context.WithTimeout(ctx, 10*time.Minute)
 	bin, err := localnet.BuildBinary(bctx)
@@ -66,7 +69,8 @@ func Start(ctx context.Context, o Options) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	ports, err := localnet.FreeBasePorts(1)
+	nv := max(o.Validators, 1)
+	ports, err := localnet.FreeBasePorts(nv)
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
@@ -75,7 +79,7 @@ func Start(ctx context.Context, o Options) (*Net, error) {
 	if edit == nil {
 		edit = localnet.WriterQuota(LiftedWriterQuota, 0)
 	}
-	ln, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: 1, BasePorts: ports, BlockTime: time.Second,
+	ln, err := localnet.Init(ctx, localnet.Config{Binary: bin, Dir: dir, N: nv, BasePorts: ports, BlockTime: time.Second,
 		VotingPeriod: o.VotingPeriod, EditGenesis: edit})
 	if err != nil {
 		_ = os.RemoveAll(dir)
@@ -87,7 +91,7 @@ func Start(ctx context.Context, o Options) (*Net, error) {
 		n.Close(err)
 		return nil, err
 	}
-	n.logf("one-node network up (rpc %s, grpc %s, %s), load average %s", ln.Node(0).RPCURL(), ln.Node(0).GRPCAddr(), dir, benchenv.LoadAvg())
+	n.logf("%d-validator network up (node 0: rpc %s, grpc %s, %s), load average %s", nv, ln.Node(0).RPCURL(), ln.Node(0).GRPCAddr(), dir, benchenv.LoadAvg())
 	return n, nil
 }
 

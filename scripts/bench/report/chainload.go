@@ -32,8 +32,14 @@ type ChainLoad struct {
 	RevocationSubmit  float64    `json:"revocation_submit_to_visible_ms"`
 	RevocationSamples []float64  `json:"revocation_visible_ms_samples"`
 	RevocationMethod  string     `json:"revocation_method"`
-	LoadAvg           string     `json:"loadavg_at_start"`
-	LoadAvgEnd        string     `json:"loadavg_at_end"`
+	// RevocationListSize is the revocation list's entries; RevocationUnderLoad reports that
+	// the revocations ran during the did_create phase's load (chainload -revoke-under-load).
+	RevocationListSize  int  `json:"revocation_list_size,omitempty"`
+	RevocationUnderLoad bool `json:"revocation_under_load,omitempty"`
+	// Settings states the block and mempool settings (benchnet.Net.Settings) and the senders.
+	Settings   string `json:"settings,omitempty"`
+	LoadAvg    string `json:"loadavg_at_start"`
+	LoadAvgEnd string `json:"loadavg_at_end"`
 }
 
 // ChainPhase is the measured result of one transaction kind in ChainLoad.
@@ -57,6 +63,9 @@ type ChainPhase struct {
 	Submitted int `json:"submitted"`
 	Committed int `json:"committed"`
 	Failed    int `json:"failed"`
+	// FailedCodes counts the failed by "codespace/code"; FailedLog is one failure's log.
+	FailedCodes map[string]int `json:"failed_codes,omitempty"`
+	FailedLog   string         `json:"failed_log,omitempty"`
 	// MeanBacklog is the mean mempool size seen while submitting (the node was saturated
 	// when it stays well above zero).
 	MeanBacklog float64 `json:"mean_mempool_backlog"`

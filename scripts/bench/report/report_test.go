@@ -60,6 +60,13 @@ func fill(v reflect.Value, n *int) {
 	case reflect.Float32, reflect.Float64:
 		v.SetFloat(float64(*n) + 0.25)
 		*n++
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k, n)
+		fill(e, n)
+		m.SetMapIndex(k, e)
+		v.Set(m)
 	default:
 		panic("fill: " + v.Kind().String())
 	}

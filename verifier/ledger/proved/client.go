@@ -126,6 +126,8 @@ type Client struct {
 	builtWith string
 	// verified light blocks by height, a bounded recent set.
 	blocks map[int64]*cmttypes.LightBlock
+	// drops counts nodes dropped for an unproved answer or a bad header (guarded by mu).
+	drops int64
 }
 
 // New prepares a client for the endpoints; no request is made until Start
@@ -499,9 +501,22 @@ func (c *Client) usable() []*node {
 func (c *Client) drop(n *node, err error) {
 	c.mu.Lock()
 	n.badUntil = c.cfg.Now().Add(c.cfg.DropFor)
+	c.drops++
 	c.mu.Unlock()
 	c.cfg.Logger.Warn("proved: node dropped for an unproved answer or a bad header", "node", n.Name, "for", c.cfg.DropFor, "err", err)
 }
+
+// Drops returns how many times a node was dropped for an unproved answer or a
+// bad header since the client was made (the verifier's metric
+// amanah_verifier_node_drops_total).
+func (c *Client) Drops() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.drops
+}
+
+// Usable returns how many nodes are not dropped now.
+func (c *Client) Usable() int { return len(c.usable()) }
 
 // Dropped returns the names of the nodes currently dropped.
 func (c *Client) Dropped() []string {
