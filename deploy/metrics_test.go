@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/common/model"
 	"sigs.k8s.io/yaml"
 
+	"github.com/amanah-id/amanah/issuer/issuertest"
 	"github.com/amanah-id/amanah/localnet"
 	ledgernode "github.com/amanah-id/amanah/verifier/ledger/node"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
@@ -31,7 +32,7 @@ import (
 // binary is one program whose /metrics the alert rules and the dashboard query. Each metric
 // name a query reads must be served by the binary that owns its prefix.
 //
-// To add a binary (amanah-issuer): write its start function (build it with
+// To add a binary: write its start function (build it with
 // localnet.BuildCommand, start it on free ports, wait until it serves /metrics, stop it in
 // t.Cleanup; it may use the running network in e) and return its metrics URL. Until a binary
 // has a start function, its metrics are checked only against declared: if its cmd/<name>
@@ -48,11 +49,7 @@ type binary struct {
 var binaries = []binary{
 	{name: "amanahd", prefixes: []string{"cometbft_"}, start: startNode},
 	{name: "amanah-verifier", prefixes: []string{"amanah_verifier_", "grpc_server_"}, start: startVerifier},
-	// The issuer service (written beside this): its metrics as announced, checked by name
-	// against what it serves once cmd/amanah-issuer exists and a start function is written.
-	{name: "amanah-issuer", prefixes: []string{"amanah_issuer_"}, declared: []string{
-		"amanah_issuer_signing_errors_total", "amanah_issuer_credentials_issued_total", "amanah_issuer_requests_total",
-	}},
+	{name: "amanah-issuer", prefixes: []string{"amanah_issuer_"}, start: startIssuer},
 }
 
 // prometheusNames are series Prometheus itself adds to every scrape target.
@@ -170,6 +167,44 @@ func startVerifier(e *env) string {
 		}
 		time.Sleep(250 * time.Millisecond) // poll until the deadline
 	}
+}
+
+// startIssuer starts a one-validator chain with an accredited issuer (issuer/issuertest) and
+// a real amanah-issuer process on it; it asks for the issuer metadata once (so the request
+// counter has a series) and returns the metrics URL of the issuer's public listener.
+func startIssuer(e *env) string {
+	t := e.t
+	dir := t.TempDir()
+	c, err := issuertest.StartChain(e.ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := c.Net.StopAll(); err != nil {
+			t.Error(err)
+		}
+	})
+	is, err := c.StartIssuer(e.ctx, filepath.Join(dir, "issuer"), issuertest.IssuerOptions{BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(is.Stop)
+	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, is.URL+"/.well-known/openid-credential-issuer", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("issuer metadata: %s", resp.Status)
+	}
+	return is.URL + "/metrics"
 }
 
 func freeAddr(t *testing.T) string {
