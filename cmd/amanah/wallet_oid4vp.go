@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/amanah-id/amanah/cmd/amanah/internal/wallet"
 	"github.com/amanah-id/amanah/openid4vp"
 	"github.com/amanah-id/amanah/openid4vp/holder"
 	"github.com/amanah-id/amanah/verifier/ledger"
@@ -70,16 +72,18 @@ func runPresentOpenID4VP(cmd *cobra.Command, e *env, wf *walletFlags, f *oid4vpP
 	if err != nil {
 		return fmt.Errorf("%s: no fresh proof-checked ledger state: %w", holder.CodeLedger, err)
 	}
-	var creds []holder.Credential
-	for _, c := range w.Credentials() {
-		creds = append(creds, holder.Credential{Name: c.Name, SDJWT: c.SDJWT})
+	creds, err := holderCredentials(w)
+	if err != nil {
+		return err
 	}
 	out := cmd.OutOrStdout()
+	var consented *holder.Plan // the plan the citizen agreed to: its credentials count as shown
 	opts := holder.Options{Ledger: ledger.HolderLedger{View: view.Cache}, Credentials: creds, Holder: w.Holder(),
 		Consent: func(p *holder.Plan) (bool, error) {
 			fmt.Fprint(out, p.Summary())
 			if f.yes {
 				fmt.Fprintln(out, "Consent given (--yes).")
+				consented = p
 				return true, nil
 			}
 			fmt.Fprint(out, "Send this? [y/N] ")
@@ -88,9 +92,20 @@ func runPresentOpenID4VP(cmd *cobra.Command, e *env, wf *walletFlags, f *oid4vpP
 				return false, fmt.Errorf("%s: no answer on stdin (use --yes in scripts)", holder.CodeConsentRefused)
 			}
 			a := strings.ToLower(strings.TrimSpace(line))
-			return a == "y" || a == "yes", nil
+			if a == "y" || a == "yes" {
+				consented = p
+				return true, nil
+			}
+			return false, nil
 		}}
 	res, err := holder.Present(ctx, uri, opts)
+	if consented != nil {
+		// Once the citizen agreed, the answer may have reached the relying party even if the
+		// post failed: a batch credential counts as shown to it from then on.
+		if merr := markShown(w, consented, cmd.ErrOrStderr()); merr != nil && err == nil {
+			err = merr
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("refused: %w", err)
 	}
@@ -99,4 +114,48 @@ func runPresentOpenID4VP(cmd *cobra.Command, e *env, wf *walletFlags, f *oid4vpP
 		fmt.Fprintf(out, "redirect: %s\n", res.RedirectURI)
 	}
 	return nil
+}
+
+// holderCredentials gives the OpenID4VP wallet every stored credential with its own holder
+// key, its batch and the relying parties it was shown to (holder.ChooseCredential uses them).
+func holderCredentials(w *wallet.Wallet) ([]holder.Credential, error) {
+	var creds []holder.Credential
+	for _, c := range w.Credentials() {
+		hc := holder.Credential{Name: c.Name, SDJWT: c.SDJWT, Batch: c.Batch, ShownTo: c.ShownTo}
+		if c.HolderKey != nil {
+			k, err := w.Key(c)
+			if err != nil {
+				return nil, fmt.Errorf("credential %q: holder key: %w", c.Name, err)
+			}
+			hc.Key = &k
+		}
+		creds = append(creds, hc)
+	}
+	return creds, nil
+}
+
+// markShown records that the plan's batch credentials were shown to its relying party (by
+// DID), saves the wallet, and says how many fresh credentials each batch has left.
+func markShown(w *wallet.Wallet, p *holder.Plan, stderr io.Writer) error {
+	for _, d := range p.Disclosures {
+		c, err := w.Credential(d.Credential)
+		if err != nil || c.Batch == "" {
+			continue
+		}
+		if err := w.MarkShown(c.Name, p.RelyingPartyDID); err != nil {
+			return err
+		}
+		fresh := 0
+		for _, b := range w.Batch(c.Batch) {
+			if len(b.ShownTo) == 0 {
+				fresh++
+			}
+		}
+		if fresh == 0 {
+			fmt.Fprintf(stderr, "batch %q: no credential left that no relying party has seen; ask the issuer for a new offer (refill due)\n", c.Batch)
+		} else {
+			fmt.Fprintf(stderr, "batch %q: %d credential(s) left that no relying party has seen\n", c.Batch, fresh)
+		}
+	}
+	return w.Save()
 }

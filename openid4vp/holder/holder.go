@@ -75,6 +75,15 @@ type Ledger interface {
 type Credential struct {
 	Name  string
 	SDJWT string
+	// Key is the credential's own holder key (each credential of a batch has its own); nil:
+	// Options.Holder.
+	Key *keys.PrivateKey
+	// Batch names the batch it came in ("": a single credential) and ShownTo the relying
+	// parties (DIDs) it was already presented to: ChooseCredential prefers a credential of a
+	// batch nobody has seen, then one this relying party has not seen, and never shows a batch
+	// credential twice to one relying party.
+	Batch   string
+	ShownTo []string
 }
 
 // Candidate is a credential the wallet could present.
@@ -86,8 +95,11 @@ type Candidate struct {
 	// Issuer is iss.
 	Issuer string
 	// Claims are every claim it can disclose (for matching).
-	Claims map[string]any
-	sd     *sdjwt.SDJWT
+	Claims  map[string]any
+	Batch   string
+	ShownTo []string
+	sd      *sdjwt.SDJWT
+	key     keys.PrivateKey
 }
 
 // Disclosure is what leaves the wallet for one credential query.
@@ -220,7 +232,7 @@ func Prepare(ctx context.Context, uri string, o Options) (*Plan, error) {
 	if err := checkRegistration(v.Query, rp); err != nil {
 		return nil, err
 	}
-	cands := candidates(o.Credentials, o.Holder.Public(), o.now())
+	cands := candidates(o.Credentials, o.Holder, o.now())
 	chosen := map[string]*Candidate{}
 	claimsOf := map[string][]dcql.Claim{}
 	can := map[string]bool{}
@@ -280,23 +292,42 @@ func checkRegistration(q *dcql.Query, rp *RelyingParty) error {
 }
 
 // ChooseCredential picks the credential to answer credential query cq for
-// the relying party rpDID, and the claims to disclose: the first candidate
-// (in wallet order) the query matches. It is the one place the choice is
-// made (a rule such as "a batch credential not yet shown to this relying
-// party" belongs here).
+// the relying party rpDID, and the claims to disclose. It is the one place the
+// choice is made. Among the candidates the query matches (in wallet order) it
+// takes, so that two relying parties never see the same credential while a
+// fresh one is left: a batch credential shown to nobody; else a batch
+// credential not yet shown to rpDID; else a single credential (not from a
+// batch). A batch credential already shown to rpDID is never chosen: when
+// that is all that is left, the batch is used up and a refill is due.
 func ChooseCredential(cq *dcql.CredentialQuery, cands []*Candidate, rpDID string) (*Candidate, []dcql.Claim) {
-	_ = rpDID
+	var best *Candidate
+	var bestClaims []dcql.Claim
+	rank := func(c *Candidate) int {
+		switch {
+		case c.Batch == "":
+			return 2
+		case len(c.ShownTo) == 0:
+			return 0
+		case !slices.Contains(c.ShownTo, rpDID):
+			return 1
+		}
+		return -1 // shown to this relying party: never again
+	}
 	for _, c := range cands {
+		r := rank(c)
+		if r < 0 || (best != nil && r >= rank(best)) {
+			continue
+		}
 		if claims, ok := cq.Match(dcql.Credential{VCT: c.VCT, Claims: c.Claims}); ok {
-			return c, claims
+			best, bestClaims = c, claims
 		}
 	}
-	return nil, nil
+	return best, bestClaims
 }
 
-// candidates returns the usable credentials: SD-JWT VCs bound to holder,
-// not expired.
-func candidates(creds []Credential, holder keys.PublicKey, now time.Time) []*Candidate {
+// candidates returns the usable credentials: SD-JWT VCs bound to their holder
+// key (the credential's own, else holder), not expired.
+func candidates(creds []Credential, holder keys.PrivateKey, now time.Time) []*Candidate {
 	var out []*Candidate
 	for i, c := range creds {
 		sd, err := sdjwt.Parse(c.SDJWT)
@@ -311,12 +342,17 @@ func candidates(creds []Credential, holder keys.PublicKey, now time.Time) []*Can
 		if exp, ok, err := sdjwt.NumericDate(sd.Payload, "exp"); err != nil || (ok && !now.Before(exp)) {
 			continue
 		}
+		key := holder
+		if c.Key != nil {
+			key = *c.Key
+		}
 		cnf, _ := sd.Payload["cnf"].(map[string]any)
 		jwk, _ := json.Marshal(cnf["jwk"])
-		if hk, err := keys.ParsePublicJWK(jwk); err != nil || !hk.Equal(holder) {
+		if hk, err := keys.ParsePublicJWK(jwk); err != nil || !hk.Equal(key.Public()) {
 			continue
 		}
-		out = append(out, &Candidate{Index: i, Name: c.Name, VCT: vct, Issuer: iss, Claims: expand(sd), sd: sd})
+		out = append(out, &Candidate{Index: i, Name: c.Name, VCT: vct, Issuer: iss, Claims: expand(sd), Batch: c.Batch,
+			ShownTo: c.ShownTo, sd: sd, key: key})
 	}
 	return out
 }
@@ -327,7 +363,7 @@ func Send(ctx context.Context, plan *Plan, o Options) (string, error) {
 	ro := plan.req.Object
 	resp := &openid4vp.Response{VPToken: map[string][]string{}, State: ro.State}
 	for _, d := range plan.Disclosures {
-		p, err := d.cand.sd.Present(ctx, d.Claims, &sdjwt.KeyBinding{Signer: jws.NewKeySigner(o.Holder), Nonce: ro.Nonce, Audience: ro.ClientID})
+		p, err := d.cand.sd.Present(ctx, d.Claims, &sdjwt.KeyBinding{Signer: jws.NewKeySigner(d.cand.key), Nonce: ro.Nonce, Audience: ro.ClientID})
 		if err != nil {
 			return "", fmt.Errorf("presenting %s: %w", d.Credential, err)
 		}
