@@ -5,7 +5,7 @@ package main
 // bank (through Amanah's verifier), another to a second relying party that verifies like any
 // third-party verifier (issuer key from the node's DID resolution endpoint, status from the
 // signed status list token at status_list.uri), and the two presentations share no
-// linkable value.
+// linkable value: the iat/exp they share are day-coarse (a later batch carries the same).
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,12 @@ type oidState struct {
 	shopPres  string // what the second party saw
 	shopNonce string
 	shared    int // linkable values the two presentations share
+	// otherBatch is a credential of a second batch issued after the first: its timestamps
+	// show whether the shared iat/exp are per batch or day-coarse.
+	otherBatch string
+	// coarseTS are the timestamps the two presentations share that every credential of the
+	// issuer's day carries (not linkable: the whole day's issuance shares them).
+	coarseTS  []string
 	credIDs   []string
 	batchSize int
 }
@@ -82,6 +89,16 @@ func (s *story) receiveBatch(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("batch of %d", len(batch))
 	}
 	s.oid.batch = batch
+	// A second batch, later: the day-coarse iat/exp must be the same as the first batch's.
+	off2, err := issuerpb.NewAdminClient(conn).CreateOffer(actx, &issuerpb.CreateOfferRequest{RecordId: "880412-14-5566", BatchSize: 1})
+	if err != nil {
+		return "", fmt.Errorf("create the second offer: %w", err)
+	}
+	other, _, err := (&oid4vci.Wallet{BatchSize: 1}).Receive(ctx, off2.OfferUri, "")
+	if err != nil || len(other) != 1 {
+		return "", fmt.Errorf("wallet receive (second batch): %v (%d credentials)\n%s", err, len(other), tail(proc.Log, 10))
+	}
+	s.oid.otherBatch = other[0].Credential
 	s.credential, s.holder = batch[0].Credential, batch[0].Key
 	st, err := statusOfCredential(batch[0].Credential)
 	if err != nil {
@@ -151,12 +168,17 @@ func (s *story) presentToSecondParty(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("the second relying party: %w", err)
 	}
-	s.oid.shared = linkableShared(s.oid.bankPres, s.oid.shopPres)
-	if s.oid.shared != 0 {
-		return "", fmt.Errorf("the two presentations share %d linkable values", s.oid.shared)
+	linkable, coarse := linkableShared(s.oid.bankPres, s.oid.shopPres, s.oid.otherBatch)
+	s.oid.shared, s.oid.coarseTS = len(linkable), coarse
+	if len(linkable) != 0 {
+		return "", fmt.Errorf("the two presentations share %d linkable values: %v", len(linkable), linkable)
 	}
-	return fmt.Sprintf("the shop verified credential 2 of the batch on its own (issuer key resolved from the node, status %d from the signed status list token at %s): %v; bank and shop presentations share 0 signatures, digests, salts, holder keys or status indices",
-		res.status, res.uri, res.claims), nil
+	ts := "no timestamp"
+	if len(coarse) > 0 {
+		ts = strings.Join(coarse, ", ") + " (day-coarse: a credential of a later batch carries the same, so they point to the issuer's whole day of issuance, not to this batch)"
+	}
+	return fmt.Sprintf("the shop verified credential 2 of the batch on its own (issuer key resolved from the node, status %d from the signed status list token at %s): %v; compared %s: bank and shop presentations share 0 signatures, digests, salts, holder keys or status entries, and share %s",
+		res.status, res.uri, res.claims, strings.Join(comparedValues, ", "), ts), nil
 }
 
 type thirdPartyResult struct {
@@ -269,8 +291,15 @@ func resolveKey(ctx context.Context, nodeREST, did, kid string) (keys.PublicKey,
 	return keys.PublicKey{}, fmt.Errorf("%s has no key %s", did, kid)
 }
 
+// comparedValues are the kinds of value linkableValues collects.
+var comparedValues = []string{"signature", "digests", "salts", "holder key (cnf)", "status entry", "iat", "nbf", "exp"}
+
+// timestampKinds are the registered time claims linkableValues collects.
+var timestampKinds = []string{"iat", "nbf", "exp"}
+
 // linkableValues collects what an observer could match across presentations: the issuer
-// signature, every digest (_sd entries), every salt, the holder key and the status entry.
+// signature, every digest (_sd entries), every salt, the holder key, the status entry and
+// the timestamps iat, nbf and exp.
 func linkableValues(pres string) map[string]bool {
 	out := map[string]bool{}
 	sd, err := sdjwt.Parse(pres)
@@ -319,18 +348,35 @@ func linkableValues(pres string) map[string]bool {
 	if st, err := json.Marshal(p["status"]); err == nil {
 		out["status:"+string(st)] = true
 	}
+	for _, k := range timestampKinds {
+		if v, ok := p[k].(float64); ok {
+			out[fmt.Sprintf("%s:%d", k, int64(v))] = true
+		} else if ok := p[k] != nil; ok {
+			out[fmt.Sprint(k, ":", p[k])] = true
+		}
+	}
 	return out
 }
 
-func linkableShared(a, b string) int {
-	va, vb := linkableValues(a), linkableValues(b)
-	n := 0
+// linkableShared returns the values presentations a and b share that link them, and the
+// timestamps they share that do not: a timestamp is day-coarse, shared by every credential
+// the issuer signs that day, only if other (a credential of a later batch) carries it too.
+func linkableShared(a, b, other string) (linkable, coarse []string) {
+	va, vb, vo := linkableValues(a), linkableValues(b), linkableValues(other)
 	for k := range va {
-		if vb[k] {
-			n++
+		if !vb[k] {
+			continue
 		}
+		kind, _, _ := strings.Cut(k, ":")
+		if slices.Contains(timestampKinds, kind) && vo[k] {
+			coarse = append(coarse, k)
+			continue
+		}
+		linkable = append(linkable, k)
 	}
-	return n
+	slices.Sort(linkable)
+	slices.Sort(coarse)
+	return linkable, coarse
 }
 
 // revokeBatch revokes the whole batch through the issuer's admin API (one ledger
@@ -347,7 +393,22 @@ func (s *story) revokeBatch(ctx context.Context) (string, error) {
 	if err != nil || len(list.Issuances) == 0 {
 		return "", fmt.Errorf("issuance records: %v", err)
 	}
-	b := list.Issuances[len(list.Issuances)-1]
+	// The batch of credential 0 (the demo also received a second, one-credential batch).
+	st0, err := statusOfCredential(s.credential)
+	if err != nil {
+		return "", err
+	}
+	var b *issuerpb.Issuance
+	for _, is := range list.Issuances {
+		for _, c := range is.Credentials {
+			if c.ListId == s.listID && uint64(c.Index) == st0.Index {
+				b = is
+			}
+		}
+	}
+	if b == nil {
+		return "", fmt.Errorf("no issuance record holds credential 0 (list %d index %d)", s.listID, st0.Index)
+	}
 	submitted := time.Now()
 	res, err := ac.SetStatus(actx, &issuerpb.SetStatusRequest{CredentialId: b.Credentials[0].CredentialId, Status: issuerpb.Status_STATUS_REVOKED})
 	if err != nil {
@@ -397,7 +458,8 @@ func (s *story) oidSummary() map[string]any {
 	if s.oid == nil {
 		return map[string]any{"issuance_protocol": "none", "batch_size": 0, "linkable_values_shared": -1}
 	}
-	return map[string]any{"issuance_protocol": "openid4vci", "batch_size": len(s.oid.batch), "linkable_values_shared": s.oid.shared}
+	return map[string]any{"issuance_protocol": "openid4vci", "batch_size": len(s.oid.batch), "linkable_values_shared": s.oid.shared,
+		"linkable_values_compared": comparedValues, "day_coarse_timestamps_shared": s.oid.coarseTS}
 }
 
 func (s *story) stopIssuer() {

@@ -38,6 +38,7 @@ func admin(t *testing.T, is *issuertest.Issuer) (issuerpb.AdminClient, context.C
 }
 
 // A real amanah-issuer process against a real one-validator chain: a batch over OpenID4VCI,
+// verified at its shared day-coarse iat through a proof-checked ledger view (verify_test.go),
 // the status list token at the credential's URI built from the ledger list, a revocation of
 // the whole batch in one transaction visible in the next token, the type metadata bound by
 // vct#integrity, and a SIGKILL in the middle of signing a batch that leaves every signed
@@ -72,6 +73,7 @@ func TestIssuerOnChain(t *testing.T) {
 	if len(off.QrPng) < 100 || string(off.QrPng[1:4]) != "PNG" {
 		t.Fatalf("qr code is not a PNG")
 	}
+	issuedAfter := time.Now().Truncate(time.Second)
 	got, _, err := (&oid4vci.Wallet{}).Receive(ctx, off.OfferUri, off.TxCode)
 	if err != nil {
 		t.Fatalf("receive: %v\n%s", err, tail(is.Log))
@@ -79,6 +81,7 @@ func TestIssuerOnChain(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("batch of %d", len(got))
 	}
+	verifyOnLedger(ctx, t, ch, got, issuedAfter)
 	tok, _ := jws.Parse(strings.SplitN(got[0].Credential, "~", 2)[0], nil)
 	var p struct {
 		Integrity string `json:"vct#integrity"`

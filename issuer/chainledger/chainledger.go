@@ -50,6 +50,10 @@ type Ledger interface {
 	Encoded(ctx context.Context, listID uint64) (*EncodedList, error)
 	// CredentialType reads the latest version of a registered credential type.
 	CredentialType(ctx context.Context, vct string) (*trusttypes.CredentialType, error)
+	// Standing returns the issuer's standing start for vct: the latest time at or before now
+	// at which a fact the verifier checks at a credential's iat changed (standing.go). The
+	// service never writes an iat before it.
+	Standing(ctx context.Context, vct string, now time.Time) (time.Time, error)
 }
 
 // Node is Ledger over one node.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/amanah-id/amanah/issuer/chainledger"
 	"github.com/amanah-id/amanah/statuslist"
@@ -28,6 +29,8 @@ type FakeLedger struct {
 	Txs, Creates int
 	// Types are the registered types by vct (NationalIDVCT by default).
 	Types map[string]*trusttypes.CredentialType
+	// StandingStart is what Standing returns.
+	StandingStart time.Time
 }
 
 // NewFakeLedger returns a ledger with the national id type.
@@ -116,4 +119,12 @@ func (f *FakeLedger) CredentialType(_ context.Context, vct string) (*trusttypes.
 		return nil, fmt.Errorf("credential type %s not registered", vct)
 	}
 	return ct, nil
+}
+
+// Standing implements chainledger.Ledger: StandingStart (zero: the issuer's standing began
+// before any issuance window).
+func (f *FakeLedger) Standing(context.Context, string, time.Time) (time.Time, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.StandingStart, nil
 }

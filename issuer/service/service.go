@@ -369,6 +369,15 @@ func (s *Service) Credential(ctx context.Context, token string, req *oid4vci.Cre
 		s.cfg.Logger.Warn("record refused by the type's schema", "offer", o.ID, "vct", spec.VCT, "err", err)
 		return nil, oid4vci.Errorf(oid4vci.ErrCredentialRequestDenied, "the registry record does not satisfy the credential type's schema")
 	}
+	// One iat for the whole day's issuance (IssuanceTime), never before the issuer's standing.
+	standing, err := s.cfg.Ledger.Standing(ctx, spec.VCT, now)
+	if err != nil {
+		return nil, fmt.Errorf("issuer: the issuer's standing on the ledger: %w", err)
+	}
+	iat := IssuanceTime(now, standing)
+	if claims, err = withAgePredicates(claims, now); err != nil {
+		return nil, oid4vci.Errorf(oid4vci.ErrCredentialRequestDenied, "the registry record's birthdate is invalid")
+	}
 	b := &store.Batch{ID: now.UTC().Format("20060102T150405Z") + "-" + s.random(6), VCT: spec.VCT, Issued: now, Status: "valid"}
 	for range holders {
 		b.Credentials = append(b.Credentials, store.Credential{ID: "urn:uuid:" + uuid(s.cfg.Rand)})
@@ -380,8 +389,8 @@ func (s *Service) Credential(ctx context.Context, token string, req *oid4vci.Cre
 	out := &oid4vci.CredentialResponse{}
 	for i, h := range holders {
 		c := b.Credentials[i]
-		is := &sdjwtvc.Issuer{DID: s.cfg.DID, KeyID: s.cfg.KeyID, Signer: s.signer, Rand: s.cfg.Rand, Now: func() time.Time { return now }}
-		sd, err := is.Issue(ctx, sdjwtvc.Credential{VCT: spec.VCT, Claims: claims, Holder: h, Expires: now.Add(s.cfg.ValidFor),
+		is := &sdjwtvc.Issuer{DID: s.cfg.DID, KeyID: s.cfg.KeyID, Signer: s.signer, Rand: s.cfg.Rand, Now: func() time.Time { return iat }}
+		sd, err := is.Issue(ctx, sdjwtvc.Credential{VCT: spec.VCT, Claims: claims, Holder: h, Expires: iat.Add(s.cfg.ValidFor),
 			Status: &sdjwtvc.StatusRef{Index: uint64(c.Index), URI: s.ListURI(c.ListID)}, VCTIntegrity: ti.integrity})
 		if err != nil {
 			s.cfg.Metrics.SigningErrors.Inc()
