@@ -1,7 +1,6 @@
 package openid4vp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net"
@@ -231,13 +230,4 @@ func ParseURI(s string) (clientID, requestURI string, err error) {
 		return "", "", Errorf(CodeRequestURIInvalid, "request_uri: %v", err)
 	}
 	return clientID, requestURI, nil
-}
-
-// compactJSON is b without insignificant whitespace (for stable storage).
-func compactJSON(b []byte) []byte {
-	var out bytes.Buffer
-	if json.Compact(&out, b) != nil {
-		return b
-	}
-	return out.Bytes()
 }

@@ -55,7 +55,6 @@ type oidState struct {
 	// coarseTS are the timestamps the two presentations share that every credential of the
 	// issuer's day carries (not linkable: the whole day's issuance shares them).
 	coarseTS  []string
-	credIDs   []string
 	batchSize int
 }
 

@@ -187,44 +187,6 @@ func (s *story) accreditIssuer() (string, error) {
 		s.issuer, len(res.Chain), s.bank, strings.Join(disclosed, ", "), bankAudience), nil
 }
 
-func (s *story) issue(ctx context.Context) (string, error) {
-	sq := statustypes.NewQueryClient(s.l.conn)
-	seq, err := sq.Sequence(ctx, &statustypes.QuerySequenceRequest{Owner: s.issuer})
-	if err != nil {
-		return "", err
-	}
-	create := &statustypes.MsgCreateStatusList{Signer: s.operator.Address.String(), Payload: &statustypes.CreateStatusListPayload{
-		Owner: s.issuer, Purpose: statustypes.StatusPurpose_STATUS_PURPOSE_REVOCATION, Size_: statuslist.MinSize, Sequence: seq.Sequence}}
-	if create.Signatures, err = s.l.didSign(create, create.Payload, s.issuer+"#key-1", s.issuerKey); err != nil {
-		return "", err
-	}
-	if _, err := s.l.deliver(ctx, s.operator, create); err != nil {
-		return "", fmt.Errorf("create status list (signed by the issuer's operator account): %w", err)
-	}
-	lists, err := sq.ListsByOwner(ctx, &statustypes.QueryListsByOwnerRequest{Owner: s.issuer})
-	if err != nil || len(lists.Lists) == 0 {
-		return "", fmt.Errorf("status list not found: %v", err)
-	}
-	s.listID = lists.Lists[0].Id
-
-	if s.holder, err = keys.Generate(keys.Ed25519); err != nil {
-		return "", err
-	}
-	iss := &sdjwtvc.Issuer{DID: s.issuer, KeyID: s.issuer + "#key-1", Signer: jws.NewKeySigner(s.issuerKey)}
-	s.credential, err = iss.Issue(ctx, sdjwtvc.Credential{
-		VCT:     trusttypes.NationalIDVCT,
-		Claims:  map[string]any{"given_name": "Aisyah", "family_name": "Rahman", "birthdate": "1990-04-12", "nationality": "MY"},
-		Holder:  s.holder.Public(),
-		Status:  &sdjwtvc.StatusRef{Index: 42, URI: statustypes.ListURL(s.net.Node(0).RESTURL(), s.listID, "")},
-		Expires: time.Now().AddDate(1, 0, 0),
-	})
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("list %d (%d entries); credential of %d bytes, status index 42, held in the citizen's wallet",
-		s.listID, statuslist.MinSize, len(s.credential)), nil
-}
-
 func (s *story) startVerifier(ctx context.Context) (string, error) {
 	bin, err := localnet.BuildCommand(ctx, "amanah-verifier")
 	if err != nil {

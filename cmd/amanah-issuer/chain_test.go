@@ -54,7 +54,11 @@ func TestIssuerOnChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ch.Net.StopAll()
+	defer func() {
+		if err := ch.Net.StopAll(); err != nil {
+			t.Error(err)
+		}
+	}()
 	signedLog := filepath.Join(dir, "signed.log")
 	is, err := ch.StartIssuer(ctx, filepath.Join(dir, "issuer"), issuertest.IssuerOptions{BatchSize: 3})
 	if err != nil {

@@ -473,7 +473,12 @@ func TestBitstringStatusList(t *testing.T) {
 		t.Fatalf("%v %+v", err, vc)
 	}
 	// Another issuer's list, or none: 404.
-	if r, _ := http.Get(e.svc.ListURI(99)); r.StatusCode != 404 {
+	r, err := http.Get(e.svc.ListURI(99))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = r.Body.Close()
+	if r.StatusCode != 404 {
 		t.Fatalf("unknown list: %s", r.Status)
 	}
 }
@@ -546,7 +551,12 @@ func TestOfferByReference(t *testing.T) {
 		}
 	}
 	e.accessToken(o)
-	if r, _ := http.Get(ref); r.StatusCode != 404 {
+	r, err := http.Get(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = r.Body.Close()
+	if r.StatusCode != 404 {
 		t.Fatalf("redeemed offer still served: %s", r.Status)
 	}
 	if _, _, err := oid4vci.ParseOfferURI("openid-credential-offer://?credential_offer_uri=ftp%3A%2F%2Fx"); oid4vci.CodeOf(err) != oid4vci.ErrInvalidRequest {

@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -97,7 +98,7 @@ func conformance(t *testing.T, open func(cfg challenge.Config) (a, b state.Store
 			err := s.Complete(ctx, "tx-1", &state.Result{Verdict: []byte{byte(i)}})
 			if err == nil {
 				wins.Add(1)
-			} else if err != state.ErrCompleted {
+			} else if !errors.Is(err, state.ErrCompleted) {
 				t.Error(err)
 			}
 		}()
