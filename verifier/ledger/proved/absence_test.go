@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/amanah-id/amanah/testutil/rpcproxy"
 	"github.com/amanah-id/amanah/verifier/ledger/chaintest"
 	"github.com/amanah-id/amanah/verifier/ledger/proved"
 )
@@ -97,13 +98,40 @@ func TestAbsenceProofs(t *testing.T) {
 	ks := keys("trust")
 	for i := 1; i+1 < len(ks); i++ {
 		gap := absent("trust", after(ks[i]), "gap")
-		require.Error(t, proved.VerifyFactForTest(forge(t, gap, ks[i], nil), lb.AppHash), "absence of existing %x", ks[i])
+		require.Error(t, proved.VerifyFactForTest(forge(t, gap, ks[i]), lb.AppHash), "absence of existing %x", ks[i])
 		prev := absent("trust", after(ks[i-1]), "previous gap")
 		spliced := splice(t, prev, gap, after(ks[i]))
 		require.Error(t, proved.VerifyFactForTest(spliced, lb.AppHash), "non-adjacent neighbours around %x", ks[i])
+		// A neighbour's value changed (an empty value made non-empty, or the reverse).
+		ne, mop := decode(t, gap)
+		if len(ne.Left.Value) == 0 {
+			ne.Left.Value = []byte{0}
+		} else {
+			ne.Left.Value = nil
+		}
+		require.Error(t, proved.VerifyFactForTest(encode(t, gap, gap.Key, ne, mop), lb.AppHash), "neighbour value of %x", ks[i])
 		// The untouched proofs verify (the forgeries fail for what they changed).
 		require.NoError(t, proved.VerifyFactForTest(gap, lb.AppHash))
 	}
+	// Through a tampering proxy: a node that claims the absence of the Bank's registration
+	// (keeping the membership proof, or dropping it) is refused.
+	p, err := rpcproxy.Start(t, w.RPCURL())
+	require.NoError(t, err)
+	lc, err := proved.New(proved.Config{Root: w.TrustRoot(), Primary: proved.Endpoint{URL: p.URL()}, AllowPlaintext: true})
+	require.NoError(t, err)
+	for _, keep := range []bool{true, false} {
+		p.Set(rpcproxy.DropValue{Filter: rpcproxy.QueryFilter{Path: "/store/trust/key", KeyPrefix: proved.RelyingPartyKey(w.Bank.ID)}, KeepProof: keep})
+		_, err = lc.Get(ctx, "trust", proved.RelyingPartyKey(w.Bank.ID), h)
+		require.ErrorIs(t, err, proved.ErrBadProof, "keep proof %v", keep)
+		require.Positive(t, p.Count(rpcproxy.KindDropValue))
+		lc, err = proved.New(proved.Config{Root: w.TrustRoot(), Primary: proved.Endpoint{URL: p.URL()}, AllowPlaintext: true})
+		require.NoError(t, err) // a fresh client: the first dropped the node
+	}
+	p.Set()
+	f, err := lc.Get(ctx, "trust", proved.RelyingPartyKey(w.Bank.ID), h)
+	require.NoError(t, err)
+	require.True(t, f.Exists(), "the untampered answer is proved")
+
 	// Under another app hash nothing verifies.
 	gap := absent("trust", proved.RelyingPartyKey(stranger.ID), "gap")
 	other := bytes.Clone(lb.AppHash)
@@ -130,7 +158,7 @@ func encode(t *testing.T, f proved.Fact, key []byte, ne *ics23.NonExistenceProof
 }
 
 // forge re-labels f's absence proof as the absence of key.
-func forge(t *testing.T, f proved.Fact, key []byte, _ []byte) proved.Fact {
+func forge(t *testing.T, f proved.Fact, key []byte) proved.Fact {
 	ne, mop := decode(t, f)
 	return encode(t, f, key, ne, mop)
 }
