@@ -23,7 +23,6 @@ import (
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	cmttypes "github.com/cometbft/cometbft/types"
-	"github.com/cosmos/cosmos-sdk/store/v2/rootmulti"
 )
 
 // Errors of the reader; callers map them to "not verified".
@@ -155,7 +154,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, prt: rootmulti.DefaultProofRuntime(), blocks: make(map[int64]*cmttypes.LightBlock)}
+	c := &Client{cfg: cfg, prt: newProofRuntime(), blocks: make(map[int64]*cmttypes.LightBlock)}
 	for _, ep := range append([]Endpoint{cfg.Primary}, cfg.Witnesses...) {
 		if ep.Name == "" {
 			ep.Name = ep.URL

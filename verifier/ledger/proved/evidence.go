@@ -11,7 +11,6 @@ import (
 	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	cmttypes "github.com/cometbft/cometbft/types"
-	"github.com/cosmos/cosmos-sdk/store/v2/rootmulti"
 )
 
 // ErrEvidence: evidence that does not prove what it claims.
@@ -82,7 +81,7 @@ type FactSet struct {
 // NewFactSet checks every fact's proof against appHash (the app hash of the
 // header at height+1) and returns them as a Getter at height.
 func NewFactSet(height int64, appHash []byte, facts []Fact) (*FactSet, error) {
-	prt := rootmulti.DefaultProofRuntime()
+	prt := newProofRuntime()
 	fs := &FactSet{height: height, facts: make(map[string]Fact, len(facts))}
 	for _, f := range facts {
 		if f.Height != height {
