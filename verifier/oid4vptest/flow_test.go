@@ -200,13 +200,6 @@ func TestFlowOnChain(t *testing.T) {
 		uri := openid4vp.BuildURI(openid4vp.ClientIDOf(tc.signer.ID), srv.URL+"/r")
 		_, err = holder.Present(ctx, uri, Wallet(t, v.View.Cache, cred))
 		srv.Close()
-		if name == "unregistered" && openid4vp.CodeOf(err) == holder.CodeLedger && strings.Contains(err.Error(), "answer not proved") {
-			// Known issue of the proof-checked reader (verifier/ledger/proved), not of this flow: the
-			// absence of some x/trust keys fails its proof check ("leaf op needs value"), so the
-			// wallet refuses with ledger_unavailable instead of client_not_registered. It fails closed.
-			t.Logf("unregistered: %v (known absence-proof issue)", err)
-			continue
-		}
 		require.Equal(t, tc.want, openid4vp.CodeOf(err), "%s: %v", name, err)
 		require.Contains(t, err.Error(), tc.says, name)
 		if name == "over-asking" {
