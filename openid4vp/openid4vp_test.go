@@ -332,6 +332,13 @@ func TestEncryptionKeyStorage(t *testing.T) {
 			t.Fatalf("%s: %+v %v", name, got, err)
 		}
 	}
+	// A raw scalar may begin with any byte, '{' too.
+	for _, first := range []byte{'{', '"', ' ', 0} {
+		k := append([]byte{first}, raw[1:]...)
+		if ek, err := ParseEncryptionKey("state-1", k); err != nil || ek.Private.KeyID != "state-1" {
+			t.Fatalf("raw key beginning with %q: %v", first, err)
+		}
+	}
 	// The raw key under another kid: refused before decrypting.
 	other, err := ParseEncryptionKey("state-2", raw)
 	if err != nil {

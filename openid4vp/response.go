@@ -57,11 +57,14 @@ func (k *EncryptionKey) MarshalPrivate() ([]byte, error) {
 	return priv.Bytes()
 }
 
+// rawKeyLen is the length of a raw P-256 scalar; a private JWK is longer.
+const rawKeyLen = 32
+
 // ParseEncryptionKey reads a private key written by MarshalPrivate (the raw
-// P-256 scalar; kid is the key's kid) or, as earlier versions wrote it, a
-// private JWK (its own kid).
+// P-256 scalar, 32 bytes; kid is the key's kid) or, as earlier versions
+// wrote it, a private JWK (JSON, longer; its own kid).
 func ParseEncryptionKey(kid string, b []byte) (*EncryptionKey, error) {
-	if len(b) > 0 && b[0] == '{' {
+	if len(b) != rawKeyLen {
 		var j jose.JSONWebKey
 		if err := j.UnmarshalJSON(b); err != nil {
 			return nil, err
