@@ -13,7 +13,6 @@ import (
 
 	gogoproto "github.com/cosmos/gogoproto/proto"
 	"google.golang.org/grpc/codes"
-	"rsc.io/qr"
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/openid4vp"
@@ -258,17 +257,6 @@ func (s *Service) CreatePresentationRequest(ctx context.Context, req *verifierpb
 		}
 	}
 	return out, nil
-}
-
-// qrPNG draws uri as a QR code (PNG), 4 pixels a module (about 300 pixels
-// square): sharp on screens, and a quarter of the default's PNG encoding time.
-func qrPNG(uri string) ([]byte, error) {
-	code, err := qr.Encode(uri, qr.M)
-	if err != nil {
-		return nil, err
-	}
-	code.Scale = QRScale
-	return code.PNG(), nil
 }
 
 // presentationResult returns the transaction's state for party.

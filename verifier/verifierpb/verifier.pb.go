@@ -1191,7 +1191,7 @@ type CreatePresentationRequestRequest struct {
 	RedirectUri string `protobuf:"bytes,5,opt,name=redirect_uri,json=redirectUri,proto3" json:"redirect_uri,omitempty"`
 	// omit_qr leaves qr_png empty (the default, false, returns it): for a
 	// same-device link, or a relying party that draws request_uri itself.
-	// Drawing the PNG is most of this call's CPU time.
+	// Drawing the PNG is about half of this call's CPU time.
 	OmitQr bool `protobuf:"varint,6,opt,name=omit_qr,json=omitQr,proto3" json:"omit_qr,omitempty"`
 }
 
