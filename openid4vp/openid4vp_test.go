@@ -1,7 +1,11 @@
 package openid4vp
 
 import (
+	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -9,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/keys"
@@ -288,6 +294,107 @@ func FuzzParseResponse(f *testing.F) {
 		}
 		if _, err := DecryptResponse(jwe, fx.ek); err != nil && CodeOf(err) == "" {
 			t.Fatalf("error without a code: %v", err)
+		}
+	})
+}
+
+// The verifier stores its encryption key as the raw P-256 scalar (kid: the
+// transaction's state) and still reads the private JWK earlier versions stored.
+func TestEncryptionKeyStorage(t *testing.T) {
+	f := newFixture(t)
+	key, enc, err := f.object(t).EncryptionKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwe, err := EncryptResponse(key, enc, &Response{VPToken: map[string][]string{"pid": {"a~b~c"}}, State: "state-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := f.ek.MarshalPrivate()
+	if err != nil || len(raw) != 32 {
+		t.Fatalf("raw key of %d bytes: %v", len(raw), err)
+	}
+	legacy, err := f.ek.Private.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := ParseResponseJWE(jwe)
+	if err != nil || parsed.KeyID() != "state-1" {
+		t.Fatalf("kid %v", err)
+	}
+	for name, b := range map[string][]byte{"raw": raw, "legacy JWK": legacy} {
+		ek, err := ParseEncryptionKey("state-1", b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := parsed.Decrypt(ek)
+		if err != nil || got.VPToken["pid"][0] != "a~b~c" {
+			t.Fatalf("%s: %+v %v", name, got, err)
+		}
+	}
+	// A raw scalar may begin with any byte, '{' too.
+	for _, first := range []byte{'{', '"', ' ', 0} {
+		k := append([]byte{first}, raw[1:]...)
+		if ek, err := ParseEncryptionKey("state-1", k); err != nil || ek.Private.KeyID != "state-1" {
+			t.Fatalf("raw key beginning with %q: %v", first, err)
+		}
+	}
+	// The raw key under another kid: refused before decrypting.
+	other, err := ParseEncryptionKey("state-2", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parsed.Decrypt(other); CodeOf(err) != CodeResponseDecryptFailed {
+		t.Fatalf("other kid: %v", err)
+	}
+	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p384JWK, err := (&jose.JSONWebKey{Key: p384, KeyID: "state-1"}).MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p256Pub, err := f.ek.PublicJWK()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := elliptic.P256().Params().N.Bytes()
+	for name, b := range map[string][]byte{
+		"empty":        nil,
+		"31 bytes":     raw[:31],
+		"33 bytes":     append(append([]byte{}, raw...), 0),
+		"zero scalar":  make([]byte, 32),
+		"the order n":  n,
+		"all 0xff":     bytes.Repeat([]byte{0xff}, 32),
+		"empty JSON":   []byte("{}"),
+		"broken JSON":  []byte(`{"kty":"EC"`),
+		"public JWK":   p256Pub,
+		"P-384 JWK":    p384JWK,
+		"P-384 scalar": p384.D.FillBytes(make([]byte, 48)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ParseEncryptionKey("state-1", b); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+}
+
+func FuzzParseEncryptionKey(f *testing.F) {
+	fx := newFixture(f)
+	raw, _ := fx.ek.MarshalPrivate()
+	legacy, _ := fx.ek.Private.MarshalJSON()
+	f.Add(raw)
+	f.Add(legacy)
+	f.Add([]byte("{}"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ek, err := ParseEncryptionKey("state-1", b)
+		if err != nil {
+			return
+		}
+		if pk, ok := ek.Private.Key.(*ecdsa.PrivateKey); !ok || pk.Curve != elliptic.P256() || !pk.Curve.IsOnCurve(pk.X, pk.Y) {
+			t.Fatalf("accepted %x", b)
 		}
 	})
 }

@@ -47,19 +47,39 @@ func (k *EncryptionKey) PublicJWK() (json.RawMessage, error) {
 	return k.Private.Public().MarshalJSON()
 }
 
-// MarshalPrivate returns the private JWK's JSON (for a state store).
-func (k *EncryptionKey) MarshalPrivate() ([]byte, error) { return k.Private.MarshalJSON() }
-
-// ParseEncryptionKey reads a private JWK written by MarshalPrivate.
-func ParseEncryptionKey(b []byte) (*EncryptionKey, error) {
-	var j jose.JSONWebKey
-	if err := j.UnmarshalJSON(b); err != nil {
-		return nil, err
-	}
-	if _, ok := j.Key.(*ecdsa.PrivateKey); !ok {
+// MarshalPrivate returns the private key for a state store: its raw
+// 32-byte scalar (the kid is the transaction's state, stored beside it).
+func (k *EncryptionKey) MarshalPrivate() ([]byte, error) {
+	priv, ok := k.Private.Key.(*ecdsa.PrivateKey)
+	if !ok {
 		return nil, Errorf(CodeRequestInvalid, "not an EC private key")
 	}
-	return &EncryptionKey{Private: j}, nil
+	return priv.Bytes()
+}
+
+// rawKeyLen is the length of a raw P-256 scalar; a private JWK is longer.
+const rawKeyLen = 32
+
+// ParseEncryptionKey reads a private key written by MarshalPrivate (the raw
+// P-256 scalar, 32 bytes; kid is the key's kid) or, as earlier versions
+// wrote it, a private JWK (JSON, longer; its own kid).
+func ParseEncryptionKey(kid string, b []byte) (*EncryptionKey, error) {
+	if len(b) != rawKeyLen {
+		var j jose.JSONWebKey
+		if err := j.UnmarshalJSON(b); err != nil {
+			return nil, err
+		}
+		if pk, ok := j.Key.(*ecdsa.PrivateKey); !ok || pk.Curve != elliptic.P256() {
+			return nil, Errorf(CodeRequestInvalid, "not a P-256 private key")
+		}
+		return &EncryptionKey{Private: j}, nil
+	}
+	// ParseRawPrivateKey checks the scalar and computes the public point.
+	pk, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), b)
+	if err != nil {
+		return nil, Errorf(CodeRequestInvalid, "not a P-256 private key: %v", err)
+	}
+	return &EncryptionKey{Private: jose.JSONWebKey{Key: pk, KeyID: kid, Algorithm: AlgECDHES, Use: "enc"}}, nil
 }
 
 // EncryptionKey returns the request's encryption key (the first P-256 key
@@ -124,20 +144,53 @@ func EncryptResponse(key *jose.JSONWebKey, enc string, resp *Response) (string, 
 	return obj.CompactSerialize()
 }
 
-// JWEKeyID parses a compact JWE (ECDH-ES, A128GCM or A256GCM) and returns
-// its kid (the verifier's key, which names the transaction).
-func JWEKeyID(compact string) (string, error) {
+// JWE is a parsed compact JWE response (ECDH-ES, A128GCM or A256GCM).
+type JWE struct{ obj *jose.JSONWebEncryption }
+
+// ParseResponseJWE parses a compact JWE response (at most MaxResponseLen
+// bytes, ECDH-ES, A128GCM or A256GCM, with a kid).
+func ParseResponseJWE(compact string) (*JWE, error) {
 	if len(compact) > MaxResponseLen {
-		return "", Errorf(CodeResponseTooLarge, "response of %d bytes (max %d)", len(compact), MaxResponseLen)
+		return nil, Errorf(CodeResponseTooLarge, "response of %d bytes (max %d)", len(compact), MaxResponseLen)
 	}
 	obj, err := parseJWE(compact)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if obj.Header.KeyID == "" {
-		return "", Errorf(CodeResponseMalformed, "JWE without kid")
+		return nil, Errorf(CodeResponseMalformed, "JWE without kid")
 	}
-	return obj.Header.KeyID, nil
+	return &JWE{obj: obj}, nil
+}
+
+// KeyID is the JWE's kid (the verifier's key, which names the transaction).
+func (j *JWE) KeyID() string { return j.obj.Header.KeyID }
+
+// Decrypt decrypts the JWE with key (whose kid must be the JWE's) and parses the response.
+func (j *JWE) Decrypt(key *EncryptionKey) (*Response, error) {
+	if j.obj.Header.KeyID != key.Private.KeyID {
+		return nil, Errorf(CodeResponseDecryptFailed, "JWE for key %q, not %q", j.obj.Header.KeyID, key.Private.KeyID)
+	}
+	priv, ok := key.Private.Key.(*ecdsa.PrivateKey)
+	if !ok || priv.Curve != elliptic.P256() {
+		return nil, Errorf(CodeResponseDecryptFailed, "not a P-256 private key")
+	}
+	// go-jose checks that the sender's ephemeral key is on P-256.
+	pt, err := j.obj.Decrypt(priv)
+	if err != nil {
+		return nil, Errorf(CodeResponseDecryptFailed, "%v", err)
+	}
+	return ParseResponseJSON(pt)
+}
+
+// JWEKeyID parses a compact JWE (ECDH-ES, A128GCM or A256GCM) and returns
+// its kid (the verifier's key, which names the transaction).
+func JWEKeyID(compact string) (string, error) {
+	j, err := ParseResponseJWE(compact)
+	if err != nil {
+		return "", err
+	}
+	return j.KeyID(), nil
 }
 
 func parseJWE(compact string) (*jose.JSONWebEncryption, error) {
@@ -157,18 +210,7 @@ func DecryptResponse(compact string, key *EncryptionKey) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if obj.Header.KeyID != key.Private.KeyID {
-		return nil, Errorf(CodeResponseDecryptFailed, "JWE for key %q, not %q", obj.Header.KeyID, key.Private.KeyID)
-	}
-	priv := key.Private.Key.(*ecdsa.PrivateKey)
-	if _, err := priv.ECDH(); err != nil {
-		return nil, Errorf(CodeResponseDecryptFailed, "%v", err)
-	}
-	pt, err := obj.Decrypt(priv)
-	if err != nil {
-		return nil, Errorf(CodeResponseDecryptFailed, "%v", err)
-	}
-	return ParseResponseJSON(pt)
+	return (&JWE{obj: obj}).Decrypt(key)
 }
 
 // ParseResponseJSON reads a decrypted response: {"vp_token": {...}, "state": "..."}.

@@ -279,6 +279,9 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 	if p := r.Proved; p != nil {
 		provedRows(&b, r, f)
 	}
+	if r.OID4VP != nil {
+		oid4vpRow(&b, r.OID4VP)
+	}
 	if d, ok := num(f, "did_create_tps"); ok {
 		bk, _ := num(f, "bank_send_tps")
 		ratio := r.Chain.DIDOverBank // unrounded: the verdict must not round 69.98% up
@@ -360,6 +363,9 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 
 	if r.Proved != nil {
 		provedSection(&b, r)
+	}
+	if r.OID4VP != nil {
+		oid4vpSection(&b, r.OID4VP)
 	}
 
 	if c := r.Chain; c != nil {
@@ -470,7 +476,7 @@ func markdown(r *Run, f map[string]any, plots []string) string {
 			w("\n")
 		}
 	}
-	w("## How to reproduce\n\n```\nmake bench                                  # everything; writes build/bench/ only (results.json, run.json, raw outputs, this page and its plots)\nmake bench-docs                             # this page and docs/bench/*.png from the run in build/bench/run.json (a whole run)\ngo run ./scripts/bench -skip chain,mem      # a subset (steps: gobench, load, proved, mem, chain, chain4v, resolve)\ngo run ./scripts/bench -only proved         # one step (make bench-verifier: -only load)\ngo run ./scripts/bench/chainload -duration 30s\ngo run ./scripts/bench/chainload -validators 4 -list-size 16777216 -revoke-under-load\ngo run ./scripts/bench/didresolve -dids 100000\ngo run ./scripts/bench/verifiermem -n 1000000\ngo run ./scripts/bench/verifierload -n 20000 -c 1,16,64\ngo run ./scripts/bench/verifierproved -n 20000\n```\n")
+	w("## How to reproduce\n\n```\nmake bench                                  # everything; writes build/bench/ only (results.json, run.json, raw outputs, this page and its plots)\nmake bench-docs                             # this page and docs/bench/*.png from the run in build/bench/run.json (a whole run)\ngo run ./scripts/bench -skip chain,mem      # a subset (steps: gobench, load, proved, mem, chain, chain4v, resolve)\ngo run ./scripts/bench -only proved         # one step (make bench-verifier: -only load)\ngo run ./scripts/bench/chainload -duration 30s\ngo run ./scripts/bench/chainload -validators 4 -list-size 16777216 -revoke-under-load\ngo run ./scripts/bench/didresolve -dids 100000\ngo run ./scripts/bench/verifiermem -n 1000000\ngo run ./scripts/bench/verifierload -n 20000 -c 1,16,64\ngo run ./scripts/bench/verifierproved -n 20000\ngo run ./scripts/bench/oid4vpload -n 4000 -c 16 -cpuprofile /tmp/vp.prof   # pprof -tagignore side=wallet: the verifier's share\n```\n")
 	return b.String()
 }
 

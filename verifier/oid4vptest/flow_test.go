@@ -97,8 +97,9 @@ func TestFlowOnChain(t *testing.T) {
 
 	// Same device: the wallet is sent back with a response code, without which the result is not released.
 	sd, err := v.Client.CreatePresentationRequest(bank, &verifierpb.CreatePresentationRequestRequest{
-		VctValues: []string{trusttypes.NationalIDVCT}, Claims: []string{"given_name"}, RedirectUri: "https://checkout.bank.example/done"})
+		VctValues: []string{trusttypes.NationalIDVCT}, Claims: []string{"given_name"}, RedirectUri: "https://checkout.bank.example/done", OmitQr: true})
 	require.NoError(t, err)
+	require.Empty(t, sd.QrPng, "omit_qr")
 	out, err := holder.Present(ctx, sd.RequestUri, Wallet(t, v.View.Cache, cred))
 	require.NoError(t, err)
 	base, code, ok := strings.Cut(out.RedirectURI, "#response_code=")

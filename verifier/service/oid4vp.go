@@ -13,7 +13,6 @@ import (
 
 	gogoproto "github.com/cosmos/gogoproto/proto"
 	"google.golang.org/grpc/codes"
-	"rsc.io/qr"
 
 	"github.com/amanah-id/amanah/credential/jws"
 	"github.com/amanah-id/amanah/openid4vp"
@@ -250,15 +249,14 @@ func (s *Service) CreatePresentationRequest(ctx context.Context, req *verifierpb
 		return nil, Error(codes.Unavailable, reason.Internal, "state: %v", err)
 	}
 	uri := openid4vp.BuildURI(clientID, c.PublicURL+PathRequestObject+tx.State)
-	code, err := qr.Encode(uri, qr.M)
-	if err != nil {
-		return nil, Error(codes.Internal, reason.Internal, "QR code: %v", err)
+	out := &verifierpb.CreatePresentationRequestResponse{TransactionId: tx.ID, RequestUri: uri,
+		ExpiresAtUnix: tx.Expires.Unix(), ClientId: clientID, Nonce: tx.Nonce}
+	if !req.OmitQr {
+		if out.QrPng, err = qrPNG(uri); err != nil {
+			return nil, Error(codes.Internal, reason.Internal, "QR code: %v", err)
+		}
 	}
-	// 4 pixels a module (about 300 pixels square): sharp on screens, and a
-	// quarter of the default's PNG encoding time.
-	code.Scale = QRScale
-	return &verifierpb.CreatePresentationRequestResponse{TransactionId: tx.ID, RequestUri: uri, QrPng: code.PNG(),
-		ExpiresAtUnix: tx.Expires.Unix(), ClientId: clientID, Nonce: tx.Nonce}, nil
+	return out, nil
 }
 
 // presentationResult returns the transaction's state for party.
@@ -428,10 +426,11 @@ func (s *Service) HandleResponse(ctx context.Context, form map[string][]string) 
 		if len(enc) != 1 || len(form) != 1 {
 			return nil, respErr(400, reason.Code(openid4vp.CodeResponseMalformed), "an encrypted response is one parameter, response")
 		}
-		kid, err := openid4vp.JWEKeyID(enc[0])
+		jwe, err := openid4vp.ParseResponseJWE(enc[0])
 		if err != nil {
 			return nil, oidErr(400, err)
 		}
+		kid := jwe.KeyID()
 		if len(kid) > openid4vp.MaxStateLen {
 			return nil, respErr(400, reason.Code(openid4vp.CodeStateUnknown), "no request with this key")
 		}
@@ -441,11 +440,11 @@ func (s *Service) HandleResponse(ctx context.Context, form map[string][]string) 
 		if tx.ResponseMode != openid4vp.ModeDirectPostJWT || len(tx.EncKey) == 0 {
 			return nil, respErr(400, reason.Code(openid4vp.CodeResponseMalformed), "the request asked for %s, not an encrypted response", tx.ResponseMode)
 		}
-		ek, err := openid4vp.ParseEncryptionKey(tx.EncKey)
+		ek, err := openid4vp.ParseEncryptionKey(tx.State, tx.EncKey)
 		if err != nil {
 			return nil, respErr(500, reason.Internal, "stored key: %v", err)
 		}
-		if resp, err = openid4vp.DecryptResponse(enc[0], ek); err != nil {
+		if resp, err = jwe.Decrypt(ek); err != nil {
 			return nil, oidErr(400, err)
 		}
 		if resp.State != tx.State {

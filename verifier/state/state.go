@@ -42,7 +42,9 @@ type Transaction struct {
 	Query []byte `json:"query"`
 	// ResponseMode is direct_post or direct_post.jwt.
 	ResponseMode string `json:"response_mode"`
-	// EncKey is the ephemeral private JWK responses are encrypted to.
+	// EncKey is the ephemeral private key responses are encrypted to: the raw
+	// P-256 scalar (openid4vp.EncryptionKey.MarshalPrivate; a private JWK
+	// from earlier versions is still read), its kid the State.
 	EncKey []byte `json:"enc_key,omitempty"`
 	// RedirectURI is the same-device redirect ("" cross-device).
 	RedirectURI string `json:"redirect_uri,omitempty"`

@@ -28,7 +28,10 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -57,7 +60,8 @@ func main() {
 	n := flag.Int("n", 4000, "flows (and bare verifications) per measurement")
 	c := flag.Int("c", 16, "callers")
 	withRedis := flag.Bool("redis", true, "also measure with the state in a local redis-server")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the flows with the wallet untimed to this file (wallet: -tagfocus side=wallet)")
+	flag.BoolVar(&withQR, "qr", false, "ask for the QR code PNG in every request (omit_qr false, the API's default); false: omit_qr, the relying party draws request_uri itself")
 	blockprofile := flag.String("blockprofile", "", "write a block profile of the run to this file")
 	flag.Parse()
 	if *blockprofile != "" {
@@ -69,15 +73,8 @@ func main() {
 			}
 		}()
 	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err == nil && pprof.StartCPUProfile(f) == nil {
-			defer pprof.StopCPUProfile()
-		}
-	}
-	if err := run(*n, *c, *withRedis); err != nil {
+	if err := run(*n, *c, *withRedis, *cpuprofile); err != nil {
 		fmt.Fprintln(os.Stderr, "oid4vpload:", err)
-		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
@@ -175,12 +172,28 @@ func (w *world) serve(ctx context.Context, st state.Store) (*served, error) {
 
 var httpc = &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}, Timeout: 30 * time.Second}
 
-// flow is one complete OpenID4VP flow answered by holder h.
-func flow(ctx context.Context, s *served, h *verifiertest.Holder) error {
+// pending is one flow between its steps.
+type pending struct {
+	txID        string
+	jar         string // the signed request object, as fetched
+	body        string // the wallet's posted form
+	responseURI string
+	took        time.Duration
+}
+
+// withQR is -qr: whether the flows ask for the QR code (omit_qr false).
+var withQR bool
+
+// requestStep is the relying party's and the wallet's first half: CreatePresentationRequest,
+// then the request object fetched from request_uri.
+func requestStep(ctx context.Context, s *served, p *pending) error {
 	r, err := s.cli.CreatePresentationRequest(ctx, &verifierpb.CreatePresentationRequestRequest{
-		VctValues: []string{verifiertest.VCT}, Claims: []string{"given_name"}})
+		VctValues: []string{verifiertest.VCT}, Claims: []string{"given_name"}, OmitQr: !withQR})
 	if err != nil {
 		return err
+	}
+	if withQR == (len(r.QrPng) == 0) {
+		return fmt.Errorf("qr_png of %d bytes with -qr=%v", len(r.QrPng), withQR)
 	}
 	_, requestURI, err := openid4vp.ParseURI(r.RequestUri)
 	if err != nil {
@@ -195,7 +208,14 @@ func flow(ctx context.Context, s *served, h *verifiertest.Holder) error {
 	if err != nil || hr.StatusCode != http.StatusOK {
 		return fmt.Errorf("request object: HTTP %d %v", hr.StatusCode, err)
 	}
-	tok, err := jws.Parse(string(jar), nil)
+	p.txID, p.jar = r.TransactionId, string(jar)
+	return nil
+}
+
+// walletStep is the wallet's work on the citizen's device: the request object read, the
+// presentation made (the KB-JWT signs the request's nonce) and encrypted for the verifier.
+func walletStep(p *pending, h *verifiertest.Holder) error {
+	tok, err := jws.Parse(p.jar, nil)
 	if err != nil {
 		return err
 	}
@@ -203,15 +223,22 @@ func flow(ctx context.Context, s *served, h *verifiertest.Holder) error {
 	if err := json.Unmarshal(tok.Payload, &ro); err != nil {
 		return err
 	}
-	p, err := h.Present(ro.Nonce, ro.ClientID, "given_name")
+	pres, err := h.Present(ro.Nonce, ro.ClientID, "given_name")
 	if err != nil {
 		return err
 	}
-	jwe, err := ro.Encrypt(&openid4vp.Response{State: ro.State, VPToken: map[string][]string{"credential": {p}}})
+	jwe, err := ro.Encrypt(&openid4vp.Response{State: ro.State, VPToken: map[string][]string{"credential": {pres}}})
 	if err != nil {
 		return err
 	}
-	pr, err := httpc.Post(ro.ResponseURI, "application/x-www-form-urlencoded", strings.NewReader(url.Values{"response": {jwe}}.Encode()))
+	p.responseURI = ro.ResponseURI
+	p.body = url.Values{"response": {jwe}}.Encode()
+	return nil
+}
+
+// responseStep posts the wallet's response, then the relying party reads the result.
+func responseStep(ctx context.Context, s *served, p *pending) error {
+	pr, err := httpc.Post(p.responseURI, "application/x-www-form-urlencoded", strings.NewReader(p.body))
 	if err != nil {
 		return err
 	}
@@ -220,7 +247,7 @@ func flow(ctx context.Context, s *served, h *verifiertest.Holder) error {
 	if pr.StatusCode != http.StatusOK {
 		return fmt.Errorf("response: HTTP %d %s", pr.StatusCode, body)
 	}
-	res, err := s.cli.GetPresentationResult(ctx, &verifierpb.GetPresentationResultRequest{TransactionId: r.TransactionId})
+	res, err := s.cli.GetPresentationResult(ctx, &verifierpb.GetPresentationResultRequest{TransactionId: p.txID})
 	if err != nil {
 		return err
 	}
@@ -230,12 +257,113 @@ func flow(ctx context.Context, s *served, h *verifiertest.Holder) error {
 	return nil
 }
 
-func run(n, c int, withRedis bool) error {
+// flow is one complete OpenID4VP flow answered by holder h, the wallet inline.
+func flow(ctx context.Context, s *served, h *verifiertest.Holder) error {
+	var p pending
+	if err := requestStep(ctx, s, &p); err != nil {
+		return err
+	}
+	if err := walletStep(&p, h); err != nil {
+		return err
+	}
+	return responseStep(ctx, s, &p)
+}
+
+// cpuTime is the process's user + system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func perOp(d time.Duration, n int) float64 { return float64(d.Microseconds()) / float64(n) }
+
+// labelled runs f with the pprof label side=v (the profile's wallet share: -tagfocus side=wallet).
+func labelled(v string, f func()) {
+	pprof.Do(context.Background(), pprof.Labels("side", v), func(context.Context) { f() })
+}
+
+// measured is one flow measurement: the timed level and the CPU per flow.
+type measured struct {
+	lv                  report.Level
+	cpuMicros, walletUs float64
+}
+
+// splitFlows measures n flows from c callers with the wallet's step untimed: every flow's
+// request step (timed), then every wallet step (untimed, its CPU measured apart), then every
+// response step (timed). Throughput is n over the two timed steps' wall time; a flow's
+// latency is the sum of its two timed steps.
+func splitFlows(ctx context.Context, s *served, holders []*verifiertest.Holder, c, n int) (measured, error) {
+	ps := make([]pending, n)
+	var errs atomic.Int64
+	timedStep := func(f func(p *pending) error) time.Duration {
+		var el time.Duration
+		labelled("verifier", func() {
+			el = loadgen.NewTally(c).Round(n, func(i int) error {
+				t0 := time.Now()
+				err := f(&ps[i])
+				ps[i].took += time.Since(t0)
+				if err != nil {
+					errs.Add(1)
+				}
+				return err
+			})
+		})
+		return el
+	}
+	cpu0 := cpuTime()
+	tA := timedStep(func(p *pending) error { return requestStep(ctx, s, p) })
+	cpuA := cpuTime() - cpu0
+	var werr atomic.Value
+	labelled("wallet", func() {
+		loadgen.NewTally(c).Round(n, func(i int) error {
+			if ps[i].jar == "" {
+				return nil
+			}
+			err := walletStep(&ps[i], holders[i%len(holders)])
+			if err != nil {
+				werr.Store(err)
+			}
+			return err
+		})
+	})
+	if e, _ := werr.Load().(error); e != nil {
+		return measured{}, fmt.Errorf("wallet: %w", e)
+	}
+	cpuW := cpuTime() - cpu0 - cpuA
+	tB := timedStep(func(p *pending) error {
+		if p.body == "" {
+			return errors.New("no request")
+		}
+		return responseStep(ctx, s, p)
+	})
+	cpuB := cpuTime() - cpu0 - cpuA - cpuW
+	h := hdrhistogram.New(1, 10_000_000, 3)
+	for i := range ps {
+		_ = h.RecordValue(ps[i].took.Microseconds())
+	}
+	lv := report.Level{Callers: c, Requests: n, Errors: errs.Load(), PerSecond: float64(n) / (tA + tB).Seconds(),
+		P50Micros: float64(h.ValueAtQuantile(50)), P99Micros: float64(h.ValueAtQuantile(99)),
+		P999Micros: float64(h.ValueAtQuantile(99.9)), MaxMicros: float64(h.Max())}
+	return measured{lv: lv, cpuMicros: perOp(cpuA+cpuB, n), walletUs: perOp(cpuW, n)}, nil
+}
+
+const timed = "flow: CreatePresentationRequest (gRPC; omit_qr unless -qr, see the qr field) + GET request object (HTTP) [timed], then the wallet " +
+	"(request object parsed, SD-JWT VC presentation with its KB-JWT over the request's nonce, JWE ECDH-ES) [untimed, " +
+	"its CPU is wallet_cpu_us_per_flow], then POST direct_post.jwt (HTTP) + GetPresentationResult (gRPC) [timed]; " +
+	"rate = flows / the two timed steps' wall time. flow_with_wallet: the same with the wallet inline, timed. " +
+	"verify: VerifyPresentation (gRPC), presentations made before the clock. cpu_us: the process's CPU per operation " +
+	"(verifier + the load generator's gRPC/HTTP clients)"
+
+func run(n, c int, withRedis bool, cpuprofile string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	la, _ := os.ReadFile("/proc/loadavg")
 	rep := report.OID4VPLoad{Started: time.Now().UTC(), GoMaxProcs: runtime.GOMAXPROCS(0), LoadAvg: strings.TrimSpace(string(la)),
-		Note: "one in-process verifier, loopback gRPC + HTTP; ledger in memory (verifier/verifiertest), EdDSA; direct_post.jwt"}
+		Timed: timed, QR: withQR,
+		Note: "one in-process verifier, loopback gRPC + HTTP (keep-alive); ledger in memory (verifier/verifiertest), EdDSA; direct_post.jwt"}
 	w, err := newWorld()
 	if err != nil {
 		return err
@@ -249,52 +377,98 @@ func run(n, c int, withRedis bool) error {
 	defer s.stop()
 	bank := metadata.AppendToOutgoingContext(ctx, auth.APIKeyHeader, verifiertest.RPKey)
 	rp := metadata.AppendToOutgoingContext(ctx, auth.APIKeyHeader, rpAPIKey)
-	measureFlows := func(s *served) (report.Level, error) {
-		// Warm up (connections, caches), then measure.
+	warm := func(s *served) error {
 		for i := range 64 {
 			if err := flow(rp, s, w.holders[i%len(w.holders)]); err != nil {
-				return report.Level{}, err
+				return err
 			}
 		}
-		return loadgen.Measure(c, n, func(i int) error { return flow(rp, s, w.holders[i%len(w.holders)]) }), nil
+		return nil
 	}
-	// Bare verification, then the flow, then verification again: the baseline is the mean of both.
-	verify := func() (report.Level, error) {
+	measureFlows := func(s *served) (measured, error) {
+		if err := warm(s); err != nil {
+			return measured{}, err
+		}
+		return splitFlows(rp, s, w.holders, c, n)
+	}
+	// Bare verification, then the flows, then verification again: the baseline is the mean of both.
+	verify := func() (report.Level, time.Duration, error) {
 		jobs, err := loadgen.Prepare(bank, s.cli, w.holders, n, loadgen.Request{Audience: verifiertest.Audience,
 			VCTs: []string{verifiertest.VCT}, Claims: []string{"given_name"}})
 		if err != nil {
-			return report.Level{}, err
+			return report.Level{}, 0, err
 		}
 		var refused atomic.Int64
-		lv := loadgen.Measure(c, n, loadgen.Verify(bank, s.cli, jobs, &refused))
+		cpu0 := cpuTime()
+		var lv report.Level
+		labelled("verify", func() { lv = loadgen.Measure(c, n, loadgen.Verify(bank, s.cli, jobs, &refused)) })
 		lv.Refused = refused.Load()
-		return lv, nil
+		return lv, cpuTime() - cpu0, nil
 	}
-	v1, err := verify()
+	v1, cpuV1, err := verify()
 	if err != nil {
 		return err
 	}
-	if rep.Flow, err = measureFlows(s); err != nil {
+	// The CPU profile (if asked) covers the flows with the wallet untimed only.
+	if err := warm(s); err != nil {
 		return err
 	}
-	v2, err := verify()
+	stop := startProfile(cpuprofile)
+	m, err := measureFlows(s)
+	stop()
+	if err != nil {
+		return err
+	}
+	rep.Flow, rep.FlowCPUMicros, rep.WalletCPUMicros = m.lv, m.cpuMicros, m.walletUs
+	cpu0 := cpuTime()
+	var ww report.Level
+	labelled("flow_with_wallet", func() {
+		ww = loadgen.Measure(c, n, func(i int) error { return flow(rp, s, w.holders[i%len(w.holders)]) })
+	})
+	rep.FlowWithWallet, rep.FlowWithWalletCPUMicros = &ww, perOp(cpuTime()-cpu0, n)
+	v2, cpuV2, err := verify()
 	if err != nil {
 		return err
 	}
 	rep.Verify = v1
 	rep.Verify.PerSecond = (v1.PerSecond + v2.PerSecond) / 2
+	rep.VerifyCPUMicros = perOp(cpuV1+cpuV2, 2*n)
 	rep.Ratio = rep.Flow.PerSecond / rep.Verify.PerSecond
+	rep.RatioWithWallet = ww.PerSecond / rep.Verify.PerSecond
+	rep.CPURatio = rep.VerifyCPUMicros / rep.FlowCPUMicros
 	if withRedis {
 		if err := redisFlows(ctx, w, &rep, measureFlows); err != nil {
 			rep.RedisError = err.Error()
 		}
 	}
+	fmt.Fprintf(os.Stderr, "flow %.0f/s (%.0f µs CPU/flow, wallet untimed: %.0f µs CPU/flow), with the wallet inline %.0f/s (%.0f µs CPU/flow), "+
+		"verify %.0f/s (%.0f µs CPU/op): flow/verify %.3f, with wallet %.3f, verify CPU/flow CPU %.3f\n",
+		rep.Flow.PerSecond, rep.FlowCPUMicros, rep.WalletCPUMicros, ww.PerSecond, rep.FlowWithWalletCPUMicros,
+		rep.Verify.PerSecond, rep.VerifyCPUMicros, rep.Ratio, rep.RatioWithWallet, rep.CPURatio)
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)
 }
 
-func redisFlows(ctx context.Context, w *world, rep *report.OID4VPLoad, measure func(*served) (report.Level, error)) error {
+// startProfile starts a CPU profile into path ("": none) and returns its stop.
+func startProfile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "oid4vpload:", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "oid4vpload:", err)
+		f.Close()
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+func redisFlows(ctx context.Context, w *world, rep *report.OID4VPLoad, measure func(*served) (measured, error)) error {
 	dir, err := os.MkdirTemp("", "redis")
 	if err != nil {
 		return err
@@ -315,10 +489,11 @@ func redisFlows(ctx context.Context, w *world, rep *report.OID4VPLoad, measure f
 		return err
 	}
 	defer s.stop()
-	lv, err := measure(s)
+	m, err := measure(s)
 	if err != nil {
 		return err
 	}
+	lv := m.lv
 	rep.FlowRedis = &lv
 	rep.RatioRedis = lv.PerSecond / rep.Flow.PerSecond
 	return nil
