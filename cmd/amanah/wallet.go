@@ -359,51 +359,7 @@ func newWalletListCmd(e *env, wf *walletFlags) *cobra.Command {
 // disclosedView returns the personal claims of an SD-JWT with every
 // disclosure applied, for display to the holder only (nothing is verified).
 func disclosedView(sd *sdjwt.SDJWT) map[string]any {
-	byDigest := make(map[string]sdjwt.Disclosure, len(sd.Disclosures))
-	for _, d := range sd.Disclosures {
-		byDigest[d.Digest] = d
-	}
-	var expand func(v any, depth int) any
-	expand = func(v any, depth int) any {
-		if depth > 32 {
-			return v
-		}
-		switch t := v.(type) {
-		case map[string]any:
-			out := map[string]any{}
-			for k, x := range t {
-				if k != sdjwt.KeySD && k != sdjwt.KeySDAlg {
-					out[k] = expand(x, depth+1)
-				}
-			}
-			if list, ok := t[sdjwt.KeySD].([]any); ok {
-				for _, x := range list {
-					if dg, ok := x.(string); ok {
-						if d, ok := byDigest[dg]; ok && !d.ArrayElement {
-							out[d.Name] = expand(d.Value, depth+1)
-						}
-					}
-				}
-			}
-			return out
-		case []any:
-			out := make([]any, 0, len(t))
-			for _, x := range t {
-				if m, ok := x.(map[string]any); ok && len(m) == 1 {
-					if dg, ok := m[sdjwt.KeyArray].(string); ok {
-						if d, ok := byDigest[dg]; ok && d.ArrayElement {
-							out = append(out, expand(d.Value, depth+1))
-						}
-						continue
-					}
-				}
-				out = append(out, expand(x, depth+1))
-			}
-			return out
-		}
-		return v
-	}
-	all, _ := expand(sd.Payload, 0).(map[string]any)
+	all := sd.Expanded()
 	for _, k := range []string{"iss", "vct", "vct#integrity", "iat", "nbf", "exp", "cnf", "status"} {
 		delete(all, k)
 	}

@@ -269,3 +269,55 @@ func Assemble(ctx context.Context, issuerJWT string, ds []Disclosure, kb *KeyBin
 	}
 	return sdPart + kbJWT, nil
 }
+
+// Expanded returns the payload with every disclosure applied: the claims a holder can
+// disclose, for matching and display on the holder's side (nothing is verified; `_sd`,
+// `_sd_alg` and undisclosed digests are dropped; nesting is followed 32 levels deep).
+func (sd *SDJWT) Expanded() map[string]any {
+	byDigest := make(map[string]Disclosure, len(sd.Disclosures))
+	for _, d := range sd.Disclosures {
+		byDigest[d.Digest] = d
+	}
+	var walk func(v any, depth int) any
+	walk = func(v any, depth int) any {
+		if depth > 32 {
+			return v
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			out := map[string]any{}
+			for k, x := range t {
+				if k != KeySD && k != KeySDAlg {
+					out[k] = walk(x, depth+1)
+				}
+			}
+			if list, ok := t[KeySD].([]any); ok {
+				for _, x := range list {
+					if dg, ok := x.(string); ok {
+						if d, ok := byDigest[dg]; ok && !d.ArrayElement {
+							out[d.Name] = walk(d.Value, depth+1)
+						}
+					}
+				}
+			}
+			return out
+		case []any:
+			out := make([]any, 0, len(t))
+			for _, x := range t {
+				if m, ok := x.(map[string]any); ok && len(m) == 1 {
+					if dg, ok := m[KeyArray].(string); ok {
+						if d, ok := byDigest[dg]; ok && d.ArrayElement {
+							out = append(out, walk(d.Value, depth+1))
+						}
+						continue
+					}
+				}
+				out = append(out, walk(x, depth+1))
+			}
+			return out
+		}
+		return v
+	}
+	all, _ := walk(sd.Payload, 0).(map[string]any)
+	return all
+}

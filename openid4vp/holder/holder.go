@@ -351,7 +351,7 @@ func candidates(creds []Credential, holder keys.PrivateKey, now time.Time) []*Ca
 		if hk, err := keys.ParsePublicJWK(jwk); err != nil || !hk.Equal(key.Public()) {
 			continue
 		}
-		out = append(out, &Candidate{Index: i, Name: c.Name, VCT: vct, Issuer: iss, Claims: expand(sd), Batch: c.Batch,
+		out = append(out, &Candidate{Index: i, Name: c.Name, VCT: vct, Issuer: iss, Claims: sd.Expanded(), Batch: c.Batch,
 			ShownTo: c.ShownTo, sd: sd, key: key})
 	}
 	return out
@@ -438,54 +438,4 @@ func fetch(ctx context.Context, c *http.Client, uri string) (string, error) {
 		return "", openid4vp.Errorf(openid4vp.CodeRequestObjectMalformed, "request object over %d bytes", openid4vp.MaxRequestObjectLen)
 	}
 	return string(bytes.TrimSpace(body)), nil
-}
-
-// expand returns the claims of an SD-JWT with every disclosure applied.
-func expand(sd *sdjwt.SDJWT) map[string]any {
-	byDigest := make(map[string]sdjwt.Disclosure, len(sd.Disclosures))
-	for _, d := range sd.Disclosures {
-		byDigest[d.Digest] = d
-	}
-	var walk func(v any, depth int) any
-	walk = func(v any, depth int) any {
-		if depth > 32 {
-			return v
-		}
-		switch t := v.(type) {
-		case map[string]any:
-			out := map[string]any{}
-			for k, x := range t {
-				if k != sdjwt.KeySD && k != sdjwt.KeySDAlg {
-					out[k] = walk(x, depth+1)
-				}
-			}
-			if list, ok := t[sdjwt.KeySD].([]any); ok {
-				for _, x := range list {
-					if dg, ok := x.(string); ok {
-						if d, ok := byDigest[dg]; ok && !d.ArrayElement {
-							out[d.Name] = walk(d.Value, depth+1)
-						}
-					}
-				}
-			}
-			return out
-		case []any:
-			out := make([]any, 0, len(t))
-			for _, x := range t {
-				if m, ok := x.(map[string]any); ok && len(m) == 1 {
-					if dg, ok := m[sdjwt.KeyArray].(string); ok {
-						if d, ok := byDigest[dg]; ok && d.ArrayElement {
-							out = append(out, walk(d.Value, depth+1))
-						}
-						continue
-					}
-				}
-				out = append(out, walk(x, depth+1))
-			}
-			return out
-		}
-		return v
-	}
-	all, _ := walk(sd.Payload, 0).(map[string]any)
-	return all
 }
