@@ -371,7 +371,7 @@ func TestEncryptionKeyStorage(t *testing.T) {
 		"broken JSON":  []byte(`{"kty":"EC"`),
 		"public JWK":   p256Pub,
 		"P-384 JWK":    p384JWK,
-		"P-384 scalar": p384.D.FillBytes(make([]byte, 48)),
+		"P-384 scalar": mustBytes(t, p384),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := ParseEncryptionKey("state-1", b); err == nil {
@@ -393,8 +393,22 @@ func FuzzParseEncryptionKey(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if pk, ok := ek.Private.Key.(*ecdsa.PrivateKey); !ok || pk.Curve != elliptic.P256() || !pk.Curve.IsOnCurve(pk.X, pk.Y) {
+		pk, ok := ek.Private.Key.(*ecdsa.PrivateKey)
+		if !ok || pk.Curve != elliptic.P256() {
 			t.Fatalf("accepted %x", b)
 		}
+		if _, err := pk.ECDH(); err != nil { // not a valid P-256 key (point not on the curve)
+			t.Fatalf("accepted %x: %v", b, err)
+		}
 	})
+}
+
+// mustBytes is k's scalar, fixed length (ecdsa.PrivateKey.Bytes).
+func mustBytes(t *testing.T, k *ecdsa.PrivateKey) []byte {
+	t.Helper()
+	b, err := k.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
