@@ -556,14 +556,18 @@ func (n *Net) BlockHash(ctx context.Context, i int, h int64) (string, error) {
 }
 
 // LogTail returns the last lines of node i's log.
-func (n *Net) LogTail(i, lines int) string {
-	raw, err := os.ReadFile(n.Nodes[i].LogFile())
+func (n *Net) LogTail(i, lines int) string { return FileTail(n.Nodes[i].LogFile(), lines) }
+
+// FileTail returns the last n lines of the file at path (a process's log), or the error
+// reading it, for error messages.
+func FileTail(path string, n int) string {
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return err.Error()
 	}
 	all := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
-	if len(all) > lines {
-		all = all[len(all)-lines:]
+	if len(all) > n {
+		all = all[len(all)-n:]
 	}
 	return strings.Join(all, "\n")
 }

@@ -198,5 +198,5 @@ func tailLog(v *federated.Verifier) string {
 	if v == nil {
 		return "(not started)"
 	}
-	return federated.Tail(v.Log, 30)
+	return localnet.FileTail(v.Log, 30)
 }

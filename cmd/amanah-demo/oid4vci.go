@@ -30,6 +30,7 @@ import (
 	"github.com/amanah-id/amanah/issuer/issuertest"
 	"github.com/amanah-id/amanah/issuer/oid4vci"
 	"github.com/amanah-id/amanah/keys"
+	"github.com/amanah-id/amanah/localnet"
 	"github.com/amanah-id/amanah/localnet/txclient"
 	"github.com/amanah-id/amanah/statuslist"
 	statustypes "github.com/amanah-id/amanah/x/status/types"
@@ -82,7 +83,7 @@ func (s *story) receiveBatch(ctx context.Context) (string, error) {
 	// The wallet gets the offer URI (as from the QR code) and the transaction code, nothing else.
 	batch, md, err := (&oid4vci.Wallet{}).Receive(ctx, off.OfferUri, off.TxCode)
 	if err != nil {
-		return "", fmt.Errorf("wallet receive: %w\n%s", err, tail(proc.Log, 10))
+		return "", fmt.Errorf("wallet receive: %w\n%s", err, localnet.FileTail(proc.Log, 10))
 	}
 	if len(batch) < 2 {
 		return "", fmt.Errorf("batch of %d", len(batch))
@@ -95,7 +96,7 @@ func (s *story) receiveBatch(ctx context.Context) (string, error) {
 	}
 	other, _, err := (&oid4vci.Wallet{BatchSize: 1}).Receive(ctx, off2.OfferUri, "")
 	if err != nil || len(other) != 1 {
-		return "", fmt.Errorf("wallet receive (second batch): %v (%d credentials)\n%s", err, len(other), tail(proc.Log, 10))
+		return "", fmt.Errorf("wallet receive (second batch): %v (%d credentials)\n%s", err, len(other), localnet.FileTail(proc.Log, 10))
 	}
 	s.oid.otherBatch = other[0].Credential
 	s.credential, s.holder = batch[0].Credential, batch[0].Key

@@ -91,7 +91,7 @@ func (s *story) run(ctx context.Context) {
 	ok = ok && s.d.run("another credential of the batch goes to a second relying party; nothing links the two presentations", func() (string, error) { return s.presentToSecondParty(ctx) })
 	ok = ok && s.d.run("an auditor re-checks the saved verdict's evidence offline against the trust root", func() (string, error) { return s.recheckEvidence(ctx) })
 	ok = ok && s.d.run("the department revokes a second issuer's accreditation; the verifier refuses its credential", func() (string, error) { return s.revokeAccreditation(ctx) })
-	ok = ok && s.d.run("the issuer revokes; the verifier refuses the credential", func() (string, error) { return s.revoke(ctx) })
+	ok = ok && s.d.run("the issuer revokes; the verifier refuses the credential", func() (string, error) { return s.revokeBatch(ctx) })
 	ok = ok && s.d.run("the verifier proved every ledger fact it used", func() (string, error) { return s.countProofs(ctx) })
 	_ = ok && s.d.run("no personal data reached the ledger", func() (string, error) { return s.checkNoPersonalData(ctx) })
 }
@@ -260,24 +260,11 @@ func (s *story) startVerifier(ctx context.Context) (string, error) {
 		}
 		select { // poll the just-started process until the deadline, unless it exits
 		case <-s.verifierDone:
-			return "", fmt.Errorf("verifier exited; its log ends:\n%s", tail(s.verifierLog, 15))
+			return "", fmt.Errorf("verifier exited; its log ends:\n%s", localnet.FileTail(s.verifierLog, 15))
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	return "", fmt.Errorf("verifier not SERVING within 60s; its log ends:\n%s", tail(s.verifierLog, 15))
-}
-
-// tail returns the last n lines of a file.
-func tail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return "", fmt.Errorf("verifier not SERVING within 60s; its log ends:\n%s", localnet.FileTail(s.verifierLog, 15))
 }
 
 // present answers a fresh challenge with the wallet's credential, disclosing only `disclosed`.
@@ -489,52 +476,6 @@ func (s *story) countProofs(ctx context.Context) (string, error) {
 		}
 	}
 	return "", errors.New("amanah_verifier_ledger_facts_proved_total not in the verifier's metrics")
-}
-
-func (s *story) revoke(ctx context.Context) (string, error) {
-	if s.oid != nil {
-		return s.revokeBatch(ctx) // through amanah-issuer (oid4vci.go)
-	}
-	sq := statustypes.NewQueryClient(s.l.conn)
-	seq, err := sq.Sequence(ctx, &statustypes.QuerySequenceRequest{Owner: s.issuer})
-	if err != nil {
-		return "", err
-	}
-	upd := &statustypes.MsgUpdateStatusList{Signer: s.operator.Address.String(), Payload: &statustypes.UpdateStatusListPayload{
-		ListId: s.listID, Sequence: seq.Sequence, Indices: []uint32{42}, Values: []byte{1}}}
-	if upd.Signatures, err = s.l.didSign(upd, upd.Payload, s.issuer+"#key-1", s.issuerKey); err != nil {
-		return "", err
-	}
-	submitted := time.Now()
-	out, err := s.l.deliver(ctx, s.operator, upd)
-	if err != nil {
-		return "", fmt.Errorf("revoke: %w", err)
-	}
-	committed := time.Now()
-	c, err := s.dial()
-	if err != nil {
-		return "", err
-	}
-	defer c.Close()
-	deadline := committed.Add(30 * time.Second)
-	for attempt := 0; time.Now().Before(deadline) && attempt < 300; attempt++ {
-		res, err := s.present(ctx, c)
-		if err != nil {
-			return "", err
-		}
-		if !res.Verified {
-			if res.Reason != "revoked" {
-				return "", fmt.Errorf("refused with reason %q, want revoked", res.Reason)
-			}
-			s.revocationLatency = time.Since(committed)
-			s.revocationFromSubmit = time.Since(submitted)
-			s.revocationBlocks = res.Height - out.Height
-			return fmt.Sprintf("revoked in block %d; refused with reason %q at ledger height %d: %d ms after the demo saw the commit, %d ms after submitting the revocation (%d block(s) after the revoking block)",
-				out.Height, res.Reason, res.Height, s.revocationLatency.Milliseconds(), s.revocationFromSubmit.Milliseconds(), s.revocationBlocks), nil
-		}
-		time.Sleep(50 * time.Millisecond) // re-ask until the verifier has seen the block, bounded by deadline
-	}
-	return "", errors.New("the verifier still accepts the revoked credential after 30s")
 }
 
 func freePort() (int, error) {

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -266,13 +265,13 @@ func (is *Issuer) Start(ctx context.Context) error {
 		}
 		select {
 		case <-is.done:
-			return fmt.Errorf("amanah-issuer exited: %s", tailFile(is.Log, 15))
+			return fmt.Errorf("amanah-issuer exited: %s", localnet.FileTail(is.Log, 15))
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("amanah-issuer not serving within 60s: %s", tailFile(is.Log, 15))
+	return fmt.Errorf("amanah-issuer not serving within 60s: %s", localnet.FileTail(is.Log, 15))
 }
 
 // Kill sends SIGKILL and waits for the exit.
@@ -303,15 +302,3 @@ func (is *Issuer) Stop() {
 
 // Done is closed when the process exits.
 func (is *Issuer) Done() <-chan struct{} { return is.done }
-
-func tailFile(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}

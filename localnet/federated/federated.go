@@ -368,12 +368,12 @@ func StartVerifier(ctx context.Context, dir string, home *Country, freshness tim
 		}
 		select {
 		case <-v.done:
-			return nil, fmt.Errorf("verifier exited; its log ends:\n%s", Tail(v.Log, 15))
+			return nil, fmt.Errorf("verifier exited; its log ends:\n%s", localnet.FileTail(v.Log, 15))
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
 	v.Stop()
-	return nil, fmt.Errorf("verifier not SERVING within 60s; its log ends:\n%s", Tail(v.Log, 15))
+	return nil, fmt.Errorf("verifier not SERVING within 60s; its log ends:\n%s", localnet.FileTail(v.Log, 15))
 }
 
 // Stop stops the verifier (SIGTERM, then SIGKILL after 10 s).
@@ -432,19 +432,6 @@ func (v *Verifier) PresentUntil(ctx context.Context, rp, aud string, cred *Crede
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-}
-
-// Tail returns the last n lines of a file.
-func Tail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 var didSign = didsign.Sign

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amanah-id/amanah/localnet"
 	"github.com/amanah-id/amanah/localnet/federated"
 	"github.com/amanah-id/amanah/verifier/client"
 	"github.com/amanah-id/amanah/verifier/reason"
@@ -88,7 +89,7 @@ func TestFederation(t *testing.T) {
 		}
 		if !want(res) {
 			t.Fatalf("%s: verified %v reason %q issuer_ledger %q\nverifier log:\n%s", what, res.Verified, res.Reason,
-				res.Raw.IssuerLedger, federated.Tail(v.Log, 30))
+				res.Raw.IssuerLedger, localnet.FileTail(v.Log, 30))
 		}
 		logf("%s: verified %v reason %q issuer_ledger %q height %d", what, res.Verified, res.Reason, res.Raw.IssuerLedger, res.Height)
 		return res
