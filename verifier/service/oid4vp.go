@@ -19,7 +19,6 @@ import (
 	"github.com/amanah-id/amanah/openid4vp/dcql"
 	"github.com/amanah-id/amanah/verifier/audit"
 	"github.com/amanah-id/amanah/verifier/challenge"
-	"github.com/amanah-id/amanah/verifier/ledger"
 	"github.com/amanah-id/amanah/verifier/reason"
 	"github.com/amanah-id/amanah/verifier/state"
 	"github.com/amanah-id/amanah/verifier/verifierpb"
@@ -179,15 +178,9 @@ func (s *Service) CreatePresentationRequest(ctx context.Context, req *verifierpb
 			return nil, Error(codes.InvalidArgument, reason.RequestInvalid, "redirect_uri: an https URL (http on loopback) without fragment, at most %d bytes", MaxRedirectURILen)
 		}
 	}
-	if err := s.cfg.View.Fresh(); err != nil {
-		return nil, ledgerErr(err)
-	}
-	rp, err := s.cfg.View.RelyingParty(ctx, rpDID)
-	if errors.Is(err, ledger.ErrNotFound) {
-		return nil, Error(codes.PermissionDenied, reason.RPNotRegistered, "%s is not a registered relying party", rpDID)
-	}
+	rp, err := s.registeredParty(ctx, rpDID)
 	if err != nil {
-		return nil, ledgerErr(err)
+		return nil, err
 	}
 	clientID := openid4vp.ClientIDOf(rpDID)
 	if !rp.AllowsAudience(clientID) {

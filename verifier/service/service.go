@@ -180,15 +180,9 @@ func (s *Service) CreateChallenge(ctx context.Context, req *verifierpb.CreateCha
 	if err := checkList("requested_claims", req.RequestedClaims, MaxStringLen); err != nil {
 		return nil, err
 	}
-	if err := s.cfg.View.Fresh(); err != nil {
-		return nil, ledgerErr(err)
-	}
-	rp, err := s.cfg.View.RelyingParty(ctx, rpDID)
-	if errors.Is(err, ledger.ErrNotFound) {
-		return nil, Error(codes.PermissionDenied, reason.RPNotRegistered, "%s is not a registered relying party", rpDID)
-	}
+	rp, err := s.registeredParty(ctx, rpDID)
 	if err != nil {
-		return nil, ledgerErr(err)
+		return nil, err
 	}
 	if !rp.AllowsAudience(req.Audience) {
 		return nil, Error(codes.PermissionDenied, reason.AudienceNotRegistered, "audience %q is not in the registration of %s", req.Audience, rpDID)
@@ -586,4 +580,20 @@ func (s *Service) CheckStatus(ctx context.Context, req *verifierpb.CheckStatusRe
 		name = "unknown"
 	}
 	return &verifierpb.CheckStatusResponse{Value: uint32(val), Status: name, LedgerHeight: height}, nil
+}
+
+// registeredParty returns rpDID's x/trust registration from a fresh view: ledger_unavailable
+// when the view is not fresh, rp_not_registered when there is none.
+func (s *Service) registeredParty(ctx context.Context, rpDID string) (*ledger.RelyingParty, error) {
+	if err := s.cfg.View.Fresh(); err != nil {
+		return nil, ledgerErr(err)
+	}
+	rp, err := s.cfg.View.RelyingParty(ctx, rpDID)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return nil, Error(codes.PermissionDenied, reason.RPNotRegistered, "%s is not a registered relying party", rpDID)
+	}
+	if err != nil {
+		return nil, ledgerErr(err)
+	}
+	return rp, nil
 }
